@@ -1,0 +1,34 @@
+package caseroom
+
+import (
+	"context"
+	"time"
+)
+
+// AuditEntry records one change or one sensitive read: who did what to which object in
+// which case, and the SHA-256 of the object's canonical state after the change. Entries
+// are numbered densely from 0 in the order they were committed.
+type AuditEntry struct {
+	Seq        int64     `json:"seq"`
+	At         time.Time `json:"at"`
+	Actor      string    `json:"actor"`
+	Action     string    `json:"action"`
+	ObjectKind string    `json:"objectKind"`
+	ObjectID   string    `json:"objectId"`
+	CaseID     string    `json:"caseId,omitempty"`
+	StateHash  string    `json:"stateHash"`
+}
+
+// AuditFilter narrows FindAuditEntries.
+type AuditFilter struct {
+	CaseID string
+	After  int64 // entries with Seq > After; -1 for all
+	Limit  int
+}
+
+// AuditService reads the audit log.
+type AuditService interface {
+	// FindAuditEntries returns entries in order. Reading a case's entries needs the
+	// lead, prosecutor or oversight role; the whole log needs an administrator.
+	FindAuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
+}

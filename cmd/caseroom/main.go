@@ -1,0 +1,49 @@
+// Command caseroom is the incident-room server and its command-line tools.
+//
+//	caseroom serve [--addr 127.0.0.1:8080] [--data ./caseroom-data] [--db URL]
+//	caseroom user add NAME [--admin]
+//	caseroom token create --user NAME
+//	caseroom demo [--addr 127.0.0.1:8080]
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes the command line and returns the process exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := newRootCommand(stdin, stdout, stderr)
+	root.SetArgs(args)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(stderr, "caseroom:", userMessage(err))
+		return 1
+	}
+	return 0
+}
+
+func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "caseroom",
+		Short:         "Caseroom: the incident room of a joint investigation team",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(newServeCommand(), newUserCommand(), newTokenCommand(), newDemoCommand())
+	return root
+}

@@ -1,0 +1,145 @@
+package caseroom
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// DocumentKind is the kind of a registered document.
+type DocumentKind string
+
+// The kinds of document and the prefix of their case reference.
+const (
+	DocComplaint DocumentKind = "complaint" // a first information report: C-1
+	DocStatement DocumentKind = "statement" // S-1
+	DocReport    DocumentKind = "report"    // an officer's report: R-1
+	DocMessage   DocumentKind = "message"   // M-1
+	DocPress     DocumentKind = "press"     // a press report: P-1
+)
+
+// DocumentKinds lists every document kind.
+var DocumentKinds = []DocumentKind{DocComplaint, DocStatement, DocReport, DocMessage, DocPress}
+
+// RefPrefix returns the prefix of the kind's case references ("S" for S-12), or "" if
+// the kind is unknown.
+func (k DocumentKind) RefPrefix() string {
+	switch k {
+	case DocComplaint:
+		return "C"
+	case DocStatement:
+		return "S"
+	case DocReport:
+		return "R"
+	case DocMessage:
+		return "M"
+	case DocPress:
+		return "P"
+	}
+	return ""
+}
+
+// Presence is someone present when a statement was taken, and in what capacity
+// (guardian, appropriate adult, interpreter, female officer, lawyer...).
+type Presence struct {
+	Person   string `json:"person"`
+	Label    string `json:"label,omitempty"`
+	Capacity string `json:"capacity,omitempty"`
+}
+
+// UnmarshalJSON accepts a person reference as a plain string or a full object.
+func (p *Presence) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*p = Presence{Person: s}
+		return nil
+	}
+	type plain Presence
+	var v plain
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	*p = Presence(v)
+	return nil
+}
+
+// Statement holds what is recorded about how a statement was taken.
+type Statement struct {
+	Giver      string    `json:"giver"`
+	GiverLabel string    `json:"giverLabel,omitempty"`
+	RecordedBy string    `json:"recordedBy"`
+	RecordedAt time.Time `json:"recordedAt"`
+	Place      string    `json:"place,omitempty"`
+	Language   string    `json:"language,omitempty"`
+	// Interpreter is the person who interpreted, if any.
+	Interpreter string     `json:"interpreter,omitempty"`
+	Method      string     `json:"method,omitempty"` // written, audio, video
+	Present     []Presence `json:"present"`
+}
+
+// Document is a registered complaint, statement, report, message or press report.
+// It is immutable: a correction is a new document that names the one it corrects.
+type Document struct {
+	ID     string       `json:"id"`
+	CaseID string       `json:"caseId"`
+	Ref    string       `json:"ref"`
+	Kind   DocumentKind `json:"kind"`
+	Title  string       `json:"title"`
+	Text   string       `json:"text"`
+	// ExternalRef is a number given outside Caseroom, such as an FIR number.
+	ExternalRef string `json:"externalRef,omitempty"`
+	// Corrects is the reference of an earlier document this one corrects, with the reason.
+	Corrects         string     `json:"corrects,omitempty"`
+	CorrectionReason string     `json:"correctionReason,omitempty"`
+	Statement        *Statement `json:"statement,omitempty"`
+	RegisteredBy     string     `json:"registeredBy"`
+	RegisteredAt     time.Time  `json:"registeredAt"`
+	// CorrectedBy lists the references of later documents that correct this one.
+	CorrectedBy []string `json:"correctedBy"`
+	// SHA256 is the hex SHA-256 of Text, so a printed copy can be checked.
+	SHA256 string `json:"sha256"`
+}
+
+// NewDocument is the input to RegisterDocument. Statement fields are required only for
+// statements: the giver and the time it was recorded.
+type NewDocument struct {
+	Kind             DocumentKind `json:"kind"`
+	Ref              string       `json:"ref"`
+	Title            string       `json:"title"`
+	Text             string       `json:"text"`
+	ExternalRef      string       `json:"externalRef"`
+	Corrects         string       `json:"corrects"`
+	CorrectionReason string       `json:"correctionReason"`
+
+	Giver       string     `json:"giver"`
+	RecordedBy  string     `json:"recordedBy"`
+	RecordedAt  *time.Time `json:"recordedAt"`
+	Place       string     `json:"place"`
+	Language    string     `json:"language"`
+	Interpreter string     `json:"interpreter"`
+	Method      string     `json:"method"`
+	Present     []Presence `json:"present"`
+}
+
+// DocumentFilter narrows FindDocuments.
+type DocumentFilter struct {
+	Kind DocumentKind
+}
+
+// DocumentService registers and reads documents.
+type DocumentService interface {
+	// RegisterDocument numbers the document in its case by kind (S-12) and stores it
+	// for good. A given Ref must have the kind's prefix and be unused. Returns
+	// EINVALID naming the field, ECONFLICT for a reference already used, ENOTFOUND
+	// for an unknown case, EFORBIDDEN if the actor may not record.
+	RegisterDocument(ctx context.Context, caseID string, nd NewDocument) (*Document, error)
+
+	// FindDocuments lists a case's documents in order of registration.
+	FindDocuments(ctx context.Context, caseID string, f DocumentFilter) ([]*Document, error)
+
+	// FindDocument returns a document by id or reference. Returns ENOTFOUND if absent.
+	FindDocument(ctx context.Context, caseID, ref string) (*Document, error)
+}

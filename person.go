@@ -1,0 +1,199 @@
+package caseroom
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// PersonRole is a part a person plays in a case. A person may have several.
+type PersonRole string
+
+// The roles a person can have in a case.
+const (
+	PersonVictim         PersonRole = "victim"
+	PersonSuspect        PersonRole = "suspect"
+	PersonWitness        PersonRole = "witness"
+	PersonComplainant    PersonRole = "complainant"
+	PersonGuardian       PersonRole = "guardian"
+	PersonRepresentative PersonRole = "representative"
+	PersonOfficer        PersonRole = "officer"
+	PersonInterpreter    PersonRole = "interpreter"
+)
+
+// PersonRoles lists every person role.
+var PersonRoles = []PersonRole{PersonVictim, PersonSuspect, PersonWitness, PersonComplainant,
+	PersonGuardian, PersonRepresentative, PersonOfficer, PersonInterpreter}
+
+// Valid reports whether r is one of PersonRoles.
+func (r PersonRole) Valid() bool {
+	for _, x := range PersonRoles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// PersonName is one of a person's names as written in one script, with where it came
+// from. Script is an ISO 15924 code such as "Latn" or "Arab".
+type PersonName struct {
+	Name   string `json:"name"`
+	Script string `json:"script,omitempty"`
+	// Source is the reference of the document the name was taken from, if any.
+	Source string `json:"source,omitempty"`
+}
+
+// Alias is a name a person is known by: an alias, or an "urf" (also-known-as) name.
+type Alias struct {
+	Alias  string `json:"alias"`
+	Kind   string `json:"kind"` // "alias" or "urf"
+	Source string `json:"source,omitempty"`
+}
+
+// UnmarshalJSON accepts an alias as a plain string or a full object.
+func (a *Alias) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*a = Alias{Alias: s}
+		return nil
+	}
+	type plain Alias
+	var v plain
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	*a = Alias(v)
+	return nil
+}
+
+// Person is a nominal: anyone the case concerns. A victim is known by a case pseudonym
+// (V-0001); their identity (names, aliases, date of birth, identifiers) is shown only to
+// those allowed to see it, and IdentityHidden is set when it was withheld.
+type Person struct {
+	ID          string       `json:"id"`
+	CaseID      string       `json:"caseId"`
+	Pseudonym   string       `json:"pseudonym,omitempty"`
+	Names       []PersonName `json:"names"`
+	Aliases     []Alias      `json:"aliases"`
+	Roles       []PersonRole `json:"roles"`
+	Sex         string       `json:"sex,omitempty"`
+	DateOfBirth string       `json:"dateOfBirth,omitempty"`
+	AgeBand     string       `json:"ageBand,omitempty"`
+	Identifiers []Identifier `json:"identifiers"`
+	RecordedBy  string       `json:"recordedBy"`
+	CreatedAt   time.Time    `json:"createdAt"`
+
+	IdentityHidden bool `json:"identityHidden,omitempty"`
+}
+
+// HasRole reports whether the person has role r in the case.
+func (p *Person) HasRole(r PersonRole) bool {
+	for _, x := range p.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is how the person is shown to someone who may not see victims' identities:
+// the pseudonym for a victim, else the first name.
+func (p *Person) Label() string {
+	if p.Pseudonym != "" {
+		return p.Pseudonym
+	}
+	if len(p.Names) > 0 {
+		return p.Names[0].Name
+	}
+	return p.ID
+}
+
+// NewPerson is the input to RegisterPerson.
+type NewPerson struct {
+	Names       []PersonName `json:"names"`
+	Aliases     []Alias      `json:"aliases"`
+	Roles       []PersonRole `json:"roles"`
+	Sex         string       `json:"sex"`
+	DateOfBirth string       `json:"dateOfBirth"`
+	AgeBand     string       `json:"ageBand"`
+}
+
+// IdentifierKind is the kind of an identifier a person holds.
+type IdentifierKind string
+
+// The kinds of identifier.
+const (
+	IdentifierPhone        IdentifierKind = "phone"
+	IdentifierHandle       IdentifierKind = "handle"
+	IdentifierEmail        IdentifierKind = "email"
+	IdentifierBankAccount  IdentifierKind = "bank_account"
+	IdentifierNationalID   IdentifierKind = "national_id"
+	IdentifierDeviceSerial IdentifierKind = "device_serial"
+)
+
+// IdentifierKinds lists every identifier kind.
+var IdentifierKinds = []IdentifierKind{IdentifierPhone, IdentifierHandle, IdentifierEmail,
+	IdentifierBankAccount, IdentifierNationalID, IdentifierDeviceSerial}
+
+// Valid reports whether k is one of IdentifierKinds.
+func (k IdentifierKind) Valid() bool {
+	for _, x := range IdentifierKinds {
+		if k == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Identifier is a phone number, handle, e-mail address, bank account, national ID or
+// device serial held by a person, with the document or exhibit it is known from.
+type Identifier struct {
+	ID       string         `json:"id"`
+	PersonID string         `json:"person"`
+	Kind     IdentifierKind `json:"kind"`
+	Value    string         `json:"value"`
+	// Service names where a handle or account lives (Skype, WhatsApp, a bank).
+	Service   string    `json:"service,omitempty"`
+	Source    string    `json:"source"`
+	AddedBy   string    `json:"addedBy"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// NewIdentifier is the input to AddIdentifier.
+type NewIdentifier struct {
+	Kind    IdentifierKind `json:"kind"`
+	Value   string         `json:"value"`
+	Service string         `json:"service"`
+	Source  string         `json:"source"`
+}
+
+// PersonService registers persons and appends to what is known of them. Nothing is
+// updated in place: a new name, alias, role or identifier is a new record.
+type PersonService interface {
+	// RegisterPerson records a person in a case. A victim gets the case's next
+	// pseudonym. Returns EINVALID naming the field for bad input, ENOTFOUND for an
+	// unknown case, EFORBIDDEN if the actor's role may not record.
+	RegisterPerson(ctx context.Context, caseID string, np NewPerson) (*Person, error)
+
+	// FindPersons returns the persons of a case, identities withheld as the actor's
+	// role requires.
+	FindPersons(ctx context.Context, caseID string) ([]*Person, error)
+
+	// FindPerson returns a person by id or pseudonym. Returns ENOTFOUND if the case or
+	// the person does not exist.
+	FindPerson(ctx context.Context, caseID, ref string) (*Person, error)
+
+	// AddName, AddAlias and AddRole append to a person. Returns ENOTFOUND for an
+	// unknown person, EINVALID for bad input.
+	AddName(ctx context.Context, caseID, personRef string, n PersonName) (*Person, error)
+	AddAlias(ctx context.Context, caseID, personRef string, a Alias) (*Person, error)
+	AddRole(ctx context.Context, caseID, personRef string, r PersonRole) (*Person, error)
+
+	// AddIdentifier records an identifier held by a person, citing the document it is
+	// known from. Returns EINVALID without a source or for an unknown kind.
+	AddIdentifier(ctx context.Context, caseID, personRef string, ni NewIdentifier) (*Identifier, error)
+}

@@ -1,0 +1,117 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+)
+
+// recordTables lists every table whose rows are created under an audit entry, with the
+// column that orders its rows. The canonical state of audit entry N is
+//
+//	{"<table>": [<row>, ...], ...}
+//
+// over the tables in this list that have rows with entry = N, each row an object of
+// column name to value (text as a JSON string, integers and reals as JSON numbers, NULL
+// as null), rows ordered by the key column, keys of every object sorted, encoded by
+// encoding/json without indentation. The entry's state_hash is the hex SHA-256 of that
+// encoding. Anyone with the database can recompute it; a row edited behind the
+// server's back no longer matches.
+var recordTables = []struct{ table, key string }{
+	{"users", "id"},
+	{"tokens", "id"},
+	{"cases", "id"},
+	{"memberships", "id"},
+	{"persons", "id"},
+	{"person_names", "id"},
+	{"person_aliases", "id"},
+	{"person_roles", "id"},
+	{"pseudonyms", "person_id"},
+	{"documents", "id"},
+	{"statements", "document_id"},
+	{"statement_presence", "id"},
+	{"identifiers", "id"},
+	{"organisations", "id"},
+	{"locations", "id"},
+	{"links", "id"},
+}
+
+// EntryState returns the canonical state of audit entry seq as defined above.
+func EntryState(ctx context.Context, q querier, seq int64) (map[string][]map[string]any, error) {
+	state := map[string][]map[string]any{}
+	for _, t := range recordTables {
+		rows, err := q.QueryContext(ctx, `SELECT * FROM `+t.table+` WHERE entry = ? ORDER BY `+t.key, seq)
+		if err != nil {
+			return nil, fmt.Errorf("read %s of entry %d: %w", t.table, seq, err)
+		}
+		cols, err := rows.Columns()
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			row := make(map[string]any, len(cols))
+			for i, c := range cols {
+				row[c] = canonicalValue(vals[i])
+			}
+			state[t.table] = append(state[t.table], row)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return state, nil
+}
+
+// canonicalValue maps what either driver returns onto one JSON form.
+func canonicalValue(v any) any {
+	switch x := v.(type) {
+	case []byte:
+		return string(x)
+	case int32:
+		return int64(x)
+	case int:
+		return int64(x)
+	case float32:
+		return float64(x)
+	case bool:
+		if x {
+			return int64(1)
+		}
+		return int64(0)
+	}
+	return v
+}
+
+func entryStateHash(ctx context.Context, q querier, seq int64) (string, error) {
+	state, err := EntryState(ctx, q, seq)
+	if err != nil {
+		return "", err
+	}
+	if len(state) == 0 {
+		return "", fmt.Errorf("entry %d created no records", seq)
+	}
+	return canonicalHash(state)
+}
+
+// canonicalHash is the hex SHA-256 of v encoded by encoding/json.
+func canonicalHash(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}

@@ -1,0 +1,340 @@
+// Package sqlstore implements Caseroom's services on database/sql, on SQLite (the
+// embedded default, through modernc.org/sqlite) and PostgreSQL (through pgx), with one
+// code path. What differs between the two lives in dialect.go. Every write runs in one
+// transaction that also appends its audit entry.
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"caseroom"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is an open Caseroom store. It implements the service interfaces of package
+// caseroom.
+type DB struct {
+	db      *sql.DB
+	dialect dialect
+	// Now returns the current time; tests may replace it.
+	Now func() time.Time
+}
+
+// Open opens the store at dsn and applies any pending migrations. A dsn starting with
+// postgres:// or postgresql:// opens PostgreSQL; anything else is the path of a SQLite
+// database file (an optional "sqlite:" or "file:" prefix is stripped).
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var d dialect
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		d = postgresDialect{}
+	} else {
+		d = sqliteDialect{}
+	}
+	sqldb, err := d.open(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", d.name(), err)
+	}
+	db := &DB{db: sqldb, dialect: d, Now: time.Now}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open %s database: %w", d.name(), err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.db.Close() }
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
+
+// Dialect names the database engine: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect.name() }
+
+// migrate applies the embedded migrations not yet recorded in schema_migrations, each
+// in its own transaction, in file-name order.
+func (db *DB) migrate(ctx context.Context) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if err := db.dialect.lockMigrations(ctx, tx); err != nil {
+		return fmt.Errorf("migrate: lock: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		var n int
+		if err := tx.QueryRowContext(ctx, db.dialect.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE name = ?`), name).Scan(&n); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+		for _, stmt := range splitStatements(string(body)) {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("migrate %s: %w\n%s", name, err, stmt)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`), name, formatTime(db.Now())); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: commit: %w", err)
+	}
+	return nil
+}
+
+// splitStatements splits a migration file on semicolons that end a line, dropping
+// comment lines. Migrations hold no semicolons inside string literals.
+func splitStatements(body string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.Split(body, "\n") {
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "--") || trimmed == "" {
+			continue
+		}
+		cur.WriteString(line)
+		cur.WriteString("\n")
+		if strings.HasSuffix(trimmed, ";") {
+			out = append(out, strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"))
+			cur.Reset()
+		}
+	}
+	if s := strings.TrimSpace(cur.String()); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// timeLayout is the stored form of every time: UTC, fixed width, so text order is
+// time order.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// idEncoding writes ids in lower-case base32 without padding.
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// newID returns a new id with the given kind prefix and 80 random bits: "per_3kq...".
+// The prefix tells what an id names, so a link can join any two records.
+func newID(prefix string) string {
+	b := make([]byte, 10)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand failed: %v", err)) // the platform is broken
+	}
+	return prefix + "_" + idEncoding.EncodeToString(b)
+}
+
+// Id prefixes by kind of record.
+const (
+	prefixCase         = "cas"
+	prefixUser         = "usr"
+	prefixToken        = "tok"
+	prefixMembership   = "mem"
+	prefixPerson       = "per"
+	prefixName         = "nam"
+	prefixAlias        = "ali"
+	prefixPersonRole   = "prl"
+	prefixDocument     = "doc"
+	prefixPresence     = "prs"
+	prefixIdentifier   = "idf"
+	prefixOrganisation = "org"
+	prefixLocation     = "loc"
+	prefixLink         = "lnk"
+)
+
+// entityKindOf returns the kind of entity an id names, from its prefix.
+func entityKindOf(id string) (caseroom.EntityKind, bool) {
+	prefix, _, ok := strings.Cut(id, "_")
+	if !ok {
+		return "", false
+	}
+	switch prefix {
+	case prefixPerson:
+		return caseroom.EntityPerson, true
+	case prefixOrganisation:
+		return caseroom.EntityOrganisation, true
+	case prefixLocation:
+		return caseroom.EntityLocation, true
+	case prefixIdentifier:
+		return caseroom.EntityIdentifier, true
+	case prefixDocument:
+		return caseroom.EntityDocument, true
+	}
+	return "", false
+}
+
+// Tx is a write transaction: it holds the store's write lock, reserves audit sequence
+// numbers, and appends audit entries that commit or roll back with the records.
+type Tx struct {
+	*sql.Tx
+	db      *DB
+	ctx     context.Context
+	now     time.Time
+	actor   *caseroom.User
+	nextSeq int64 // -1 until the first reservation
+}
+
+// querier is what reads need: a *sql.DB or a *Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// write runs fn in a write transaction and commits it if fn returns nil. The actor
+// comes from ctx; without one the call is refused.
+func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+	actor := caseroom.UserFromContext(ctx)
+	if actor == nil {
+		return caseroom.Errorf(caseroom.EUNAUTHORIZED, "Sign in first.")
+	}
+	sqltx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer sqltx.Rollback()
+	if err := db.dialect.lockWrites(ctx, sqltx); err != nil {
+		return fmt.Errorf("lock: %w", err)
+	}
+	tx := &Tx{Tx: sqltx, db: db, ctx: ctx, now: db.Now().UTC(), actor: actor, nextSeq: -1}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := sqltx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// exec runs a statement written with ? placeholders.
+func (tx *Tx) exec(query string, args ...any) error {
+	_, err := tx.ExecContext(tx.ctx, tx.db.dialect.rebind(query), args...)
+	return err
+}
+
+// QueryContext rebinds placeholders so that read helpers can take a *Tx.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(ctx, tx.db.dialect.rebind(query), args...)
+}
+
+// QueryRowContext rebinds placeholders so that read helpers can take a *Tx.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.Tx.QueryRowContext(ctx, tx.db.dialect.rebind(query), args...)
+}
+
+// reader wraps *sql.DB so that reads outside a transaction rebind placeholders too.
+type reader struct{ db *DB }
+
+func (r reader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return r.db.db.QueryContext(ctx, r.db.dialect.rebind(query), args...)
+}
+
+func (r reader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return r.db.db.QueryRowContext(ctx, r.db.dialect.rebind(query), args...)
+}
+
+func (db *DB) reader() querier { return reader{db} }
+
+// reserveSeq returns the sequence number of the next audit entry of this transaction.
+// Records created by an operation carry that number in their entry column. The write
+// lock makes MAX(seq)+1 safe: no other writer can take the same number.
+func (tx *Tx) reserveSeq() (int64, error) {
+	if tx.nextSeq < 0 {
+		var max sql.NullInt64
+		if err := tx.QueryRowContext(tx.ctx, `SELECT MAX(seq) FROM audit_log`).Scan(&max); err != nil {
+			return 0, fmt.Errorf("reserve audit seq: %w", err)
+		}
+		tx.nextSeq = 0
+		if max.Valid {
+			tx.nextSeq = max.Int64 + 1
+		}
+	}
+	seq := tx.nextSeq
+	tx.nextSeq++
+	return seq, nil
+}
+
+// appendAudit writes the audit entry seq for a change whose records carry entry = seq.
+// The state hash is computed from the rows as stored, so it is reproducible from the
+// database alone.
+func (tx *Tx) appendAudit(seq int64, action string, kind, objectID, caseID string) error {
+	hash, err := entryStateHash(tx.ctx, tx, seq)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return tx.insertAudit(seq, action, kind, objectID, caseID, hash)
+}
+
+// appendReadAudit records a sensitive read: the hash is of what was shown.
+func (tx *Tx) appendReadAudit(action, kind, objectID, caseID string, shown any) error {
+	seq, err := tx.reserveSeq()
+	if err != nil {
+		return err
+	}
+	hash, err := canonicalHash(shown)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return tx.insertAudit(seq, action, kind, objectID, caseID, hash)
+}
+
+func (tx *Tx) insertAudit(seq int64, action, kind, objectID, caseID, hash string) error {
+	var c any
+	if caseID != "" {
+		c = caseID
+	}
+	if err := tx.exec(`INSERT INTO audit_log (seq, at, actor, action, object_kind, object_id, case_id, state_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		seq, formatTime(tx.now), tx.actor.Name, action, kind, objectID, c, hash); err != nil {
+		return fmt.Errorf("append audit entry %d (%s): %w", seq, action, err)
+	}
+	return nil
+}
+
+// isNoRows reports whether err is sql.ErrNoRows.
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// nullable returns nil for "" so that optional references are stored as NULL.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,378 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"caseroom"
+)
+
+var _ caseroom.DocumentService = (*DB)(nil)
+
+var languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`) // BCP 47, simplified
+
+// statementMethods lists how a statement may have been taken.
+var statementMethods = []string{"written", "dictated", "audio", "video"}
+
+// MaxDocumentText is the largest document text accepted, in bytes.
+const MaxDocumentText = 4 << 20
+
+// RegisterDocument numbers and stores a document. See caseroom.DocumentService.
+func (db *DB) RegisterDocument(ctx context.Context, caseID string, nd caseroom.NewDocument) (*caseroom.Document, error) {
+	prefix := nd.Kind.RefPrefix()
+	if prefix == "" {
+		kinds := make([]string, len(caseroom.DocumentKinds))
+		for i, k := range caseroom.DocumentKinds {
+			kinds[i] = string(k)
+		}
+		return nil, caseroom.Errorf(caseroom.EINVALID, "kind: %q is not a document kind; use one of %s", nd.Kind, strings.Join(kinds, ", "))
+	}
+	if err := validateNewDocument(&nd, db.Now()); err != nil {
+		return nil, err
+	}
+	var num int64
+	if nd.Ref != "" {
+		p, n, ok := strings.Cut(nd.Ref, "-")
+		v, err := strconv.ParseInt(n, 10, 64)
+		if !ok || p != prefix || err != nil || v < 1 || n[0] == '0' {
+			return nil, caseroom.Errorf(caseroom.EINVALID, "ref: %q is not a %s reference; write %s-<number>, such as %s-12", nd.Ref, nd.Kind, prefix, prefix)
+		}
+		num = v
+	}
+	id := newID(prefixDocument)
+	var out *caseroom.Document
+	err := db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.recorderRole(caseID); err != nil {
+			return err
+		}
+		if num == 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(num), 0) + 1 FROM documents WHERE case_id = ? AND kind = ?`, caseID, string(nd.Kind)).Scan(&num); err != nil {
+				return fmt.Errorf("number document: %w", err)
+			}
+		} else {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents WHERE case_id = ? AND ref = ?`, caseID, nd.Ref).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return caseroom.Errorf(caseroom.ECONFLICT, "ref: %s is already registered in this case; documents are never replaced (register a correction with \"corrects\")", nd.Ref)
+			}
+		}
+		ref := fmt.Sprintf("%s-%d", prefix, num)
+		corrects, err := tx.optionalDocument(caseID, nd.Corrects, "corrects")
+		if err != nil {
+			return err
+		}
+		seq, err := tx.reserveSeq()
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256([]byte(nd.Text))
+		if err := tx.exec(`INSERT INTO documents (id, case_id, kind, num, ref, title, body, body_sha256, external_ref, corrects_id, correction_reason, registered_by, registered_at, entry)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, caseID, string(nd.Kind), num, ref, nd.Title, nd.Text, hex.EncodeToString(sum[:]), nd.ExternalRef, corrects, nd.CorrectionReason,
+			tx.actor.Name, formatTime(tx.now), seq); err != nil {
+			if db.dialect.isUniqueViolation(err) {
+				return caseroom.Errorf(caseroom.ECONFLICT, "ref: %s is already registered in this case", ref)
+			}
+			return fmt.Errorf("insert document: %w", err)
+		}
+		if hasStatementFields(&nd) {
+			if err := tx.insertStatement(caseID, id, &nd, seq); err != nil {
+				return err
+			}
+		}
+		if err := tx.appendAudit(seq, "document.register", "document", id, caseID); err != nil {
+			return err
+		}
+		docs, err := loadDocuments(ctx, tx, caseID, `d.id = ?`, []any{id})
+		if err != nil {
+			return err
+		}
+		out = docs[0]
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func hasStatementFields(nd *caseroom.NewDocument) bool {
+	return nd.Giver != "" || nd.RecordedAt != nil || nd.RecordedBy != "" || nd.Place != "" || nd.Language != "" ||
+		nd.Interpreter != "" || nd.Method != "" || len(nd.Present) > 0
+}
+
+func validateNewDocument(nd *caseroom.NewDocument, now time.Time) error {
+	nd.Title = strings.TrimSpace(nd.Title)
+	if nd.Title == "" {
+		return caseroom.Errorf(caseroom.EINVALID, "title: required")
+	}
+	if len(nd.Title) > 300 {
+		return caseroom.Errorf(caseroom.EINVALID, "title: at most 300 bytes")
+	}
+	if strings.TrimSpace(nd.Text) == "" {
+		return caseroom.Errorf(caseroom.EINVALID, "text: required; a document is registered with its text")
+	}
+	if len(nd.Text) > MaxDocumentText {
+		return caseroom.Errorf(caseroom.EINVALID, "text: at most %d bytes", MaxDocumentText)
+	}
+	if len(nd.ExternalRef) > 100 {
+		return caseroom.Errorf(caseroom.EINVALID, "externalRef: at most 100 bytes")
+	}
+	nd.Corrects, nd.CorrectionReason = strings.TrimSpace(nd.Corrects), strings.TrimSpace(nd.CorrectionReason)
+	if nd.Corrects != "" && nd.CorrectionReason == "" {
+		return caseroom.Errorf(caseroom.EINVALID, "correctionReason: required when a document corrects another; say what was wrong")
+	}
+	if nd.Corrects == "" && nd.CorrectionReason != "" {
+		return caseroom.Errorf(caseroom.EINVALID, "corrects: required with correctionReason; name the document corrected")
+	}
+	stmt := nd.Kind == caseroom.DocStatement || nd.Kind == caseroom.DocComplaint
+	if !stmt && hasStatementFields(nd) {
+		return caseroom.Errorf(caseroom.EINVALID, "giver: only statements and complaints record who gave them, when and where; a %s does not", nd.Kind)
+	}
+	if nd.Kind == caseroom.DocStatement {
+		if strings.TrimSpace(nd.Giver) == "" {
+			return caseroom.Errorf(caseroom.EINVALID, "giver: required for a statement; the person who gave it, by id or pseudonym")
+		}
+		if nd.RecordedAt == nil {
+			return caseroom.Errorf(caseroom.EINVALID, "recordedAt: required for a statement; when it was recorded, RFC 3339")
+		}
+	}
+	if nd.RecordedAt != nil && nd.RecordedAt.After(now.Add(5*time.Minute)) {
+		return caseroom.Errorf(caseroom.EINVALID, "recordedAt: %s is in the future", nd.RecordedAt.Format(time.RFC3339))
+	}
+	if nd.Language != "" && !languagePattern.MatchString(nd.Language) {
+		return caseroom.Errorf(caseroom.EINVALID, "language: %q is not a language tag such as ur, pa or en", nd.Language)
+	}
+	if nd.Method != "" && !contains(statementMethods, nd.Method) {
+		return caseroom.Errorf(caseroom.EINVALID, "method: %q is not one of %s", nd.Method, strings.Join(statementMethods, ", "))
+	}
+	if len(nd.Place) > 300 {
+		return caseroom.Errorf(caseroom.EINVALID, "place: at most 300 bytes")
+	}
+	for i, p := range nd.Present {
+		if strings.TrimSpace(p.Person) == "" {
+			return caseroom.Errorf(caseroom.EINVALID, "present[%d].person: required", i)
+		}
+		if len(p.Capacity) > 60 {
+			return caseroom.Errorf(caseroom.EINVALID, "present[%d].capacity: at most 60 bytes", i)
+		}
+	}
+	return nil
+}
+
+// insertStatement records how a statement or complaint was taken.
+func (tx *Tx) insertStatement(caseID, docID string, nd *caseroom.NewDocument, seq int64) error {
+	var giver, interpreter any
+	if nd.Giver != "" {
+		id, err := tx.personField(caseID, nd.Giver, "giver")
+		if err != nil {
+			return err
+		}
+		giver = id
+	}
+	if nd.Interpreter != "" {
+		id, err := tx.personField(caseID, nd.Interpreter, "interpreter")
+		if err != nil {
+			return err
+		}
+		interpreter = id
+	}
+	recordedBy := strings.TrimSpace(nd.RecordedBy)
+	if recordedBy == "" {
+		recordedBy = tx.actor.Name
+	} else {
+		u, err := findUser(tx.ctx, tx, recordedBy)
+		if err == nil {
+			_, err = memberRole(tx.ctx, tx, caseID, u)
+		}
+		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
+			return caseroom.Errorf(caseroom.EINVALID, "recordedBy: %q is not a member of this case; name the recording officer by user name", recordedBy)
+		} else if err != nil {
+			return err
+		}
+	}
+	recordedAt := tx.now
+	if nd.RecordedAt != nil {
+		recordedAt = *nd.RecordedAt
+	}
+	if err := tx.exec(`INSERT INTO statements (document_id, case_id, giver_id, recorded_by, recorded_at, place, language, interpreter_id, method, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		docID, caseID, giver, recordedBy, formatTime(recordedAt), strings.TrimSpace(nd.Place), nd.Language, interpreter, nd.Method, seq); err != nil {
+		return fmt.Errorf("insert statement: %w", err)
+	}
+	for i, p := range nd.Present {
+		pid, err := tx.personField(caseID, p.Person, fmt.Sprintf("present[%d].person", i))
+		if err != nil {
+			return err
+		}
+		if err := tx.exec(`INSERT INTO statement_presence (id, document_id, case_id, pos, person_id, capacity, entry) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			newID(prefixPresence), docID, caseID, i, pid, strings.TrimSpace(p.Capacity), seq); err != nil {
+			return fmt.Errorf("insert presence: %w", err)
+		}
+	}
+	return nil
+}
+
+// optionalDocument resolves a document named in a field, or returns nil for "".
+func (tx *Tx) optionalDocument(caseID, ref, field string) (any, error) {
+	if ref == "" {
+		return nil, nil
+	}
+	id, err := resolveDocument(tx.ctx, tx, caseID, ref)
+	if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
+		return nil, caseroom.Errorf(caseroom.EINVALID, "%s: %s", field, caseroom.ErrorMessage(err))
+	} else if err != nil {
+		return nil, err
+	}
+	return id, nil
+}
+
+// FindDocuments lists a case's documents. See caseroom.DocumentService.
+func (db *DB) FindDocuments(ctx context.Context, caseID string, f caseroom.DocumentFilter) ([]*caseroom.Document, error) {
+	actor, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := memberRole(ctx, db.reader(), caseID, actor); err != nil {
+		return nil, err
+	}
+	filter, args := `1 = 1`, []any{}
+	if f.Kind != "" {
+		filter, args = `d.kind = ?`, []any{string(f.Kind)}
+	}
+	return loadDocuments(ctx, db.reader(), caseID, filter, args)
+}
+
+// FindDocument returns one document. See caseroom.DocumentService.
+func (db *DB) FindDocument(ctx context.Context, caseID, ref string) (*caseroom.Document, error) {
+	actor, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := memberRole(ctx, db.reader(), caseID, actor); err != nil {
+		return nil, err
+	}
+	id, err := resolveDocument(ctx, db.reader(), caseID, ref)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := loadDocuments(ctx, db.reader(), caseID, `d.id = ?`, []any{id})
+	if err != nil {
+		return nil, err
+	}
+	return docs[0], nil
+}
+
+// loadDocuments reads a case's documents matching filter (on the alias d), with how
+// statements were taken, who was present, and which later documents correct them.
+func loadDocuments(ctx context.Context, q querier, caseID, filter string, args []any) ([]*caseroom.Document, error) {
+	labels, err := personLabels(ctx, q, caseID)
+	if err != nil {
+		return nil, err
+	}
+	docs := []*caseroom.Document{}
+	byID := map[string]*caseroom.Document{}
+	err = scanEach(ctx, q, `SELECT d.id, d.case_id, d.ref, d.kind, d.title, d.body, d.body_sha256, d.external_ref,
+			COALESCE(c.ref, ''), d.correction_reason, d.registered_by, d.registered_at,
+			s.document_id, COALESCE(s.giver_id, ''), s.recorded_by, s.recorded_at, s.place, s.language, COALESCE(s.interpreter_id, ''), s.method
+		FROM documents d
+		LEFT JOIN documents c ON c.id = d.corrects_id
+		LEFT JOIN statements s ON s.document_id = d.id
+		WHERE d.case_id = ? AND `+filter+` ORDER BY d.entry, d.id`, append([]any{caseID}, args...),
+		func(scan func(...any) error) error {
+			d := &caseroom.Document{CorrectedBy: []string{}}
+			var kind, registered string
+			var sID, sRecordedBy, sRecordedAt, sPlace, sLanguage, sMethod *string
+			var giver, interpreter string
+			if err := scan(&d.ID, &d.CaseID, &d.Ref, &kind, &d.Title, &d.Text, &d.SHA256, &d.ExternalRef, &d.Corrects, &d.CorrectionReason,
+				&d.RegisteredBy, &registered, &sID, &giver, &sRecordedBy, &sRecordedAt, &sPlace, &sLanguage, &interpreter, &sMethod); err != nil {
+				return err
+			}
+			d.Kind = caseroom.DocumentKind(kind)
+			var err error
+			if d.RegisteredAt, err = parseTime(registered); err != nil {
+				return err
+			}
+			if sID != nil {
+				st := &caseroom.Statement{Giver: giver, GiverLabel: labels[giver], RecordedBy: *sRecordedBy, Place: *sPlace,
+					Language: *sLanguage, Interpreter: interpreter, Method: *sMethod, Present: []caseroom.Presence{}}
+				if st.RecordedAt, err = parseTime(*sRecordedAt); err != nil {
+					return err
+				}
+				d.Statement = st
+			}
+			docs = append(docs, d)
+			byID[d.ID] = d
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("load documents: %w", err)
+	}
+	if len(docs) == 0 && strings.Contains(filter, "d.id") {
+		return nil, caseroom.Errorf(caseroom.ENOTFOUND, "There is no such document in this case.")
+	}
+	err = scanEach(ctx, q, `SELECT p.document_id, p.person_id, p.capacity FROM statement_presence p WHERE p.case_id = ? ORDER BY p.document_id, p.pos`, []any{caseID},
+		func(scan func(...any) error) error {
+			var docID string
+			var pr caseroom.Presence
+			if err := scan(&docID, &pr.Person, &pr.Capacity); err != nil {
+				return err
+			}
+			if d := byID[docID]; d != nil && d.Statement != nil {
+				pr.Label = labels[pr.Person]
+				d.Statement.Present = append(d.Statement.Present, pr)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("load presence: %w", err)
+	}
+	err = scanEach(ctx, q, `SELECT corrects_id, ref FROM documents WHERE case_id = ? AND corrects_id IS NOT NULL ORDER BY entry`, []any{caseID},
+		func(scan func(...any) error) error {
+			var target, ref string
+			if err := scan(&target, &ref); err != nil {
+				return err
+			}
+			if d := byID[target]; d != nil {
+				d.CorrectedBy = append(d.CorrectedBy, ref)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("load corrections: %w", err)
+	}
+	return docs, nil
+}
+
+// personLabels maps each person of a case to how they are shown in other records: a
+// victim's pseudonym, else the first name recorded, else the first alias.
+func personLabels(ctx context.Context, q querier, caseID string) (map[string]string, error) {
+	labels := map[string]string{}
+	queries := []string{
+		`SELECT person_id, alias FROM person_aliases WHERE case_id = ? ORDER BY entry DESC, pos DESC`,
+		`SELECT person_id, name FROM person_names WHERE case_id = ? ORDER BY entry DESC, pos DESC`,
+		`SELECT person_id, pseudonym FROM pseudonyms WHERE case_id = ?`,
+	}
+	// Later queries overwrite earlier ones; within a query, earlier rows come last.
+	for _, query := range queries {
+		err := scanEach(ctx, q, query, []any{caseID}, func(scan func(...any) error) error {
+			var id, label string
+			if err := scan(&id, &label); err != nil {
+				return err
+			}
+			labels[id] = label
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("person labels: %w", err)
+		}
+	}
+	return labels, nil
+}

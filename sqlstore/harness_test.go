@@ -1,0 +1,150 @@
+package sqlstore_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"caseroom"
+	"caseroom/sqlstore"
+)
+
+// testStore is one store under test with what the suite needs around it.
+type testStore struct {
+	t   *testing.T
+	DB  *sqlstore.DB
+	dsn string
+	// raw is a direct connection for inspecting (and, in tamper tests, editing) rows
+	// behind the store's back.
+	raw *sql.DB
+}
+
+// Reopen closes the store and opens it again on the same database, as a restart does.
+func (s *testStore) Reopen() {
+	s.t.Helper()
+	if err := s.DB.Close(); err != nil {
+		s.t.Fatal(err)
+	}
+	db, err := sqlstore.Open(context.Background(), s.dsn)
+	if err != nil {
+		s.t.Fatalf("reopen: %v", err)
+	}
+	s.DB = db
+	s.t.Cleanup(func() { db.Close() })
+}
+
+// Count returns the number of rows in a table.
+func (s *testStore) Count(table string) int {
+	s.t.Helper()
+	var n int
+	if err := s.raw.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+		s.t.Fatalf("count %s: %v", table, err)
+	}
+	return n
+}
+
+// Snapshot returns the row count of every table, to show that a refused write
+// changed nothing.
+func (s *testStore) Snapshot() map[string]int {
+	s.t.Helper()
+	out := map[string]int{}
+	for _, table := range []string{"audit_log", "users", "tokens", "cases", "memberships", "persons", "person_names",
+		"person_aliases", "person_roles", "pseudonyms", "documents", "statements", "statement_presence",
+		"identifiers", "organisations", "locations", "links"} {
+		out[table] = s.Count(table)
+	}
+	return out
+}
+
+// forEachStore runs fn as a subtest against a fresh SQLite store and, when
+// CASEROOM_TEST_POSTGRES is set, a fresh PostgreSQL schema.
+func forEachStore(t *testing.T, fn func(t *testing.T, s *testStore)) {
+	t.Run("sqlite", func(t *testing.T) {
+		dsn := filepath.Join(t.TempDir(), "caseroom.db")
+		db, err := sqlstore.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		raw, err := sql.Open("sqlite", "file:"+dsn+"?_pragma=busy_timeout(20000)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { raw.Close() })
+		fn(t, &testStore{t: t, DB: db, dsn: dsn, raw: raw})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		base := os.Getenv("CASEROOM_TEST_POSTGRES")
+		if base == "" {
+			t.Skip("set CASEROOM_TEST_POSTGRES=postgres://... to run the store suite on PostgreSQL")
+		}
+		dsn, raw := freshSchema(t, base)
+		db, err := sqlstore.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		fn(t, &testStore{t: t, DB: db, dsn: dsn, raw: raw})
+	})
+}
+
+// freshSchema creates an empty schema for one test and returns a URL whose
+// search_path points at it, and a raw connection to it. The schema is dropped after.
+func freshSchema(t *testing.T, base string) (string, *sql.DB) {
+	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "caseroom_test_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		admin.Close()
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	raw, err := sql.Open("pgx", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return u.String(), raw
+}
+
+// Fast password hashing for tests is not needed: a handful of users per test.
+
+// as returns a context acting as u.
+func as(u *caseroom.User) context.Context {
+	return caseroom.NewContextWithUser(context.Background(), u)
+}
+
+// console is the context of the operator at the console.
+var console = as(caseroom.Console)
+
+// mustUser creates a user through the console.
+func mustUser(t *testing.T, s *testStore, name string) *caseroom.User {
+	t.Helper()
+	u, err := s.DB.CreateUser(console, caseroom.NewUser{Name: name, Password: "pw-" + name + "-long-enough"})
+	if err != nil {
+		t.Fatalf("create user %s: %v", name, err)
+	}
+	return u
+}

@@ -1,0 +1,118 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"caseroom"
+)
+
+// AddIdentifier records an identifier held by a person. See caseroom.PersonService.
+func (db *DB) AddIdentifier(ctx context.Context, caseID, personRef string, ni caseroom.NewIdentifier) (*caseroom.Identifier, error) {
+	if !ni.Kind.Valid() {
+		kinds := make([]string, len(caseroom.IdentifierKinds))
+		for i, k := range caseroom.IdentifierKinds {
+			kinds[i] = string(k)
+		}
+		return nil, caseroom.Errorf(caseroom.EINVALID, "kind: %q is not an identifier kind; use one of %s", ni.Kind, strings.Join(kinds, ", "))
+	}
+	value, err := normaliseIdentifier(ni.Kind, ni.Value)
+	if err != nil {
+		return nil, err
+	}
+	idf := &caseroom.Identifier{ID: newID(prefixIdentifier), Kind: ni.Kind, Value: value, Service: strings.TrimSpace(ni.Service)}
+	err = db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.recorderRole(caseID); err != nil {
+			return err
+		}
+		personID, err := resolvePerson(ctx, tx, caseID, personRef)
+		if err != nil {
+			return err
+		}
+		src, err := tx.source(caseID, ni.Source, "source")
+		if err != nil {
+			return err
+		}
+		seq, err := tx.reserveSeq()
+		if err != nil {
+			return err
+		}
+		idf.PersonID, idf.AddedBy, idf.CreatedAt = personID, tx.actor.Name, tx.now
+		if err := tx.exec(`INSERT INTO identifiers (id, case_id, person_id, kind, value, service, source_id, added_by, created_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			idf.ID, caseID, personID, string(idf.Kind), idf.Value, idf.Service, src, idf.AddedBy, formatTime(tx.now), seq); err != nil {
+			return fmt.Errorf("insert identifier: %w", err)
+		}
+		if err := tx.appendAudit(seq, "identifier.add", "identifier", idf.ID, caseID); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT ref FROM documents WHERE id = ?`, src).Scan(&idf.Source)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return idf, nil
+}
+
+// normaliseIdentifier checks an identifier's value and writes it in one form, so that
+// the same phone number written two ways is one value: phones keep a leading + and
+// their digits; e-mail addresses are lower-cased.
+func normaliseIdentifier(kind caseroom.IdentifierKind, value string) (string, error) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return "", caseroom.Errorf(caseroom.EINVALID, "value: required")
+	}
+	if len(value) > 200 {
+		return "", caseroom.Errorf(caseroom.EINVALID, "value: at most 200 bytes")
+	}
+	switch kind {
+	case caseroom.IdentifierPhone:
+		var b strings.Builder
+		for i, r := range value {
+			switch {
+			case r >= '0' && r <= '9':
+				b.WriteRune(r)
+			case r == '+' && i == 0:
+				b.WriteRune(r)
+			case r == ' ' || r == '-' || r == '(' || r == ')' || r == '.':
+			default:
+				return "", caseroom.Errorf(caseroom.EINVALID, "value: %q is not a phone number; use digits, spaces, dashes and an optional leading +", value)
+			}
+		}
+		digits := strings.TrimPrefix(b.String(), "+")
+		if len(digits) < 5 || len(digits) > 15 {
+			return "", caseroom.Errorf(caseroom.EINVALID, "value: a phone number has 5 to 15 digits, %q has %d", value, len(digits))
+		}
+		return b.String(), nil
+	case caseroom.IdentifierEmail:
+		at := strings.LastIndex(value, "@")
+		if at < 1 || at == len(value)-1 || strings.ContainsAny(value, " \t") {
+			return "", caseroom.Errorf(caseroom.EINVALID, "value: %q is not an e-mail address", value)
+		}
+		return strings.ToLower(value), nil
+	}
+	return value, nil
+}
+
+// loadIdentifiers reads identifiers matching a filter on the alias x.
+func loadIdentifiers(ctx context.Context, q querier, filter string, args []any) ([]*caseroom.Identifier, error) {
+	var out []*caseroom.Identifier
+	err := scanEach(ctx, q, `SELECT x.id, x.person_id, x.kind, x.value, x.service, d.ref, x.added_by, x.created_at
+		FROM identifiers x JOIN documents d ON d.id = x.source_id WHERE `+filter+` ORDER BY x.entry, x.id`, args,
+		func(scan func(...any) error) error {
+			idf := &caseroom.Identifier{}
+			var kind, created string
+			if err := scan(&idf.ID, &idf.PersonID, &kind, &idf.Value, &idf.Service, &idf.Source, &idf.AddedBy, &created); err != nil {
+				return err
+			}
+			idf.Kind = caseroom.IdentifierKind(kind)
+			t, err := parseTime(created)
+			idf.CreatedAt = t
+			out = append(out, idf)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("load identifiers: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,532 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"caseroom"
+)
+
+var _ caseroom.PersonService = (*DB)(nil)
+
+var (
+	scriptPattern    = regexp.MustCompile(`^[A-Z][a-z]{3}$`) // ISO 15924
+	pseudonymPattern = regexp.MustCompile(`^V-[0-9]+$`)
+)
+
+// validSexes lists what the sex field may hold.
+var validSexes = []string{"female", "male", "other", "unknown"}
+
+// RegisterPerson records a person. See caseroom.PersonService.
+func (db *DB) RegisterPerson(ctx context.Context, caseID string, np caseroom.NewPerson) (*caseroom.Person, error) {
+	if err := validateNewPerson(&np); err != nil {
+		return nil, err
+	}
+	id := newID(prefixPerson)
+	var out *caseroom.Person
+	err := db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.recorderRole(caseID); err != nil {
+			return err
+		}
+		seq, err := tx.reserveSeq()
+		if err != nil {
+			return err
+		}
+		if err := tx.exec(`INSERT INTO persons (id, case_id, sex, date_of_birth, age_band, recorded_by, created_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, caseID, np.Sex, np.DateOfBirth, np.AgeBand, tx.actor.Name, formatTime(tx.now), seq); err != nil {
+			return fmt.Errorf("insert person: %w", err)
+		}
+		for i, n := range np.Names {
+			if err := tx.insertName(caseID, id, i, n, fmt.Sprintf("names[%d].source", i), seq); err != nil {
+				return err
+			}
+		}
+		for i, a := range np.Aliases {
+			if err := tx.insertAlias(caseID, id, i, a, fmt.Sprintf("aliases[%d].source", i), seq); err != nil {
+				return err
+			}
+		}
+		for _, r := range np.Roles {
+			if err := tx.insertRole(caseID, id, r, seq); err != nil {
+				return err
+			}
+		}
+		if err := tx.appendAudit(seq, "person.register", "person", id, caseID); err != nil {
+			return err
+		}
+		// The officer sees what they just recorded; that is not a view of the identity.
+		out, err = tx.visiblePerson(caseID, id, false)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func validateNewPerson(np *caseroom.NewPerson) error {
+	seen := map[caseroom.PersonRole]bool{}
+	var roles []caseroom.PersonRole
+	for i, r := range np.Roles {
+		if !r.Valid() {
+			return caseroom.Errorf(caseroom.EINVALID, "roles[%d]: %q is not a person role; use one of %s", i, r, joinPersonRoles())
+		}
+		if !seen[r] {
+			roles = append(roles, r)
+		}
+		seen[r] = true
+	}
+	if len(roles) == 0 {
+		return caseroom.Errorf(caseroom.EINVALID, "roles: required; give at least one of %s", joinPersonRoles())
+	}
+	np.Roles = roles
+	for i := range np.Names {
+		if err := validateName(&np.Names[i], fmt.Sprintf("names[%d]", i)); err != nil {
+			return err
+		}
+	}
+	for i := range np.Aliases {
+		if err := validateAlias(&np.Aliases[i], fmt.Sprintf("aliases[%d]", i)); err != nil {
+			return err
+		}
+	}
+	if len(np.Names) == 0 && len(np.Aliases) == 0 && !seen[caseroom.PersonVictim] {
+		return caseroom.Errorf(caseroom.EINVALID, "names: give at least one name or alias (only an unidentified victim may have neither)")
+	}
+	if np.Sex != "" && !contains(validSexes, np.Sex) {
+		return caseroom.Errorf(caseroom.EINVALID, "sex: %q is not one of %s", np.Sex, strings.Join(validSexes, ", "))
+	}
+	if np.DateOfBirth != "" {
+		d, err := time.Parse("2006-01-02", np.DateOfBirth)
+		if err != nil {
+			return caseroom.Errorf(caseroom.EINVALID, "dateOfBirth: %q is not a date; write YYYY-MM-DD", np.DateOfBirth)
+		}
+		if d.After(time.Now()) {
+			return caseroom.Errorf(caseroom.EINVALID, "dateOfBirth: %s is in the future", np.DateOfBirth)
+		}
+	}
+	if len(np.AgeBand) > 20 {
+		return caseroom.Errorf(caseroom.EINVALID, "ageBand: at most 20 characters, such as 10-14")
+	}
+	return nil
+}
+
+func validateName(n *caseroom.PersonName, field string) error {
+	n.Name = strings.TrimSpace(n.Name)
+	if n.Name == "" {
+		return caseroom.Errorf(caseroom.EINVALID, "%s.name: required", field)
+	}
+	if len(n.Name) > 300 {
+		return caseroom.Errorf(caseroom.EINVALID, "%s.name: at most 300 bytes", field)
+	}
+	if n.Script != "" && !scriptPattern.MatchString(n.Script) {
+		return caseroom.Errorf(caseroom.EINVALID, "%s.script: %q is not an ISO 15924 script code such as Latn or Arab", field, n.Script)
+	}
+	return nil
+}
+
+func validateAlias(a *caseroom.Alias, field string) error {
+	a.Alias = strings.TrimSpace(a.Alias)
+	if a.Alias == "" {
+		return caseroom.Errorf(caseroom.EINVALID, "%s.alias: required", field)
+	}
+	if len(a.Alias) > 300 {
+		return caseroom.Errorf(caseroom.EINVALID, "%s.alias: at most 300 bytes", field)
+	}
+	if a.Kind == "" {
+		a.Kind = "alias"
+	}
+	if a.Kind != "alias" && a.Kind != "urf" {
+		return caseroom.Errorf(caseroom.EINVALID, "%s.kind: %q is not alias or urf", field, a.Kind)
+	}
+	return nil
+}
+
+func (tx *Tx) insertName(caseID, personID string, pos int, n caseroom.PersonName, sourceField string, seq int64) error {
+	src, err := tx.optionalSource(caseID, n.Source, sourceField)
+	if err != nil {
+		return err
+	}
+	if err := tx.exec(`INSERT INTO person_names (id, person_id, case_id, pos, name, script, source_id, created_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		newID(prefixName), personID, caseID, pos, n.Name, n.Script, src, formatTime(tx.now), seq); err != nil {
+		return fmt.Errorf("insert name: %w", err)
+	}
+	return nil
+}
+
+func (tx *Tx) insertAlias(caseID, personID string, pos int, a caseroom.Alias, sourceField string, seq int64) error {
+	src, err := tx.optionalSource(caseID, a.Source, sourceField)
+	if err != nil {
+		return err
+	}
+	if err := tx.exec(`INSERT INTO person_aliases (id, person_id, case_id, pos, alias, kind, source_id, created_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		newID(prefixAlias), personID, caseID, pos, a.Alias, a.Kind, src, formatTime(tx.now), seq); err != nil {
+		return fmt.Errorf("insert alias: %w", err)
+	}
+	return nil
+}
+
+// insertRole adds a role to a person, and gives a victim the case's next pseudonym
+// if the person has none yet.
+func (tx *Tx) insertRole(caseID, personID string, r caseroom.PersonRole, seq int64) error {
+	if err := tx.exec(`INSERT INTO person_roles (id, person_id, case_id, role, created_at, entry) VALUES (?, ?, ?, ?, ?, ?)`,
+		newID(prefixPersonRole), personID, caseID, string(r), formatTime(tx.now), seq); err != nil {
+		if tx.db.dialect.isUniqueViolation(err) {
+			return caseroom.Errorf(caseroom.ECONFLICT, "role: the person already has the role %s", r)
+		}
+		return fmt.Errorf("insert role: %w", err)
+	}
+	if r != caseroom.PersonVictim {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM pseudonyms WHERE person_id = ?`, personID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	var num int64
+	if err := tx.QueryRowContext(tx.ctx, `SELECT COALESCE(MAX(num), 0) + 1 FROM pseudonyms WHERE case_id = ?`, caseID).Scan(&num); err != nil {
+		return fmt.Errorf("next pseudonym: %w", err)
+	}
+	if err := tx.exec(`INSERT INTO pseudonyms (person_id, case_id, num, pseudonym, entry) VALUES (?, ?, ?, ?, ?)`,
+		personID, caseID, num, fmt.Sprintf("V-%04d", num), seq); err != nil {
+		return fmt.Errorf("insert pseudonym: %w", err)
+	}
+	return nil
+}
+
+// FindPersons lists a case's persons. See caseroom.PersonService.
+func (db *DB) FindPersons(ctx context.Context, caseID string) ([]*caseroom.Person, error) {
+	return db.readPersons(ctx, caseID, "")
+}
+
+// FindPerson returns one person by id or pseudonym. See caseroom.PersonService.
+func (db *DB) FindPerson(ctx context.Context, caseID, ref string) (*caseroom.Person, error) {
+	ps, err := db.readPersons(ctx, caseID, ref)
+	if err != nil {
+		return nil, err
+	}
+	return ps[0], nil
+}
+
+// readPersons loads all persons of a case, or the one named by ref, withholding
+// victims' identities from roles that may not see them. Every identity shown is
+// recorded in the audit log as an identity.view entry.
+func (db *DB) readPersons(ctx context.Context, caseID, ref string) ([]*caseroom.Person, error) {
+	actor, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := db.reader()
+	role, err := memberRole(ctx, q, caseID, actor)
+	if err != nil {
+		return nil, err
+	}
+	id := ""
+	if ref != "" {
+		if id, err = resolvePerson(ctx, q, caseID, ref); err != nil {
+			return nil, err
+		}
+	}
+	persons, err := loadPersons(ctx, q, caseID, id)
+	if err != nil {
+		return nil, err
+	}
+	shown := applyIdentityRules(persons, role, actor)
+	if len(shown) > 0 {
+		err := db.write(ctx, func(tx *Tx) error {
+			for _, p := range shown {
+				if err := tx.appendReadAudit("identity.view", "person", p.ID, caseID, p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("record identity view: %w", err)
+		}
+	}
+	return persons, nil
+}
+
+// withholdIdentity removes from p everything that identifies a victim.
+func withholdIdentity(p *caseroom.Person) {
+	p.Names = []caseroom.PersonName{}
+	p.Aliases = []caseroom.Alias{}
+	p.DateOfBirth = ""
+	p.Identifiers = []caseroom.Identifier{}
+	p.IdentityHidden = true
+}
+
+// resolvePerson turns a person id or pseudonym into the id of a person in the case.
+func resolvePerson(ctx context.Context, q querier, caseID, ref string) (string, error) {
+	var id string
+	var err error
+	switch {
+	case strings.HasPrefix(ref, prefixPerson+"_"):
+		err = q.QueryRowContext(ctx, `SELECT id FROM persons WHERE id = ? AND case_id = ?`, ref, caseID).Scan(&id)
+	case pseudonymPattern.MatchString(ref):
+		err = q.QueryRowContext(ctx, `SELECT person_id FROM pseudonyms WHERE pseudonym = ? AND case_id = ?`, ref, caseID).Scan(&id)
+	default:
+		return "", caseroom.Errorf(caseroom.ENOTFOUND, "%q is neither a person id nor a pseudonym such as V-0007", ref)
+	}
+	if isNoRows(err) {
+		return "", caseroom.Errorf(caseroom.ENOTFOUND, "There is no person %s in this case.", ref)
+	} else if err != nil {
+		return "", fmt.Errorf("resolve person %s: %w", ref, err)
+	}
+	return id, nil
+}
+
+// loadPersons reads the persons of a case (or one, if personID is set) with their
+// names, aliases, roles, pseudonyms and identifiers, in order of registration.
+func loadPersons(ctx context.Context, q querier, caseID, personID string) ([]*caseroom.Person, error) {
+	filter, args := `case_id = ?`, []any{caseID}
+	if personID != "" {
+		filter, args = `case_id = ? AND id = ?`, []any{caseID, personID}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, case_id, sex, date_of_birth, age_band, recorded_by, created_at FROM persons WHERE `+filter+` ORDER BY entry, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load persons: %w", err)
+	}
+	persons := []*caseroom.Person{}
+	byID := map[string]*caseroom.Person{}
+	for rows.Next() {
+		p := &caseroom.Person{Names: []caseroom.PersonName{}, Aliases: []caseroom.Alias{}, Roles: []caseroom.PersonRole{}, Identifiers: []caseroom.Identifier{}}
+		var created string
+		if err := rows.Scan(&p.ID, &p.CaseID, &p.Sex, &p.DateOfBirth, &p.AgeBand, &p.RecordedBy, &created); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if p.CreatedAt, err = parseTime(created); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		persons = append(persons, p)
+		byID[p.ID] = p
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if personID != "" && len(persons) == 0 {
+		return nil, caseroom.Errorf(caseroom.ENOTFOUND, "There is no person %s in this case.", personID)
+	}
+	// Child rows: the same filter on person_id instead of id.
+	cfilter, cargs := `x.case_id = ?`, []any{caseID}
+	if personID != "" {
+		cfilter, cargs = `x.case_id = ? AND x.person_id = ?`, []any{caseID, personID}
+	}
+	err = scanEach(ctx, q, `SELECT x.person_id, x.name, x.script, COALESCE(d.ref, '') FROM person_names x LEFT JOIN documents d ON d.id = x.source_id WHERE `+cfilter+` ORDER BY x.entry, x.pos`, cargs,
+		func(scan func(...any) error) error {
+			var pid string
+			var n caseroom.PersonName
+			if err := scan(&pid, &n.Name, &n.Script, &n.Source); err != nil {
+				return err
+			}
+			if p := byID[pid]; p != nil {
+				p.Names = append(p.Names, n)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("load names: %w", err)
+	}
+	err = scanEach(ctx, q, `SELECT x.person_id, x.alias, x.kind, COALESCE(d.ref, '') FROM person_aliases x LEFT JOIN documents d ON d.id = x.source_id WHERE `+cfilter+` ORDER BY x.entry, x.pos`, cargs,
+		func(scan func(...any) error) error {
+			var pid string
+			var a caseroom.Alias
+			if err := scan(&pid, &a.Alias, &a.Kind, &a.Source); err != nil {
+				return err
+			}
+			if p := byID[pid]; p != nil {
+				p.Aliases = append(p.Aliases, a)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("load aliases: %w", err)
+	}
+	err = scanEach(ctx, q, `SELECT x.person_id, x.role FROM person_roles x WHERE `+cfilter+` ORDER BY x.entry, x.id`, cargs,
+		func(scan func(...any) error) error {
+			var pid, r string
+			if err := scan(&pid, &r); err != nil {
+				return err
+			}
+			if p := byID[pid]; p != nil {
+				p.Roles = append(p.Roles, caseroom.PersonRole(r))
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("load roles: %w", err)
+	}
+	err = scanEach(ctx, q, `SELECT x.person_id, x.pseudonym FROM pseudonyms x WHERE `+cfilter, cargs,
+		func(scan func(...any) error) error {
+			var pid, ps string
+			if err := scan(&pid, &ps); err != nil {
+				return err
+			}
+			if p := byID[pid]; p != nil {
+				p.Pseudonym = ps
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("load pseudonyms: %w", err)
+	}
+	idents, err := loadIdentifiers(ctx, q, cfilter, cargs)
+	if err != nil {
+		return nil, err
+	}
+	for _, idf := range idents {
+		if p := byID[idf.PersonID]; p != nil {
+			p.Identifiers = append(p.Identifiers, *idf)
+		}
+	}
+	return persons, nil
+}
+
+// scanEach runs a query and calls fn for each row.
+func scanEach(ctx context.Context, q querier, query string, args []any, fn func(scan func(...any) error) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// AddName appends a name to a person. See caseroom.PersonService.
+func (db *DB) AddName(ctx context.Context, caseID, personRef string, n caseroom.PersonName) (*caseroom.Person, error) {
+	if err := validateName(&n, "name"); err != nil {
+		return nil, err
+	}
+	return db.appendToPerson(ctx, caseID, personRef, "person.name.add", func(tx *Tx, personID string, seq int64) error {
+		var pos int
+		if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM person_names WHERE person_id = ?`, personID).Scan(&pos); err != nil {
+			return err
+		}
+		return tx.insertName(caseID, personID, pos, n, "source", seq)
+	})
+}
+
+// AddAlias appends an alias to a person. See caseroom.PersonService.
+func (db *DB) AddAlias(ctx context.Context, caseID, personRef string, a caseroom.Alias) (*caseroom.Person, error) {
+	if err := validateAlias(&a, "alias"); err != nil {
+		return nil, err
+	}
+	return db.appendToPerson(ctx, caseID, personRef, "person.alias.add", func(tx *Tx, personID string, seq int64) error {
+		var pos int
+		if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM person_aliases WHERE person_id = ?`, personID).Scan(&pos); err != nil {
+			return err
+		}
+		return tx.insertAlias(caseID, personID, pos, a, "source", seq)
+	})
+}
+
+// AddRole gives a person another role in the case. See caseroom.PersonService.
+func (db *DB) AddRole(ctx context.Context, caseID, personRef string, r caseroom.PersonRole) (*caseroom.Person, error) {
+	if !r.Valid() {
+		return nil, caseroom.Errorf(caseroom.EINVALID, "role: %q is not a person role; use one of %s", r, joinPersonRoles())
+	}
+	return db.appendToPerson(ctx, caseID, personRef, "person.role.add", func(tx *Tx, personID string, seq int64) error {
+		return tx.insertRole(caseID, personID, r, seq)
+	})
+}
+
+// appendToPerson runs one append to a person as one audited write and returns the
+// person as the actor may see it.
+func (db *DB) appendToPerson(ctx context.Context, caseID, personRef, action string, fn func(tx *Tx, personID string, seq int64) error) (*caseroom.Person, error) {
+	var out *caseroom.Person
+	err := db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.recorderRole(caseID); err != nil {
+			return err
+		}
+		personID, err := resolvePerson(ctx, tx, caseID, personRef)
+		if err != nil {
+			return err
+		}
+		seq, err := tx.reserveSeq()
+		if err != nil {
+			return err
+		}
+		if err := fn(tx, personID, seq); err != nil {
+			return err
+		}
+		if err := tx.appendAudit(seq, action, "person", personID, caseID); err != nil {
+			return err
+		}
+		out, err = tx.visiblePerson(caseID, personID, true)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// visiblePerson loads a person inside the transaction as the actor may see it; with
+// auditView, showing a victim's identity is recorded as an identity.view entry.
+func (tx *Tx) visiblePerson(caseID, personID string, auditView bool) (*caseroom.Person, error) {
+	role, err := memberRole(tx.ctx, tx, caseID, tx.actor)
+	if err != nil {
+		return nil, err
+	}
+	persons, err := loadPersons(tx.ctx, tx, caseID, personID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range applyIdentityRules(persons, role, tx.actor) {
+		if auditView {
+			if err := tx.appendReadAudit("identity.view", "person", p.ID, caseID, p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return persons[0], nil
+}
+
+// applyIdentityRules withholds the identity of each victim the actor may not see and
+// returns the victims whose identity is shown.
+func applyIdentityRules(persons []*caseroom.Person, role caseroom.Role, actor *caseroom.User) []*caseroom.Person {
+	var shown []*caseroom.Person
+	for _, p := range persons {
+		if !p.HasRole(caseroom.PersonVictim) {
+			continue
+		}
+		if role.CanSeeIdentities() || p.RecordedBy == actor.Name {
+			shown = append(shown, p)
+		} else {
+			withholdIdentity(p)
+		}
+	}
+	return shown
+}
+
+func joinPersonRoles() string {
+	s := make([]string, len(caseroom.PersonRoles))
+	for i, r := range caseroom.PersonRoles {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ", ")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
