@@ -143,7 +143,9 @@ func TestNewUserWorksACaseThroughTheAPI(t *testing.T) {
 	if want := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC); !d.Statement.RecordedAt.Equal(want) || d.Statement.RecordedAt.Location() != time.UTC {
 		t.Fatalf("recordedAt after restart = %v, want %v in UTC", d.Statement.RecordedAt, want)
 	}
-	var links struct{ Links []struct{ SourceRef, ToLabel string } }
+	var links struct {
+		Links []struct{ SourceRef, ToLabel string }
+	}
 	call(t, token, "GET", base+"/api/v1/cases/"+c.ID+"/links", "", &links)
 	if len(links.Links) != 1 || links.Links[0].SourceRef != "S-1" || links.Links[0].ToLabel != "Javed Iqbal" {
 		t.Fatalf("links after restart: %+v", links)
