@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"caseroom"
 )
@@ -62,9 +63,20 @@ func normaliseIdentifier(kind caseroom.IdentifierKind, value string) (string, er
 	if value == "" {
 		return "", caseroom.Errorf(caseroom.EINVALID, "value: required")
 	}
-	if len(value) > 200 {
+	if !utf8.ValidString(value) {
+		return "", caseroom.Errorf(caseroom.EINVALID, "value: not valid UTF-8 text")
+	}
+	out, err := normaliseValidIdentifier(kind, value)
+	if err != nil {
+		return "", err
+	}
+	if len(out) > 200 {
 		return "", caseroom.Errorf(caseroom.EINVALID, "value: at most 200 bytes")
 	}
+	return out, nil
+}
+
+func normaliseValidIdentifier(kind caseroom.IdentifierKind, value string) (string, error) {
 	switch kind {
 	case caseroom.IdentifierPhone:
 		var b strings.Builder
