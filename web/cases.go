@@ -8,57 +8,29 @@ import (
 
 func (s *Server) handleListCases(w http.ResponseWriter, r *http.Request) {
 	cases, err := s.Cases.FindCases(r.Context())
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"cases": cases})
+	respond(w, r, map[string]any{"cases": cases}, err)
 }
 
 func (s *Server) handleCreateCase(w http.ResponseWriter, r *http.Request) {
-	var nc caseroom.NewCase
-	if err := decode(r, &nc); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	c, err := s.Cases.CreateCase(r.Context(), nc)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, c)
+	create(w, r, func(nc caseroom.NewCase) (*caseroom.Case, error) {
+		return s.Cases.CreateCase(r.Context(), nc)
+	})
 }
 
 func (s *Server) handleGetCase(w http.ResponseWriter, r *http.Request) {
 	c, err := s.Cases.FindCase(r.Context(), r.PathValue("case"))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
+	respond(w, r, c, err)
 }
 
 func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) {
 	members, err := s.Cases.FindMembers(r.Context(), r.PathValue("case"))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"members": members})
+	respond(w, r, map[string]any{"members": members}, err)
 }
 
 func (s *Server) handleAddMember(w http.ResponseWriter, r *http.Request) {
-	var nm caseroom.NewMembership
-	if err := decode(r, &nm); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	m, err := s.Cases.AddMember(r.Context(), r.PathValue("case"), nm)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, m)
+	create(w, r, func(nm caseroom.NewMembership) (*caseroom.Membership, error) {
+		return s.Cases.AddMember(r.Context(), r.PathValue("case"), nm)
+	})
 }
 
 func (s *Server) handleCaseAudit(w http.ResponseWriter, r *http.Request) {
@@ -73,9 +45,5 @@ func (s *Server) handleCaseAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	entries, err := s.Audit.FindAuditEntries(r.Context(), caseroom.AuditFilter{CaseID: r.PathValue("case"), After: after, Limit: int(limit)})
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+	respond(w, r, map[string]any{"entries": entries}, err)
 }

@@ -13,32 +13,16 @@ func (s *Server) handleListDocuments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	docs, err := s.Documents.FindDocuments(r.Context(), r.PathValue("case"), f)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"documents": docs})
+	respond(w, r, map[string]any{"documents": docs}, err)
 }
 
 func (s *Server) handleRegisterDocument(w http.ResponseWriter, r *http.Request) {
-	var nd caseroom.NewDocument
-	if err := decode(r, &nd); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d, err := s.Documents.RegisterDocument(r.Context(), r.PathValue("case"), nd)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, d)
+	create(w, r, func(nd caseroom.NewDocument) (*caseroom.Document, error) {
+		return s.Documents.RegisterDocument(r.Context(), r.PathValue("case"), nd)
+	})
 }
 
 func (s *Server) handleGetDocument(w http.ResponseWriter, r *http.Request) {
 	d, err := s.Documents.FindDocument(r.Context(), r.PathValue("case"), r.PathValue("id"))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	respond(w, r, d, err)
 }

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,31 +20,52 @@ import (
 // maxBody is the largest request body accepted: a long statement fits.
 const maxBody = 8 << 20
 
-// decode reads one JSON object from the request body into v. Unknown fields, wrong
-// types and trailing data are refused with an EINVALID error naming the field.
+// decode reads one JSON object from the request body into v, which must be a pointer
+// to a struct. Unknown fields, wrong types and trailing data are refused with an
+// EINVALID error whose message starts with the field at fault ("names.name: ...").
 func decode(r *http.Request, v any) error {
-	body := http.MaxBytesReader(nil, r.Body, maxBody)
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	if err != nil {
+		return decodeError(err, v, body)
 	}
-	if err := dec.Decode(&struct{}{}); err != io.EOF {
-		return caseroom.Errorf(caseroom.EINVALID, "body: send exactly one JSON object")
+	if err := decodeStrict(body, v); err != nil {
+		return decodeError(err, v, body)
 	}
 	return nil
 }
 
-func decodeError(err error) error {
+// errTrailingData reports a body holding more than one JSON value.
+var errTrailingData = errors.New("trailing data after the JSON object")
+
+// decodeStrict decodes exactly one JSON value from body into v, refusing unknown fields.
+func decodeStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errTrailingData
+	}
+	return nil
+}
+
+// decodeError turns an error from decoding body into v into an EINVALID error that
+// names the field. encoding/json names the field only for type errors; for the rest
+// (unknown fields, bad times) failingMember finds it.
+func decodeError(err error, v any, body []byte) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var tooBig *http.MaxBytesError
-	var timeErr *time.ParseError
 	switch {
+	case errors.As(err, &tooBig):
+		return caseroom.Errorf(caseroom.EINVALID, "body: larger than %d bytes", tooBig.Limit)
 	case errors.Is(err, io.EOF):
 		return caseroom.Errorf(caseroom.EINVALID, "body: required; send a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return caseroom.Errorf(caseroom.EINVALID, "body: the JSON ends too early")
+	case errors.Is(err, errTrailingData):
+		return caseroom.Errorf(caseroom.EINVALID, "body: send exactly one JSON object")
 	case errors.As(err, &syntax):
 		return caseroom.Errorf(caseroom.EINVALID, "body: malformed JSON at byte %d: %v", syntax.Offset, syntax)
 	case errors.As(err, &typ):
@@ -48,33 +73,137 @@ func decodeError(err error) error {
 		if field == "" {
 			field = "body"
 		}
-		return caseroom.Errorf(caseroom.EINVALID, "%s: must be %s, not %s", field, jsonTypeName(typ.Type.String()), typ.Value)
-	case errors.As(err, &tooBig):
-		return caseroom.Errorf(caseroom.EINVALID, "body: larger than %d bytes", tooBig.Limit)
-	case errors.As(err, &timeErr):
-		return caseroom.Errorf(caseroom.EINVALID, "time: %q is not an RFC 3339 time such as 2026-11-20T10:00:00Z", timeErr.Value)
+		if strings.HasPrefix(typ.Value, "number ") {
+			return caseroom.Errorf(caseroom.EINVALID, "%s: %s is out of range", field, strings.TrimPrefix(typ.Value, "number "))
+		}
+		want := typ.Type
+		// A type that decodes itself (an alias: a string or an object) reports the type
+		// it decoded into internally; name the field's own type instead.
+		if own := typeAt(reflect.TypeOf(v), typ.Field); own != nil && want.Kind() != reflect.Slice && decodesItself(own) {
+			want = own
+		}
+		return caseroom.Errorf(caseroom.EINVALID, "%s: must be %s, not %s", field, jsonTypeName(want), typ.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		if member := failingMember(body, v); member != "" && member != name {
+			name = member + "." + name
+		}
 		return caseroom.Errorf(caseroom.EINVALID, "%s: unknown field; see /api/v1/openapi.json for the fields this route takes", name)
 	}
-	return caseroom.Errorf(caseroom.EINVALID, "body: %v", err)
+	field := failingMember(body, v)
+	if field == "" {
+		field = "body"
+	}
+	if own := typeAt(reflect.TypeOf(v), field); own == timeType {
+		return caseroom.Errorf(caseroom.EINVALID, "%s: must be an RFC 3339 time such as 2026-11-20T10:00:00Z", field)
+	}
+	return caseroom.Errorf(caseroom.EINVALID, "%s: %v", field, err)
 }
 
-// jsonTypeName names a Go type as a JSON type for error messages.
-func jsonTypeName(goType string) string {
-	switch {
-	case strings.HasPrefix(goType, "[]"):
-		return "an array"
-	case strings.Contains(goType, "float"), strings.Contains(goType, "int"):
-		return "a number"
-	case goType == "bool":
-		return "true or false"
-	case goType == "string" || strings.HasPrefix(goType, "caseroom."):
-		return "a string"
-	case strings.HasPrefix(goType, "map"), strings.HasPrefix(goType, "struct"):
-		return "an object"
+// failingMember returns the name of the first member of the JSON object body (in
+// name order) that cannot be decoded on its own into a new value of v's type, or ""
+// if body is not an object or no single member fails.
+func failingMember(body []byte, v any) string {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(body, &members); err != nil {
+		return ""
 	}
-	return "a " + goType
+	t := reflect.TypeOf(v).Elem()
+	for _, name := range slices.Sorted(maps.Keys(members)) {
+		one, err := json.Marshal(map[string]json.RawMessage{name: members[name]})
+		if err != nil {
+			return ""
+		}
+		if decodeStrict(one, reflect.New(t).Interface()) != nil {
+			return name
+		}
+	}
+	return ""
+}
+
+var (
+	timeType        = reflect.TypeFor[time.Time]()
+	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+)
+
+// typeAt returns the Go type that the JSON at path ("names.name", as encoding/json
+// writes paths; "" for the whole body) decodes into within t, looking through
+// pointers and slices, or nil if there is no such field.
+func typeAt(t reflect.Type, path string) reflect.Type {
+	if path == "" {
+		return elemType(t)
+	}
+	for _, name := range strings.Split(path, ".") {
+		t = elemType(t)
+		if t.Kind() != reflect.Struct {
+			return nil
+		}
+		f, ok := fieldByJSONName(t, name)
+		if !ok {
+			return nil
+		}
+		t = f.Type
+	}
+	return elemType(t)
+}
+
+// elemType looks through pointers and slices to the type of one element.
+func elemType(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	return t
+}
+
+// fieldByJSONName finds the field of struct type t that JSON calls name.
+func fieldByJSONName(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" || !f.IsExported() {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if strings.EqualFold(tag, name) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// decodesItself reports whether t has its own UnmarshalJSON, other than time.Time.
+func decodesItself(t reflect.Type) bool {
+	return t != timeType && (t.Implements(unmarshalerType) || reflect.PointerTo(t).Implements(unmarshalerType))
+}
+
+// jsonTypeName names, for an error message, the JSON that decodes into t.
+func jsonTypeName(t reflect.Type) string {
+	switch {
+	case t == timeType:
+		return "an RFC 3339 time such as 2026-11-20T10:00:00Z"
+	case decodesItself(t):
+		return "a string or an object"
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Pointer:
+		return jsonTypeName(t.Elem())
+	}
+	return "a " + t.String()
 }
 
 // writeJSON writes v with the status code.
@@ -86,6 +215,31 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err := enc.Encode(v); err != nil {
 		slog.Default().Error("write response", "err", err)
 	}
+}
+
+// create decodes the request body into an I, passes it to record, and writes what
+// record returns with 201 Created. A decoding or service error is written instead.
+func create[I, O any](w http.ResponseWriter, r *http.Request, record func(I) (O, error)) {
+	var in I
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out, err := record(in)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// respond writes v with 200 OK, or err if it is not nil.
+func respond(w http.ResponseWriter, r *http.Request, v any, err error) {
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
 }
 
 // statusOf maps an error code to its HTTP status. This is the only such mapping.
@@ -108,7 +262,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusInternalServerError
 	}
 	if code == caseroom.EINTERNAL {
-		slog.Default().Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		loggerFor(r).Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
 }
@@ -119,8 +273,8 @@ func intQuery(r *http.Request, name string, def int64) (int64, error) {
 	if s == "" {
 		return def, nil
 	}
-	var v int64
-	if _, err := fmt.Sscan(s, &v); err != nil {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
 		return 0, caseroom.Errorf(caseroom.EINVALID, "%s: %q is not a whole number", name, s)
 	}
 	return v, nil

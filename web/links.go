@@ -8,24 +8,16 @@ import (
 
 func (s *Server) handleListLinks(w http.ResponseWriter, r *http.Request) {
 	f := caseroom.LinkFilter{Entity: r.URL.Query().Get("entity"), Type: caseroom.LinkType(r.URL.Query().Get("type"))}
-	links, err := s.Links.FindLinks(r.Context(), r.PathValue("case"), f)
-	if err != nil {
-		writeError(w, r, err)
+	if f.Type != "" && !f.Type.Valid() {
+		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "type: %q is not a link type", f.Type))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"links": links})
+	links, err := s.Links.FindLinks(r.Context(), r.PathValue("case"), f)
+	respond(w, r, map[string]any{"links": links}, err)
 }
 
 func (s *Server) handleRecordLink(w http.ResponseWriter, r *http.Request) {
-	var nl caseroom.NewLink
-	if err := decode(r, &nl); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	l, err := s.Links.RecordLink(r.Context(), r.PathValue("case"), nl)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, l)
+	create(w, r, func(nl caseroom.NewLink) (*caseroom.Link, error) {
+		return s.Links.RecordLink(r.Context(), r.PathValue("case"), nl)
+	})
 }

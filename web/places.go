@@ -8,46 +8,22 @@ import (
 
 func (s *Server) handleListOrganisations(w http.ResponseWriter, r *http.Request) {
 	orgs, err := s.Places.FindOrganisations(r.Context(), r.PathValue("case"))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"organisations": orgs})
+	respond(w, r, map[string]any{"organisations": orgs}, err)
 }
 
 func (s *Server) handleRegisterOrganisation(w http.ResponseWriter, r *http.Request) {
-	var no caseroom.NewOrganisation
-	if err := decode(r, &no); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	o, err := s.Places.RegisterOrganisation(r.Context(), r.PathValue("case"), no)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, o)
+	create(w, r, func(no caseroom.NewOrganisation) (*caseroom.Organisation, error) {
+		return s.Places.RegisterOrganisation(r.Context(), r.PathValue("case"), no)
+	})
 }
 
 func (s *Server) handleListLocations(w http.ResponseWriter, r *http.Request) {
 	locs, err := s.Places.FindLocations(r.Context(), r.PathValue("case"))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"locations": locs})
+	respond(w, r, map[string]any{"locations": locs}, err)
 }
 
 func (s *Server) handleRegisterLocation(w http.ResponseWriter, r *http.Request) {
-	var nl caseroom.NewLocation
-	if err := decode(r, &nl); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	l, err := s.Places.RegisterLocation(r.Context(), r.PathValue("case"), nl)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, l)
+	create(w, r, func(nl caseroom.NewLocation) (*caseroom.Location, error) {
+		return s.Places.RegisterLocation(r.Context(), r.PathValue("case"), nl)
+	})
 }

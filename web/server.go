@@ -122,7 +122,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cache-Control", "no-store")
-	info := &requestInfo{}
+	info := &requestInfo{logger: s.Logger}
 	r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
 	defer func() {
 		if v := recover(); v != nil {
@@ -134,8 +134,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(rec, r)
 }
 
-// requestInfo carries what the request log line needs back out of the handlers.
-type requestInfo struct{ actor string }
+// requestInfo carries the server's logger into the handlers, and what the request
+// log line needs back out of them.
+type requestInfo struct {
+	logger *slog.Logger
+	actor  string
+}
+
+// loggerFor returns the logger of the server serving r, or the default logger.
+func loggerFor(r *http.Request) *slog.Logger {
+	if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok && info.logger != nil {
+		return info.logger
+	}
+	return slog.Default()
+}
 
 type requestInfoKey struct{}
 
