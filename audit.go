@@ -22,7 +22,7 @@ type AuditEntry struct {
 // AuditFilter narrows FindAuditEntries.
 type AuditFilter struct {
 	CaseID string
-	After  int64 // entries with Seq > After; -1 for all
+	After  int64 // entries with Seq > After; -1 for all (entry 0 is the first)
 	Limit  int
 }
 

@@ -108,7 +108,7 @@ type CaseService interface {
 
 	// AddMember gives a user a role in a case, or changes their role (a new membership
 	// record; the old one stays). Only the case's lead or an administrator may do this.
-	// Returns ENOTFOUND for an unknown case or user, EINVALID for an unknown role,
+	// Returns ENOTFOUND for an unknown case, EINVALID for an unknown user or role,
 	// EFORBIDDEN if the actor may not manage members.
 	AddMember(ctx context.Context, caseID string, nm NewMembership) (*Membership, error)
 

@@ -97,6 +97,7 @@ type LinkService interface {
 	// entity or the source is not in the case.
 	RecordLink(ctx context.Context, caseID string, nl NewLink) (*Link, error)
 
-	// FindLinks lists a case's links in order of recording.
+	// FindLinks lists a case's links in order of recording. Returns EINVALID naming
+	// "entity" when the filter names nothing in the case.
 	FindLinks(ctx context.Context, caseID string, f LinkFilter) ([]*Link, error)
 }

@@ -101,13 +101,15 @@ func (p *Person) HasRole(r PersonRole) bool {
 }
 
 // Label is how the person is shown to someone who may not see victims' identities:
-// the pseudonym for a victim, else the first name.
+// the pseudonym for a victim, else the first name, else the first alias.
 func (p *Person) Label() string {
-	if p.Pseudonym != "" {
+	switch {
+	case p.Pseudonym != "":
 		return p.Pseudonym
-	}
-	if len(p.Names) > 0 {
+	case len(p.Names) > 0:
 		return p.Names[0].Name
+	case len(p.Aliases) > 0:
+		return p.Aliases[0].Alias
 	}
 	return p.ID
 }

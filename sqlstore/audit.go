@@ -29,8 +29,11 @@ func (db *DB) FindAuditEntries(ctx context.Context, f caseroom.AuditFilter) ([]*
 			return nil, caseroom.Errorf(caseroom.EFORBIDDEN, "Your role in this case (%s) cannot read its audit log.", role)
 		}
 	}
-	if f.Limit <= 0 || f.Limit > 10000 {
+	switch {
+	case f.Limit <= 0:
 		f.Limit = 1000
+	case f.Limit > 10000:
+		f.Limit = 10000
 	}
 	filter, args := `seq > ?`, []any{f.After}
 	if f.CaseID != "" {

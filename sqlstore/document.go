@@ -83,7 +83,7 @@ func (db *DB) RegisterDocument(ctx context.Context, caseID string, nd caseroom.N
 			}
 			return fmt.Errorf("insert document: %w", err)
 		}
-		if hasStatementFields(&nd) {
+		if statementField(&nd) != "" {
 			if err := tx.insertStatement(caseID, id, &nd, seq); err != nil {
 				return err
 			}
@@ -104,9 +104,28 @@ func (db *DB) RegisterDocument(ctx context.Context, caseID string, nd caseroom.N
 	return out, nil
 }
 
-func hasStatementFields(nd *caseroom.NewDocument) bool {
-	return nd.Giver != "" || nd.RecordedAt != nil || nd.RecordedBy != "" || nd.Place != "" || nd.Language != "" ||
-		nd.Interpreter != "" || nd.Method != "" || len(nd.Present) > 0
+// statementField returns the JSON name of the first field given that records how a
+// statement was taken, or "" if there is none.
+func statementField(nd *caseroom.NewDocument) string {
+	switch {
+	case nd.Giver != "":
+		return "giver"
+	case nd.RecordedBy != "":
+		return "recordedBy"
+	case nd.RecordedAt != nil:
+		return "recordedAt"
+	case nd.Place != "":
+		return "place"
+	case nd.Language != "":
+		return "language"
+	case nd.Interpreter != "":
+		return "interpreter"
+	case nd.Method != "":
+		return "method"
+	case len(nd.Present) > 0:
+		return "present"
+	}
+	return ""
 }
 
 func validateNewDocument(nd *caseroom.NewDocument, now time.Time) error {
@@ -134,8 +153,8 @@ func validateNewDocument(nd *caseroom.NewDocument, now time.Time) error {
 		return caseroom.Errorf(caseroom.EINVALID, "corrects: required with correctionReason; name the document corrected")
 	}
 	stmt := nd.Kind == caseroom.DocStatement || nd.Kind == caseroom.DocComplaint
-	if !stmt && hasStatementFields(nd) {
-		return caseroom.Errorf(caseroom.EINVALID, "giver: only statements and complaints record who gave them, when and where; a %s does not", nd.Kind)
+	if field := statementField(nd); !stmt && field != "" {
+		return caseroom.Errorf(caseroom.EINVALID, "%s: only statements and complaints record who gave them, when and where; a %s does not", field, nd.Kind)
 	}
 	if nd.Kind == caseroom.DocStatement {
 		if strings.TrimSpace(nd.Giver) == "" {

@@ -99,10 +99,18 @@ func validateNewLink(nl *caseroom.NewLink) error {
 	if c := *nl.Confidence; math.IsNaN(c) || c < 0 || c > 1 {
 		return caseroom.Errorf(caseroom.EINVALID, "confidence: %v is outside 0 to 1", c)
 	}
-	for _, d := range []struct{ field, value string }{{"since", nl.Since}, {"until", nl.Until}} {
-		if d.value != "" && !validPartialDate(d.value) {
-			return caseroom.Errorf(caseroom.EINVALID, "%s: %q is not a date; write YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time", d.field, d.value)
+	for _, d := range []struct {
+		field string
+		value *string
+	}{{"since", &nl.Since}, {"until", &nl.Until}} {
+		if *d.value == "" {
+			continue
 		}
+		v, ok := normalisePartialDate(*d.value)
+		if !ok {
+			return caseroom.Errorf(caseroom.EINVALID, "%s: %q is not a date; write YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time", d.field, *d.value)
+		}
+		*d.value = v
 	}
 	if nl.Since != "" && nl.Until != "" && nl.Until < nl.Since {
 		return caseroom.Errorf(caseroom.EINVALID, "until: %s is before since %s", nl.Until, nl.Since)
@@ -119,14 +127,20 @@ func validateNewLink(nl *caseroom.NewLink) error {
 	return nil
 }
 
-// validPartialDate accepts the precisions investigators know dates at.
-func validPartialDate(s string) bool {
-	for _, layout := range []string{"2006", "2006-01", "2006-01-02", time.RFC3339} {
+// normalisePartialDate accepts the precisions investigators know dates at: a year, a
+// month, a day as given, or an RFC 3339 time, which is stored in UTC so that times
+// given in different zones compare as text in time order.
+func normalisePartialDate(s string) (string, bool) {
+	for _, layout := range []string{"2006", "2006-01", "2006-01-02"} {
 		if _, err := time.Parse(layout, s); err == nil {
-			return true
+			return s, true
 		}
 	}
-	return false
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return "", false
+	}
+	return t.UTC().Format(time.RFC3339Nano), true
 }
 
 // entityField resolves a record named in a field, turning "not found" into a message
@@ -153,7 +167,9 @@ func (db *DB) FindLinks(ctx context.Context, caseID string, f caseroom.LinkFilte
 	var args []any
 	if f.Entity != "" {
 		id, _, err := resolveEntity(ctx, q, caseID, f.Entity)
-		if err != nil {
+		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
+			return nil, caseroom.Errorf(caseroom.EINVALID, "entity: %s", caseroom.ErrorMessage(err))
+		} else if err != nil {
 			return nil, err
 		}
 		conds, args = append(conds, `(l.from_id = ? OR l.to_id = ?)`), append(args, id, id)

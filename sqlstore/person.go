@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -84,12 +85,12 @@ func validateNewPerson(np *caseroom.NewPerson) error {
 	}
 	np.Roles = roles
 	for i := range np.Names {
-		if err := validateName(&np.Names[i], fmt.Sprintf("names[%d]", i)); err != nil {
+		if err := validateName(&np.Names[i], fmt.Sprintf("names[%d].", i)); err != nil {
 			return err
 		}
 	}
 	for i := range np.Aliases {
-		if err := validateAlias(&np.Aliases[i], fmt.Sprintf("aliases[%d]", i)); err != nil {
+		if err := validateAlias(&np.Aliases[i], fmt.Sprintf("aliases[%d].", i)); err != nil {
 			return err
 		}
 	}
@@ -114,33 +115,35 @@ func validateNewPerson(np *caseroom.NewPerson) error {
 	return nil
 }
 
-func validateName(n *caseroom.PersonName, field string) error {
+// validateName checks a name; prefix is where it sits in the request ("names[2]." or "").
+func validateName(n *caseroom.PersonName, prefix string) error {
 	n.Name = strings.TrimSpace(n.Name)
 	if n.Name == "" {
-		return caseroom.Errorf(caseroom.EINVALID, "%s.name: required", field)
+		return caseroom.Errorf(caseroom.EINVALID, "%sname: required", prefix)
 	}
 	if len(n.Name) > 300 {
-		return caseroom.Errorf(caseroom.EINVALID, "%s.name: at most 300 bytes", field)
+		return caseroom.Errorf(caseroom.EINVALID, "%sname: at most 300 bytes", prefix)
 	}
 	if n.Script != "" && !scriptPattern.MatchString(n.Script) {
-		return caseroom.Errorf(caseroom.EINVALID, "%s.script: %q is not an ISO 15924 script code such as Latn or Arab", field, n.Script)
+		return caseroom.Errorf(caseroom.EINVALID, "%sscript: %q is not an ISO 15924 script code such as Latn or Arab", prefix, n.Script)
 	}
 	return nil
 }
 
-func validateAlias(a *caseroom.Alias, field string) error {
+// validateAlias checks an alias; prefix is where it sits in the request ("aliases[0]." or "").
+func validateAlias(a *caseroom.Alias, prefix string) error {
 	a.Alias = strings.TrimSpace(a.Alias)
 	if a.Alias == "" {
-		return caseroom.Errorf(caseroom.EINVALID, "%s.alias: required", field)
+		return caseroom.Errorf(caseroom.EINVALID, "%salias: required", prefix)
 	}
 	if len(a.Alias) > 300 {
-		return caseroom.Errorf(caseroom.EINVALID, "%s.alias: at most 300 bytes", field)
+		return caseroom.Errorf(caseroom.EINVALID, "%salias: at most 300 bytes", prefix)
 	}
 	if a.Kind == "" {
 		a.Kind = "alias"
 	}
 	if a.Kind != "alias" && a.Kind != "urf" {
-		return caseroom.Errorf(caseroom.EINVALID, "%s.kind: %q is not alias or urf", field, a.Kind)
+		return caseroom.Errorf(caseroom.EINVALID, "%skind: %q is not alias or urf", prefix, a.Kind)
 	}
 	return nil
 }
@@ -207,6 +210,10 @@ func (db *DB) FindPersons(ctx context.Context, caseID string) ([]*caseroom.Perso
 
 // FindPerson returns one person by id or pseudonym. See caseroom.PersonService.
 func (db *DB) FindPerson(ctx context.Context, caseID, ref string) (*caseroom.Person, error) {
+	if strings.TrimSpace(ref) == "" {
+		// readPersons reads every person for an empty ref; one was asked for.
+		return nil, caseroom.Errorf(caseroom.ENOTFOUND, "Name a person by id or by pseudonym such as V-0007.")
+	}
 	ps, err := db.readPersons(ctx, caseID, ref)
 	if err != nil {
 		return nil, err
@@ -284,7 +291,9 @@ func resolvePerson(ctx context.Context, q querier, caseID, ref string) (string, 
 }
 
 // loadPersons reads the persons of a case (or one, if personID is set) with their
-// names, aliases, roles, pseudonyms and identifiers, in order of registration.
+// names, aliases, roles, pseudonyms and identifiers, in order of registration. Names
+// and aliases keep the order they were given in; roles, which have no order of their
+// own, are listed in the order of caseroom.PersonRoles.
 func loadPersons(ctx context.Context, q querier, caseID, personID string) ([]*caseroom.Person, error) {
 	filter, args := `case_id = ?`, []any{caseID}
 	if personID != "" {
@@ -366,6 +375,9 @@ func loadPersons(ctx context.Context, q querier, caseID, personID string) ([]*ca
 	if err != nil {
 		return nil, fmt.Errorf("load roles: %w", err)
 	}
+	for _, p := range persons {
+		sortRoles(p.Roles)
+	}
 	err = scanEach(ctx, q, `SELECT x.person_id, x.pseudonym FROM pseudonyms x WHERE `+cfilter, cargs,
 		func(scan func(...any) error) error {
 			var pid, ps string
@@ -409,7 +421,7 @@ func scanEach(ctx context.Context, q querier, query string, args []any, fn func(
 
 // AddName appends a name to a person. See caseroom.PersonService.
 func (db *DB) AddName(ctx context.Context, caseID, personRef string, n caseroom.PersonName) (*caseroom.Person, error) {
-	if err := validateName(&n, "name"); err != nil {
+	if err := validateName(&n, ""); err != nil {
 		return nil, err
 	}
 	return db.appendToPerson(ctx, caseID, personRef, "person.name.add", func(tx *Tx, personID string, seq int64) error {
@@ -423,7 +435,7 @@ func (db *DB) AddName(ctx context.Context, caseID, personRef string, n caseroom.
 
 // AddAlias appends an alias to a person. See caseroom.PersonService.
 func (db *DB) AddAlias(ctx context.Context, caseID, personRef string, a caseroom.Alias) (*caseroom.Person, error) {
-	if err := validateAlias(&a, "alias"); err != nil {
+	if err := validateAlias(&a, ""); err != nil {
 		return nil, err
 	}
 	return db.appendToPerson(ctx, caseID, personRef, "person.alias.add", func(tx *Tx, personID string, seq int64) error {
@@ -512,6 +524,19 @@ func applyIdentityRules(persons []*caseroom.Person, role caseroom.Role, actor *c
 		}
 	}
 	return shown
+}
+
+// sortRoles puts roles in the order of caseroom.PersonRoles.
+func sortRoles(roles []caseroom.PersonRole) {
+	rank := func(r caseroom.PersonRole) int {
+		for i, x := range caseroom.PersonRoles {
+			if x == r {
+				return i
+			}
+		}
+		return len(caseroom.PersonRoles)
+	}
+	sort.SliceStable(roles, func(i, j int) bool { return rank(roles[i]) < rank(roles[j]) })
 }
 
 func joinPersonRoles() string {

@@ -38,7 +38,10 @@ func (db *DB) RegisterOrganisation(ctx context.Context, caseID string, no casero
 			return fmt.Errorf("insert organisation: %w", err)
 		}
 		if src != nil {
-			o.Source = strings.TrimSpace(no.Source)
+			// Shown by reference, as FindOrganisations shows it, even if given by id.
+			if err := tx.QueryRowContext(ctx, `SELECT ref FROM documents WHERE id = ?`, src).Scan(&o.Source); err != nil {
+				return fmt.Errorf("organisation source: %w", err)
+			}
 		}
 		return tx.appendAudit(seq, "organisation.register", "organisation", o.ID, caseID)
 	})
@@ -88,10 +91,11 @@ func (db *DB) RegisterLocation(ctx context.Context, caseID string, nl caseroom.N
 	if (nl.Lat == nil) != (nl.Lon == nil) {
 		return nil, caseroom.Errorf(caseroom.EINVALID, "lat: give both lat and lon, or neither")
 	}
-	if nl.Lat != nil && (*nl.Lat < -90 || *nl.Lat > 90) {
+	// Written as !(in range) so that NaN is refused too.
+	if nl.Lat != nil && !(*nl.Lat >= -90 && *nl.Lat <= 90) {
 		return nil, caseroom.Errorf(caseroom.EINVALID, "lat: %v is outside -90 to 90", *nl.Lat)
 	}
-	if nl.Lon != nil && (*nl.Lon < -180 || *nl.Lon > 180) {
+	if nl.Lon != nil && !(*nl.Lon >= -180 && *nl.Lon <= 180) {
 		return nil, caseroom.Errorf(caseroom.EINVALID, "lon: %v is outside -180 to 180", *nl.Lon)
 	}
 	if len(nl.Name) > 300 || len(nl.Address) > 1000 {
@@ -127,7 +131,10 @@ func (db *DB) RegisterLocation(ctx context.Context, caseID string, nl caseroom.N
 			return fmt.Errorf("insert location: %w", err)
 		}
 		if src != nil {
-			l.Source = strings.TrimSpace(nl.Source)
+			// Shown by reference, as FindLocations shows it, even if given by id.
+			if err := tx.QueryRowContext(ctx, `SELECT ref FROM documents WHERE id = ?`, src).Scan(&l.Source); err != nil {
+				return fmt.Errorf("location source: %w", err)
+			}
 		}
 		return tx.appendAudit(seq, "location.register", "location", l.ID, caseID)
 	})

@@ -1,0 +1,460 @@
+package sqlstore_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"caseroom"
+)
+
+// ignorePersonIdentity ignores what the store makes up: ids and times.
+var ignorePersonIdentity = cmpopts.IgnoreFields(caseroom.Person{}, "ID", "CreatedAt")
+
+func TestRegisterPerson(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "alice", "Operation Alpha")
+		c1 := f.complaint("First complaint")
+		c2 := f.complaint("Second complaint")
+
+		// As the API receives it: aliases as plain strings and as objects.
+		body := fmt.Sprintf(`{
+			"names": [{"name": "Rashid Mehmood", "script": "Latn", "source": "C-1"},
+			          {"name": "راشد محمود", "script": "Arab", "source": %q}],
+			"aliases": ["Kala", {"alias": "Billa", "kind": "urf", "source": "C-2"}],
+			"roles": ["witness", "suspect", "witness"],
+			"sex": "male", "ageBand": "30-39"}`, c2.ID)
+		var np caseroom.NewPerson
+		if err := json.Unmarshal([]byte(body), &np); err != nil {
+			t.Fatal(err)
+		}
+		got := f.person(f.ctx, np)
+		want := &caseroom.Person{
+			CaseID: f.c.ID,
+			Names: []caseroom.PersonName{
+				{Name: "Rashid Mehmood", Script: "Latn", Source: c1.Ref},
+				{Name: "راشد محمود", Script: "Arab", Source: c2.Ref}, // given by id, shown by reference
+			},
+			Aliases: []caseroom.Alias{{Alias: "Kala", Kind: "alias"}, {Alias: "Billa", Kind: "urf", Source: "C-2"}},
+			// Roles are listed in the order of caseroom.PersonRoles, each once.
+			Roles:       []caseroom.PersonRole{caseroom.PersonSuspect, caseroom.PersonWitness},
+			Sex:         "male",
+			AgeBand:     "30-39",
+			Identifiers: []caseroom.Identifier{},
+			RecordedBy:  "alice",
+		}
+		if diff := cmp.Diff(want, got, ignorePersonIdentity); diff != "" {
+			t.Errorf("registered person (-want +got):\n%s", diff)
+		}
+		if got.Pseudonym != "" {
+			t.Errorf("a suspect got the pseudonym %s", got.Pseudonym)
+		}
+		found, err := s.DB.FindPerson(f.ctx, f.c.ID, got.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(got, found); diff != "" {
+			t.Errorf("FindPerson differs from RegisterPerson (-registered +found):\n%s", diff)
+		}
+
+		t.Run("known only by an alias", func(t *testing.T) {
+			f := f.in(t)
+			p := f.person(f.ctx, caseroom.NewPerson{Aliases: []caseroom.Alias{{Alias: "Chacha", Kind: "urf"}}, Roles: []caseroom.PersonRole{"suspect"}})
+			if len(p.Names) != 0 || len(p.Aliases) != 1 || p.Aliases[0].Alias != "Chacha" {
+				t.Errorf("person = %+v", p)
+			}
+		})
+		t.Run("an unidentified victim", func(t *testing.T) {
+			f := f.in(t)
+			p := f.person(f.ctx, caseroom.NewPerson{Roles: []caseroom.PersonRole{"victim"}, Sex: "female", AgeBand: "10-14"})
+			if p.Pseudonym != "V-0001" || len(p.Names) != 0 || p.IdentityHidden {
+				t.Errorf("unidentified victim = %+v, want V-0001 with no names", p)
+			}
+		})
+
+		tomorrow := time.Now().AddDate(0, 0, 2).Format("2006-01-02")
+		named := []caseroom.PersonName{{Name: "Gul Khan"}}
+		suspect := []caseroom.PersonRole{"suspect"}
+		for _, tc := range []struct {
+			name  string
+			np    caseroom.NewPerson
+			field string
+		}{
+			{"no role", caseroom.NewPerson{Names: named}, "roles"},
+			{"an unknown role", caseroom.NewPerson{Names: named, Roles: []caseroom.PersonRole{"suspect", "boss"}}, "roles[1]"},
+			{"a suspect with neither name nor alias", caseroom.NewPerson{Roles: suspect, Sex: "male"}, "names"},
+			{"an empty name", caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "  "}}, Roles: suspect}, "names[0].name"},
+			{"a bad script", caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "A"}, {Name: "B", Script: "latin"}}, Roles: suspect}, "names[1].script"},
+			{"an unknown name source", caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "A", Source: "S-9"}}, Roles: suspect}, "names[0].source"},
+			{"a name source that is no reference", caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "A", Source: "the FIR"}}, Roles: suspect}, "names[0].source"},
+			{"an empty alias", caseroom.NewPerson{Aliases: []caseroom.Alias{{Alias: ""}}, Roles: suspect}, "aliases[0].alias"},
+			{"an unknown alias kind", caseroom.NewPerson{Aliases: []caseroom.Alias{{Alias: "Kala", Kind: "nickname"}}, Roles: suspect}, "aliases[0].kind"},
+			{"an unknown alias source", caseroom.NewPerson{Aliases: []caseroom.Alias{{Alias: "Kala", Source: "C-99"}}, Roles: suspect}, "aliases[0].source"},
+			{"an unknown sex", caseroom.NewPerson{Names: named, Roles: suspect, Sex: "f"}, "sex"},
+			{"a date of birth not a date", caseroom.NewPerson{Names: named, Roles: suspect, DateOfBirth: "03/02/2011"}, "dateOfBirth"},
+			{"a date of birth in the future", caseroom.NewPerson{Names: named, Roles: suspect, DateOfBirth: tomorrow}, "dateOfBirth"},
+			{"a long age band", caseroom.NewPerson{Names: named, Roles: suspect, AgeBand: strings.Repeat("9", 21)}, "ageBand"},
+		} {
+			t.Run("refused: "+tc.name, func(t *testing.T) {
+				refused(t, s, caseroom.EINVALID, tc.field, func() error {
+					_, err := s.DB.RegisterPerson(f.ctx, f.c.ID, tc.np)
+					return err
+				})
+			})
+		}
+	})
+}
+
+func TestAppendToPerson(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "alice", "Operation Alpha")
+		src := f.complaint("First complaint")
+		p := f.suspect("Gul Khan")
+
+		got, err := s.DB.AddName(f.ctx, f.c.ID, p.ID, caseroom.PersonName{Name: " گل خان ", Script: "Arab", Source: src.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.AddAlias(f.ctx, f.c.ID, p.ID, caseroom.Alias{Alias: "Kala"}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err = s.DB.AddRole(f.ctx, f.c.ID, p.ID, caseroom.PersonComplainant); err != nil {
+			t.Fatal(err)
+		}
+		want := &caseroom.Person{
+			ID: p.ID, CaseID: f.c.ID, CreatedAt: p.CreatedAt, RecordedBy: "alice",
+			Names:       []caseroom.PersonName{{Name: "Gul Khan", Script: "Latn"}, {Name: "گل خان", Script: "Arab", Source: src.Ref}},
+			Aliases:     []caseroom.Alias{{Alias: "Kala", Kind: "alias"}},
+			Roles:       []caseroom.PersonRole{caseroom.PersonSuspect, caseroom.PersonComplainant},
+			Identifiers: []caseroom.Identifier{},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("person after appends (-want +got):\n%s", diff)
+		}
+		if n := s.Count("persons"); n != 1 {
+			t.Errorf("persons rows = %d, want 1: appends add rows to the person's lists", n)
+		}
+
+		for _, tc := range []struct {
+			name        string
+			call        func() error
+			code, field string
+		}{
+			{"a name without text", func() error {
+				_, err := s.DB.AddName(f.ctx, f.c.ID, p.ID, caseroom.PersonName{Name: " "})
+				return err
+			}, caseroom.EINVALID, "name"},
+			{"a name with an unknown source", func() error {
+				_, err := s.DB.AddName(f.ctx, f.c.ID, p.ID, caseroom.PersonName{Name: "G. Khan", Source: "S-4"})
+				return err
+			}, caseroom.EINVALID, "source"},
+			{"a name for an unknown person", func() error {
+				_, err := s.DB.AddName(f.ctx, f.c.ID, "per_nobody", caseroom.PersonName{Name: "G. Khan"})
+				return err
+			}, caseroom.ENOTFOUND, ""},
+			{"an alias of an unknown kind", func() error {
+				_, err := s.DB.AddAlias(f.ctx, f.c.ID, p.ID, caseroom.Alias{Alias: "Kalu", Kind: "pet name"})
+				return err
+			}, caseroom.EINVALID, "kind"},
+			{"an unknown role", func() error {
+				_, err := s.DB.AddRole(f.ctx, f.c.ID, p.ID, "ringleader")
+				return err
+			}, caseroom.EINVALID, "role"},
+			{"a role the person has", func() error {
+				_, err := s.DB.AddRole(f.ctx, f.c.ID, p.ID, caseroom.PersonSuspect)
+				return err
+			}, caseroom.ECONFLICT, "role"},
+			{"a role for an unknown pseudonym", func() error {
+				_, err := s.DB.AddRole(f.ctx, f.c.ID, "V-0042", caseroom.PersonWitness)
+				return err
+			}, caseroom.ENOTFOUND, ""},
+		} {
+			t.Run("refused: "+tc.name, func(t *testing.T) {
+				refused(t, s, tc.code, tc.field, func() error { return tc.call() })
+			})
+		}
+	})
+}
+
+func TestVictimPseudonyms(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "alice", "Operation Alpha")
+		victim := caseroom.NewPerson{Roles: []caseroom.PersonRole{caseroom.PersonComplainant, caseroom.PersonVictim}}
+
+		v1 := f.person(f.ctx, victim)
+		sus := f.suspect("Gul Khan")
+		v2 := f.person(f.ctx, caseroom.NewPerson{Aliases: []caseroom.Alias{{Alias: "Chhoti"}}, Roles: []caseroom.PersonRole{"victim"}})
+		wit := f.person(f.ctx, caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "Later Victim"}}, Roles: []caseroom.PersonRole{"witness"}})
+		for _, tc := range []struct {
+			p    *caseroom.Person
+			want string
+		}{{v1, "V-0001"}, {sus, ""}, {v2, "V-0002"}, {wit, ""}} {
+			if tc.p.Pseudonym != tc.want {
+				t.Errorf("person %s roles %v: pseudonym %q, want %q", tc.p.ID, tc.p.Roles, tc.p.Pseudonym, tc.want)
+			}
+		}
+
+		t.Run("a victim role added later takes the next pseudonym", func(t *testing.T) {
+			f := f.in(t)
+			got, err := s.DB.AddRole(f.ctx, f.c.ID, wit.ID, caseroom.PersonVictim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Pseudonym != "V-0003" {
+				t.Errorf("pseudonym = %q, want V-0003", got.Pseudonym)
+			}
+			if v4 := f.person(f.ctx, victim); v4.Pseudonym != "V-0004" {
+				t.Errorf("next victim's pseudonym = %q, want V-0004", v4.Pseudonym)
+			}
+		})
+		t.Run("another role keeps the pseudonym", func(t *testing.T) {
+			got, err := s.DB.AddRole(f.ctx, f.c.ID, "V-0002", caseroom.PersonWitness)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Pseudonym != "V-0002" || got.ID != v2.ID {
+				t.Errorf("person = %s %s, want %s V-0002", got.ID, got.Pseudonym, v2.ID)
+			}
+			if n := s.Count("pseudonyms"); n != 4 {
+				t.Errorf("pseudonyms = %d, want 4", n)
+			}
+		})
+		t.Run("pseudonyms resolve", func(t *testing.T) {
+			for ref, id := range map[string]string{"V-0001": v1.ID, "V-0002": v2.ID, "V-0003": wit.ID} {
+				p, err := s.DB.FindPerson(f.ctx, f.c.ID, ref)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.ID != id || p.Pseudonym != ref {
+					t.Errorf("FindPerson(%s) = %s %s, want %s", ref, p.ID, p.Pseudonym, id)
+				}
+			}
+			for _, ref := range []string{"V-0009", "V-1", "X-0001", "per_unknown", ""} {
+				_, err := s.DB.FindPerson(f.ctx, f.c.ID, ref)
+				checkError(t, err, caseroom.ENOTFOUND, "")
+			}
+		})
+		t.Run("each case numbers its own victims", func(t *testing.T) {
+			g := newFixture(t, s, "bob", "Operation Bravo")
+			w1 := g.person(g.ctx, victim)
+			if w1.Pseudonym != "V-0001" {
+				t.Errorf("first victim of a second case = %q, want V-0001", w1.Pseudonym)
+			}
+			p, err := s.DB.FindPerson(g.ctx, g.c.ID, "V-0001")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.ID != w1.ID {
+				t.Errorf("V-0001 of the second case resolved to %s, want %s", p.ID, w1.ID)
+			}
+			_, err = s.DB.FindPerson(g.ctx, g.c.ID, v1.ID)
+			checkError(t, err, caseroom.ENOTFOUND, "")
+		})
+		t.Run("no reference in a case without persons", func(t *testing.T) {
+			g := newFixture(t, s, "carol", "Operation Charlie")
+			_, err := s.DB.FindPerson(g.ctx, g.c.ID, "")
+			checkError(t, err, caseroom.ENOTFOUND, "")
+		})
+	})
+}
+
+// redacted is what a member who may not see a victim's identity gets.
+func redacted(p *caseroom.Person) *caseroom.Person {
+	r := *p
+	r.Names, r.Aliases, r.Identifiers, r.DateOfBirth, r.IdentityHidden = []caseroom.PersonName{}, []caseroom.Alias{}, []caseroom.Identifier{}, "", true
+	return &r
+}
+
+func TestIdentityRedaction(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "alice", "Operation Alpha")
+		src := f.complaint("First complaint")
+		ivy := f.member("ivy", caseroom.RoleInvestigator)
+		viewer := mustUser(t, s, "viewer")
+
+		v1 := f.person(f.ctx, caseroom.NewPerson{
+			Names:   []caseroom.PersonName{{Name: "Shazia Parveen", Script: "Latn", Source: src.Ref}, {Name: "شازیہ پروین", Script: "Arab"}},
+			Aliases: []caseroom.Alias{{Alias: "Shazi"}}, Roles: []caseroom.PersonRole{"victim"},
+			Sex: "female", DateOfBirth: "2012-05-01", AgeBand: "10-14"})
+		if _, err := s.DB.AddIdentifier(f.ctx, f.c.ID, v1.Pseudonym, caseroom.NewIdentifier{Kind: "phone", Value: "0300 1112223", Source: src.Ref}); err != nil {
+			t.Fatal(err)
+		}
+		v2 := f.victim(as(ivy), "Second Victim")
+		sus := f.suspect("Gul Khan")
+		full := map[string]*caseroom.Person{}
+		for _, ref := range []string{v1.ID, v2.ID, sus.ID} {
+			p, err := s.DB.FindPerson(f.ctx, f.c.ID, ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full[p.ID] = p
+		}
+		if len(full[v1.ID].Identifiers) != 1 || len(full[v1.ID].Names) != 2 || full[v1.ID].IdentityHidden {
+			t.Fatalf("the lead does not see V-0001 in full: %+v", full[v1.ID])
+		}
+
+		for _, tc := range []struct {
+			user *caseroom.User
+			role caseroom.Role // "" keeps the user's role
+			// seesV1 and seesV2 say whose identity the member sees.
+			seesV1, seesV2 bool
+		}{
+			{viewer, caseroom.RoleInvestigator, false, false},
+			{viewer, caseroom.RoleIndexer, false, false},
+			{viewer, caseroom.RoleProsecutor, false, false},
+			{viewer, caseroom.RoleOversight, false, false},
+			{viewer, caseroom.RoleAdvocate, false, false},
+			{viewer, caseroom.RoleExaminer, false, false},
+			{viewer, caseroom.RoleLead, true, true},
+			{viewer, caseroom.RoleProtection, true, true},
+			{viewer, caseroom.RoleMedical, true, true},
+			{ivy, "", false, true}, // the investigator who recorded V-0002
+		} {
+			t.Run(fmt.Sprintf("%s as %s", tc.user.Name, tc.role), func(t *testing.T) {
+				f := f.in(t)
+				if tc.role != "" {
+					f.setRole(tc.user, tc.role)
+				}
+				ctx := as(tc.user)
+				want := func(id string, sees bool) *caseroom.Person {
+					if sees {
+						return full[id]
+					}
+					return redacted(full[id])
+				}
+				shown := map[string]int{} // identity.view entries expected per person
+				note := func(id string, sees bool) {
+					if sees {
+						shown[id]++
+					}
+				}
+				before := len(s.entries())
+
+				ps, err := s.DB.FindPersons(ctx, f.c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantList := []*caseroom.Person{want(v1.ID, tc.seesV1), want(v2.ID, tc.seesV2), full[sus.ID]}
+				if diff := cmp.Diff(wantList, ps); diff != "" {
+					t.Errorf("FindPersons (-want +got):\n%s", diff)
+				}
+				note(v1.ID, tc.seesV1)
+				note(v2.ID, tc.seesV2)
+
+				for _, ref := range []string{"V-0001", v1.ID} {
+					p, err := s.DB.FindPerson(ctx, f.c.ID, ref)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if diff := cmp.Diff(want(v1.ID, tc.seesV1), p); diff != "" {
+						t.Errorf("FindPerson(%s) (-want +got):\n%s", ref, diff)
+					}
+					note(v1.ID, tc.seesV1)
+				}
+
+				got := map[string]int{}
+				for _, e := range s.entries()[before:] {
+					if e.Action != "identity.view" || e.Actor != tc.user.Name || e.ObjectKind != "person" || e.CaseID != f.c.ID {
+						t.Errorf("unexpected audit entry %+v after reads", e)
+					}
+					got[e.ObjectID]++
+				}
+				if diff := cmp.Diff(shown, got); diff != "" {
+					t.Errorf("identity.view entries per person (-want +got):\n%s", diff)
+				}
+			})
+		}
+	})
+}
+
+// TestVictimIdentityNeverReachesInvestigator marshals everything an investigator can
+// read about a case and checks that no trace of a victim's identity is in it.
+func TestVictimIdentityNeverReachesInvestigator(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "alice", "Operation Alpha")
+		ivan := f.member("ivan", caseroom.RoleInvestigator)
+		inv := as(ivan)
+		canaries := []string{"Canarywala", "کنیری", "Canarykins", "2011-02-03", "7654321", "canary.mail"}
+
+		src := f.complaint("First complaint")
+		v := f.person(f.ctx, caseroom.NewPerson{
+			Names:   []caseroom.PersonName{{Name: "Noorzadi Canarywala", Script: "Latn", Source: src.Ref}, {Name: "نورزادی کنیری", Script: "Arab"}},
+			Aliases: []caseroom.Alias{{Alias: "Canarykins", Kind: "urf"}}, Roles: []caseroom.PersonRole{"victim", "complainant"},
+			Sex: "female", DateOfBirth: "2011-02-03"})
+		phone, err := s.DB.AddIdentifier(f.ctx, f.c.ID, v.ID, caseroom.NewIdentifier{Kind: "phone", Value: "+92 333 7654321", Source: src.Ref})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.AddIdentifier(f.ctx, f.c.ID, v.ID, caseroom.NewIdentifier{Kind: "email", Value: "Canary.Mail@example.pk", Source: src.Ref}); err != nil {
+			t.Fatal(err)
+		}
+		mother := f.person(f.ctx, caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "Razia Bibi"}}, Roles: []caseroom.PersonRole{"guardian"}})
+		sus := f.suspect("Gul Khan")
+		s1 := f.doc(f.ctx, caseroom.NewDocument{Kind: "statement", Title: "Statement of V-0001", Text: "The witness describes the events.",
+			Giver: v.Pseudonym, RecordedAt: ptr(recorded), Present: []caseroom.Presence{{Person: mother.ID, Capacity: "guardian"}}})
+		f.doc(f.ctx, caseroom.NewDocument{Kind: "statement", Title: "Statement of the mother", Text: "The mother describes the events.",
+			Giver: mother.ID, RecordedAt: ptr(recorded), Present: []caseroom.Presence{{Person: v.ID, Capacity: "child"}}, Interpreter: v.ID})
+		f.link(caseroom.NewLink{From: v.Pseudonym, To: sus.ID, Type: "knows", Source: s1.Ref, Confidence: ptr(0.9)})
+		f.link(caseroom.NewLink{From: phone.ID, To: sus.ID, Type: "called", Source: s1.Ref, Confidence: ptr(1.0)})
+		f.link(caseroom.NewLink{From: mother.ID, To: v.ID, Type: "guardian_of", Source: s1.Ref, Confidence: ptr(1.0)})
+
+		seen := map[string]any{}
+		read := func(name string, v any, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			seen[name] = v
+		}
+		ps, err := s.DB.FindPersons(inv, f.c.ID)
+		read("FindPersons", ps, err)
+		p, err := s.DB.FindPerson(inv, f.c.ID, "V-0001")
+		read("FindPerson", p, err)
+		ds, err := s.DB.FindDocuments(inv, f.c.ID, caseroom.DocumentFilter{})
+		read("FindDocuments", ds, err)
+		d, err := s.DB.FindDocument(inv, f.c.ID, s1.Ref)
+		read("FindDocument", d, err)
+		ls, err := s.DB.FindLinks(inv, f.c.ID, caseroom.LinkFilter{})
+		read("FindLinks", ls, err)
+		ls, err = s.DB.FindLinks(inv, f.c.ID, caseroom.LinkFilter{Entity: "V-0001"})
+		read("FindLinks(V-0001)", ls, err)
+		p, err = s.DB.AddAlias(inv, f.c.ID, "V-0001", caseroom.Alias{Alias: "Munni"})
+		read("AddAlias", p, err)
+		p, err = s.DB.AddRole(inv, f.c.ID, "V-0001", caseroom.PersonWitness)
+		read("AddRole", p, err)
+		d, err = s.DB.RegisterDocument(inv, f.c.ID, caseroom.NewDocument{Kind: "statement", Title: "Further statement", Text: "More.",
+			Giver: "V-0001", RecordedAt: ptr(recorded), Present: []caseroom.Presence{{Person: "V-0001", Capacity: "self"}}})
+		read("RegisterDocument", d, err)
+		l, err := s.DB.RecordLink(inv, f.c.ID, caseroom.NewLink{From: "V-0001", To: mother.ID, Type: "related_to", Source: "S-1", Confidence: ptr(1.0)})
+		read("RecordLink", l, err)
+
+		for name, v := range seen {
+			b, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range canaries {
+				if strings.Contains(string(b), c) {
+					t.Errorf("%s shows the investigator %q: %s", name, c, b)
+				}
+			}
+		}
+
+		// The control: the lead does see every canary, so the check above can fail.
+		all, err := s.DB.FindPersons(f.ctx, f.c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(all)
+		for _, c := range canaries {
+			if !strings.Contains(string(b), c) {
+				t.Errorf("the lead does not see %q; the canary is not where the test expects it", c)
+			}
+		}
+	})
+}
