@@ -18,7 +18,7 @@ import (
 
 // testStore is one store under test with what the suite needs around it.
 type testStore struct {
-	t   *testing.T
+	t   testing.TB
 	DB  *sqlstore.DB
 	dsn string
 	// raw is a direct connection for inspecting (and, in tamper tests, editing) rows
@@ -66,7 +66,22 @@ func (s *testStore) Snapshot() map[string]int {
 // forEachStore runs fn as a subtest against a fresh SQLite store and, when
 // CASEROOM_TEST_POSTGRES is set, a fresh PostgreSQL schema.
 func forEachStore(t *testing.T, fn func(t *testing.T, s *testStore)) {
-	t.Run("sqlite", func(t *testing.T) {
+	onEachStore(t, fn)
+}
+
+// forEachStoreB is forEachStore for benchmarks.
+func forEachStoreB(b *testing.B, fn func(b *testing.B, s *testStore)) {
+	onEachStore(b, fn)
+}
+
+// runner is a *testing.T or a *testing.B: something that runs subtests of its own kind.
+type runner[T any] interface {
+	testing.TB
+	Run(name string, f func(T)) bool
+}
+
+func onEachStore[T runner[T]](t T, fn func(t T, s *testStore)) {
+	t.Run("sqlite", func(t T) {
 		dsn := filepath.Join(t.TempDir(), "caseroom.db")
 		db, err := sqlstore.Open(context.Background(), dsn)
 		if err != nil {
@@ -80,7 +95,7 @@ func forEachStore(t *testing.T, fn func(t *testing.T, s *testStore)) {
 		t.Cleanup(func() { raw.Close() })
 		fn(t, &testStore{t: t, DB: db, dsn: dsn, raw: raw})
 	})
-	t.Run("postgres", func(t *testing.T) {
+	t.Run("postgres", func(t T) {
 		base := os.Getenv("CASEROOM_TEST_POSTGRES")
 		if base == "" {
 			t.Skip("set CASEROOM_TEST_POSTGRES=postgres://... to run the store suite on PostgreSQL")
@@ -97,7 +112,7 @@ func forEachStore(t *testing.T, fn func(t *testing.T, s *testStore)) {
 
 // freshSchema creates an empty schema for one test and returns a URL whose
 // search_path points at it, and a raw connection to it. The schema is dropped after.
-func freshSchema(t *testing.T, base string) (string, *sql.DB) {
+func freshSchema(t testing.TB, base string) (string, *sql.DB) {
 	t.Helper()
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -140,7 +155,7 @@ func as(u *caseroom.User) context.Context {
 var console = as(caseroom.Console)
 
 // mustUser creates a user through the console.
-func mustUser(t *testing.T, s *testStore, name string) *caseroom.User {
+func mustUser(t testing.TB, s *testStore, name string) *caseroom.User {
 	t.Helper()
 	u, err := s.DB.CreateUser(console, caseroom.NewUser{Name: name, Password: "pw-" + name + "-long-enough"})
 	if err != nil {
