@@ -1,9 +1,7 @@
 package caseroom
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"time"
 )
 
@@ -50,20 +48,11 @@ type Presence struct {
 
 // UnmarshalJSON accepts a person reference as a plain string or a full object.
 func (p *Presence) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*p = Presence{Person: s}
-		return nil
-	}
 	type plain Presence
 	var v plain
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
-		return err
-	}
+	err := unmarshalStringOrObject(b, &v.Person, &v)
 	*p = Presence(v)
-	return nil
+	return err
 }
 
 // Statement holds what is recorded about how a statement was taken.

@@ -1,9 +1,7 @@
 package caseroom
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"time"
 )
 
@@ -54,20 +52,11 @@ type Alias struct {
 
 // UnmarshalJSON accepts an alias as a plain string or a full object.
 func (a *Alias) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*a = Alias{Alias: s}
-		return nil
-	}
 	type plain Alias
 	var v plain
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
-		return err
-	}
+	err := unmarshalStringOrObject(b, &v.Alias, &v)
 	*a = Alias(v)
-	return nil
+	return err
 }
 
 // Person is a nominal: anyone the case concerns. A victim is known by a case pseudonym
