@@ -67,7 +67,8 @@ func (r Role) CanRecord() bool {
 func (r Role) CanManageMembers() bool { return r == RoleLead }
 
 // CanSeeIdentities reports whether the role may see every victim's identity. The
-// officer who recorded a person may also see that person's identity (see Person.RecordedBy).
+// officer who recorded a person may also reveal that person's identity while their role
+// can record (see Person.RecordedBy).
 func (r Role) CanSeeIdentities() bool {
 	switch r {
 	case RoleLead, RoleProtection, RoleMedical:

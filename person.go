@@ -113,6 +113,38 @@ type NewPerson struct {
 	AgeBand     string       `json:"ageBand"`
 }
 
+// PersonFilter narrows FindPersons.
+type PersonFilter struct {
+	// Name matches names and aliases token by token, case and accents of form folded.
+	Name string
+	Role PersonRole
+}
+
+// IdentityAccess is one request to see a victim's identity.
+type IdentityAccess struct {
+	ID      string    `json:"id"`
+	User    string    `json:"user"`
+	Role    Role      `json:"role"`
+	Reason  string    `json:"reason"`
+	Granted bool      `json:"granted"`
+	At      time.Time `json:"at"`
+}
+
+// IdentityViewer is one user who has seen a victim's identity, and how often.
+type IdentityViewer struct {
+	User    string    `json:"user"`
+	Reveals int       `json:"reveals"`
+	Last    time.Time `json:"last"`
+}
+
+// IdentityAccessReport is the "who has seen this identity" list of one victim.
+type IdentityAccessReport struct {
+	Person    string           `json:"person"`
+	Pseudonym string           `json:"pseudonym"`
+	Viewers   []IdentityViewer `json:"viewers"`
+	Entries   []IdentityAccess `json:"entries"`
+}
+
 // IdentifierKind is the kind of an identifier a person holds.
 type IdentifierKind string
 
@@ -170,13 +202,26 @@ type PersonService interface {
 	// unknown case, EFORBIDDEN if the actor's role may not record.
 	RegisterPerson(ctx context.Context, caseID string, np NewPerson) (*Person, error)
 
-	// FindPersons returns the persons of a case, identities withheld as the actor's
-	// role requires.
-	FindPersons(ctx context.Context, caseID string) ([]*Person, error)
+	// FindPersons returns the persons of a case, every victim's identity withheld.
+	// A name filter matches persons whose names or aliases hold every token of it,
+	// through the blind index; victims match only for those who may reveal them, and
+	// the search is audited. Returns EINVALID for a name with no letters or digits.
+	FindPersons(ctx context.Context, caseID string, f PersonFilter) ([]*Person, error)
 
-	// FindPerson returns a person by id or pseudonym. Returns ENOTFOUND if the case or
-	// the person does not exist.
+	// FindPerson returns a person by id or pseudonym, a victim's identity withheld.
+	// Returns ENOTFOUND if the case or the person does not exist.
 	FindPerson(ctx context.Context, caseID, ref string) (*Person, error)
+
+	// RevealIdentity returns a victim's full identity to the lead, protection and
+	// medical roles and to the officer who recorded the victim, and records the reveal
+	// with its reason. Returns EINVALID without a reason; EFORBIDDEN for anyone else,
+	// and the refusal is recorded too.
+	RevealIdentity(ctx context.Context, caseID, personRef, reason string) (*Person, error)
+
+	// FindIdentityAccess lists who asked to see a victim's identity, when and why,
+	// granted or refused, with a count per user. Readable by the lead, protection,
+	// oversight and advocates; EFORBIDDEN for other roles.
+	FindIdentityAccess(ctx context.Context, caseID, personRef string) (*IdentityAccessReport, error)
 
 	// AddName, AddAlias and AddRole append to a person. Returns ENOTFOUND for an
 	// unknown person, EINVALID for bad input.

@@ -503,8 +503,11 @@ func (sd *seeder) registerComplaints() {
 		} else {
 			child = "his " + child
 		}
-		text := fmt.Sprintf("The complainant, %s of %s, states that %s came to the family's house several times "+
-			"in September and October 2026. ", g.Names[0].Name, villageSpecs[v.village].name, suspectLabel(v.suspects[0]))
+		// Document texts are stored in clear; a guardian's name beside a victim's
+		// pseudonym would identify the child, so the complainant is the giver of record
+		// (whose name the vault seals) and the text does not name them.
+		text := fmt.Sprintf("The complainant, of %s, states that %s came to the family's house several times "+
+			"in September and October 2026. ", villageSpecs[v.village].name, suspectLabel(v.suspects[0]))
 		if extorts(i) {
 			text += fmt.Sprintf("On the last visit he demanded Rs %d,000 and said the family would regret it if it "+
 				"was not paid. ", 50+25*sd.rnd.IntN(8))
@@ -516,7 +519,7 @@ func (sd *seeder) registerComplaints() {
 		at := sd.day(-4 + i/2) // 27 October to 4 November
 		d := sd.register("complaint", caseroom.NewDocument{
 			Kind:        caseroom.DocComplaint,
-			Title:       "Complaint of " + g.Names[0].Name,
+			Title:       "Complaint from " + villageSpecs[v.village].name,
 			Text:        text,
 			ExternalRef: sd.firNumber(i),
 			Giver:       g.ID,

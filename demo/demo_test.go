@@ -17,7 +17,8 @@ import (
 func seed(t *testing.T) (*sqlstore.DB, *demo.Result) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "caseroom.db"))
+	dir := t.TempDir()
+	db, err := sqlstore.Open(ctx, filepath.Join(dir, "caseroom.db"), sqlstore.Options{KeyFile: filepath.Join(dir, "vault.key")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func TestSeed(t *testing.T) {
 	})
 
 	t.Run("persons", func(t *testing.T) {
-		persons, err := db.FindPersons(lead, res.CaseID)
+		persons, err := db.FindPersons(lead, res.CaseID, caseroom.PersonFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,8 +171,12 @@ func TestSeed(t *testing.T) {
 				if want := fmt.Sprintf("V-%04d", victims); p.Pseudonym != want {
 					t.Errorf("victim %d has pseudonym %q, want %s", victims, p.Pseudonym, want)
 				}
-				if len(p.Names) == 0 || p.AgeBand == "" || p.Sex == "" {
-					t.Errorf("the lead sees victim %s without name, age band or sex: %+v", p.Pseudonym, p)
+				if p.AgeBand == "" || p.Sex == "" || !p.IdentityHidden || len(p.Names) > 0 {
+					t.Errorf("victim %s is listed without age band or sex, or with the identity: %+v", p.Pseudonym, p)
+				}
+				full, err := db.RevealIdentity(lead, res.CaseID, p.Pseudonym, "check the demo data")
+				if err != nil || len(full.Names) == 0 {
+					t.Errorf("the lead's reveal of %s: %v, %+v", p.Pseudonym, err, full)
 				}
 			case p.HasRole(caseroom.PersonSuspect):
 				suspects++
@@ -236,7 +241,7 @@ func TestSeed(t *testing.T) {
 
 	t.Run("investigator sees no victim names", func(t *testing.T) {
 		inv := as(t, db, res, caseroom.RoleInvestigator)
-		persons, err := db.FindPersons(inv, res.CaseID)
+		persons, err := db.FindPersons(inv, res.CaseID, caseroom.PersonFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

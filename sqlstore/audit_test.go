@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -12,16 +13,33 @@ import (
 
 // TestEveryWriteAppendsOneEntry performs each kind of write once and checks that it
 // appended exactly one audit entry, numbered next, saying who did what to which object
-// of which case, with a state hash that the rows as stored reproduce.
+// of which case, with a state hash that the rows as stored reproduce. Events that
+// create no rows (opening the vault, a search by name, a key rotation) have a hash of
+// what they were, which is not stored; their entries must have no rows.
 func TestEveryWriteAppendsOneEntry(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *testStore) {
 		at := time.Date(2025, 1, 15, 9, 0, 0, 0, time.FixedZone("PKT", 5*60*60))
 		s.DB.Now = func() time.Time { return at }
 
+		// Opening a new store made the vault's keys: the first entry.
+		es := s.entries()
+		if len(es) != 1 {
+			t.Fatalf("a new store has %d audit entries, want 1 (vault.init)", len(es))
+		}
+		wantInit := &caseroom.AuditEntry{Seq: 0, At: es[0].At, Actor: "console", Action: "vault.init", ObjectKind: "vault", ObjectID: "vault",
+			StateHash: es[0].StateHash}
+		if diff := cmp.Diff(wantInit, es[0]); diff != "" {
+			t.Errorf("first entry (-want +got):\n%s", diff)
+		}
+		if n := s.entryRows(0); n != 0 {
+			t.Errorf("vault.init entry has %d record rows; the wrapped keys are no records", n)
+		}
+
 		var (
 			alice, ivan *caseroom.User
 			c           *caseroom.Case
 			sus, vic    *caseroom.Person
+			vic2        *caseroom.Person
 			c1, s1      *caseroom.Document
 			link        *caseroom.Link
 		)
@@ -119,7 +137,36 @@ func TestEveryWriteAppendsOneEntry(t *testing.T) {
 					Corrects: "C-1", CorrectionReason: "Wrong date."})
 				return idOr(err, func() string { return d.ID })
 			}},
+			{"register a victim of the lead", "alice", "person.register", "person", true, func() (string, error) {
+				var err error
+				vic2, err = s.DB.RegisterPerson(lead(), c.ID, caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "Other Person"}}, Roles: []caseroom.PersonRole{"victim"}})
+				return idOr(err, func() string { return vic2.ID })
+			}},
+			{"reveal identity", "alice", "identity.reveal", "person", true, func() (string, error) {
+				p, err := s.DB.RevealIdentity(lead(), c.ID, "V-0001", "Arranging a medical examination.")
+				return idOr(err, func() string { return p.ID })
+			}},
+			{"reveal as the recording officer", "ivan", "identity.reveal", "person", true, func() (string, error) {
+				p, err := s.DB.RevealIdentity(as(ivan), c.ID, vic.ID, "Checking my notes.")
+				return idOr(err, func() string { return p.ID })
+			}},
+			{"refused reveal", "ivan", "identity.reveal.refused", "person", true, func() (string, error) {
+				// Refused, and the refusal is committed.
+				_, err := s.DB.RevealIdentity(as(ivan), c.ID, "V-0002", "Curious.")
+				if caseroom.ErrorCode(err) != caseroom.EFORBIDDEN {
+					return "", fmt.Errorf("reveal by an investigator who did not record the victim: %v, want forbidden", err)
+				}
+				return vic2.ID, nil
+			}},
+			{"search by name", "alice", "person.search.name", "case", true, func() (string, error) {
+				_, err := s.DB.FindPersons(lead(), c.ID, caseroom.PersonFilter{Name: "Hidden"})
+				return idOr(err, func() string { return c.ID })
+			}},
+			{"rotate the vault key", "console", "vault.rotate", "vault", false, func() (string, error) {
+				return idOr(s.DB.RotateKey(console, s.keyFile), func() string { return "vault" })
+			}},
 		}
+		events := map[string]bool{"person.search.name": true, "vault.rotate": true}
 		for i, st := range steps {
 			// Each step builds on the ones before; stop at the first that fails.
 			ok := t.Run(st.name, func(t *testing.T) {
@@ -128,11 +175,11 @@ func TestEveryWriteAppendsOneEntry(t *testing.T) {
 					t.Fatal(err)
 				}
 				es := s.entries()
-				if len(es) != i+1 {
-					t.Fatalf("audit log has %d entries after %d writes, want one each", len(es), i+1)
+				if len(es) != i+2 {
+					t.Fatalf("audit log has %d entries after %d writes and vault.init, want one each", len(es), i+1)
 				}
-				e := es[i]
-				want := &caseroom.AuditEntry{Seq: int64(i), At: at.UTC(), Actor: st.actor, Action: st.action, ObjectKind: st.kind, ObjectID: id,
+				e := es[i+1]
+				want := &caseroom.AuditEntry{Seq: int64(i + 1), At: at.UTC(), Actor: st.actor, Action: st.action, ObjectKind: st.kind, ObjectID: id,
 					StateHash: e.StateHash}
 				if st.inCase {
 					want.CaseID = c.ID
@@ -143,7 +190,11 @@ func TestEveryWriteAppendsOneEntry(t *testing.T) {
 				if e.At.Location() != time.UTC {
 					t.Errorf("entry time %v is not in UTC", e.At)
 				}
-				if got := s.recomputedHash(e.Seq); got != e.StateHash {
+				if events[st.action] {
+					if n := s.entryRows(e.Seq); n != 0 {
+						t.Errorf("%s entry has %d record rows, want none", st.action, n)
+					}
+				} else if got := s.recomputedHash(e.Seq); got != e.StateHash {
 					t.Errorf("state hash %s, recomputed from the rows %s", e.StateHash, got)
 				}
 			})
@@ -156,7 +207,8 @@ func TestEveryWriteAppendsOneEntry(t *testing.T) {
 
 // TestAuditStateHash checks that every write entry's hash is reproducible from the
 // database alone, and that a row edited or deleted behind the server's back no longer
-// matches its entry (what `caseroom audit verify` builds on).
+// matches its entry (what `caseroom audit verify` builds on). A reveal is a write: its
+// reason is a row the hash covers.
 func TestAuditStateHash(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *testStore) {
 		lc := newLinkCase(t, s)
@@ -165,18 +217,27 @@ func TestAuditStateHash(t *testing.T) {
 			RecordedAt: ptr(recorded), Present: []caseroom.Presence{{Person: lc.suspect.ID}}})
 		l1 := f.link(caseroom.NewLink{From: lc.suspect.ID, To: "V-0001", Type: "knows", Source: s1.Ref, Confidence: ptr(0.5)})
 		f.link(caseroom.NewLink{From: lc.buyer.ID, To: lc.shop.ID, Type: "member_of", Source: s1.Ref, Confidence: ptr(1.0), Since: "2020"})
-		if _, err := s.DB.FindPersons(f.ctx, f.c.ID); err != nil { // the lead views V-0001: a read entry
+		if _, err := s.DB.FindPersons(f.ctx, f.c.ID, caseroom.PersonFilter{Name: "hidden"}); err != nil { // an event entry
 			t.Fatal(err)
 		}
+		if _, err := s.DB.RevealIdentity(f.ctx, f.c.ID, "V-0001", "Safeguarding visit."); err != nil { // a write entry
+			t.Fatal(err)
+		}
+		reveal := s.lastEntry()
+		if reveal.Action != "identity.reveal" {
+			t.Fatalf("last entry after a reveal is %s", reveal.Action)
+		}
 
+		// Entries that create no rows: the hash is of a value not stored.
+		events := map[string]bool{"vault.init": true, "person.search.name": true, "vault.rotate": true}
 		entryOf := map[string]int64{} // object id -> seq of the write that created it
 		mismatched := func() []int64 {
 			t.Helper()
 			var bad []int64
-			writes, reads := 0, 0
+			writes, nevents := 0, 0
 			for _, e := range s.entries() {
-				if e.Action == "identity.view" {
-					reads++ // the hash of what was shown, not of rows
+				if events[e.Action] {
+					nevents++
 					continue
 				}
 				writes++
@@ -187,8 +248,8 @@ func TestAuditStateHash(t *testing.T) {
 					bad = append(bad, e.Seq)
 				}
 			}
-			if writes < 12 || reads != 1 {
-				t.Fatalf("checked %d write and %d read entries; the scenario should have made at least 12 and exactly 1", writes, reads)
+			if writes < 13 || nevents != 2 {
+				t.Fatalf("checked %d write and %d event entries; the scenario should have made at least 13 and exactly 2", writes, nevents)
 			}
 			return bad
 		}
@@ -198,19 +259,22 @@ func TestAuditStateHash(t *testing.T) {
 
 		var want []int64
 		for _, tc := range []struct {
-			name   string
-			object string
-			query  string
-			args   []any
+			name  string
+			entry func() int64
+			query string
+			args  []any
 		}{
-			{"a statement's text", s1.ID, `UPDATE documents SET body = ? WHERE id = ?`, []any{"Words never said.", s1.ID}},
-			{"a victim's name", lc.victim.ID, `UPDATE person_names SET name = ? WHERE person_id = ?`, []any{"Someone Else", lc.victim.ID}},
-			{"a link's confidence", l1.ID, `UPDATE links SET confidence = ? WHERE id = ?`, []any{1.0, l1.ID}},
-			{"a deleted organisation", lc.shop.ID, `DELETE FROM organisations WHERE id = ?`, []any{lc.shop.ID}},
+			{"a statement's text", func() int64 { return entryOf[s1.ID] }, `UPDATE documents SET body = ? WHERE id = ?`, []any{"Words never said.", s1.ID}},
+			{"a victim's name", func() int64 { return entryOf[lc.victim.ID] }, `UPDATE person_names SET name = ? WHERE person_id = ?`, []any{"Someone Else", lc.victim.ID}},
+			{"a link's confidence", func() int64 { return entryOf[l1.ID] }, `UPDATE links SET confidence = ? WHERE id = ?`, []any{1.0, l1.ID}},
+			{"a deleted organisation", func() int64 { return entryOf[lc.shop.ID] }, `DELETE FROM organisations WHERE id = ?`, []any{lc.shop.ID}},
+			{"a name's blind-index token", func() int64 { return entryOf[lc.suspect.ID] }, `UPDATE blind_index SET token = ? WHERE person_id = ?`,
+				[]any{"00000000000000000000000000000000", lc.suspect.ID}},
+			{"a reveal's reason", func() int64 { return reveal.Seq }, `UPDATE identity_access SET reason = ? WHERE entry = ?`, []any{"Routine.", reveal.Seq}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				s.exec(tc.query, tc.args...)
-				want = appendSorted(want, entryOf[tc.object])
+				want = appendSorted(want, tc.entry())
 				if diff := cmp.Diff(want, mismatched()); diff != "" {
 					t.Errorf("entries that no longer match (-want +got):\n%s", diff)
 				}

@@ -102,21 +102,63 @@ func TestBadInputChangesNothing(t *testing.T) {
 				return err
 			}},
 			{"examiner views persons", "", func() error {
-				// A read by a role that may not see identities writes no audit entry.
-				_, err := s.DB.FindPersons(ext, c)
+				// A read writes no audit entry, whoever reads.
+				_, err := s.DB.FindPersons(ext, c, caseroom.PersonFilter{})
 				return err
+			}},
+			{"lead views persons", "", func() error {
+				_, err := s.DB.FindPersons(f.ctx, c, caseroom.PersonFilter{Role: caseroom.PersonVictim})
+				return err
+			}},
+			{"lead views a victim", "", func() error {
+				_, err := s.DB.FindPerson(f.ctx, c, "V-0001")
+				return err
+			}},
+			{"reveal without a reason", caseroom.EINVALID, func() error {
+				_, err := s.DB.RevealIdentity(f.ctx, c, "V-0001", " ")
+				return err
+			}},
+			{"reveal of an unknown person", caseroom.ENOTFOUND, func() error {
+				_, err := s.DB.RevealIdentity(f.ctx, c, "V-0042", "A reason.")
+				return err
+			}},
+			{"search for a name without letters", caseroom.EINVALID, func() error {
+				_, err := s.DB.FindPersons(f.ctx, c, caseroom.PersonFilter{Name: "--"})
+				return err
+			}},
+			{"search by name with an unknown role", caseroom.EINVALID, func() error {
+				_, err := s.DB.FindPersons(f.ctx, c, caseroom.PersonFilter{Name: "Gul", Role: "boss"})
+				return err
+			}},
+			{"examiner reads who has seen a victim", caseroom.EFORBIDDEN, func() error {
+				_, err := s.DB.FindIdentityAccess(ext, c, "V-0001")
+				return err
+			}},
+			{"lead rotates the vault key", caseroom.EFORBIDDEN, func() error {
+				return s.DB.RotateKey(f.ctx, s.keyFile)
 			}},
 			{"signed out: register person", caseroom.EUNAUTHORIZED, func() error {
 				_, err := s.DB.RegisterPerson(nobody, c, caseroom.NewPerson{Aliases: []caseroom.Alias{{Alias: "X"}}, Roles: []caseroom.PersonRole{"witness"}})
 				return err
 			}},
 			{"signed out: find persons", caseroom.EUNAUTHORIZED, func() error {
-				_, err := s.DB.FindPersons(nobody, c)
+				_, err := s.DB.FindPersons(nobody, c, caseroom.PersonFilter{})
 				return err
 			}},
 			{"signed out: create token", caseroom.EUNAUTHORIZED, func() error {
 				_, err := s.DB.CreateToken(nobody, "alice")
 				return err
+			}},
+			{"signed out: search by name", caseroom.EUNAUTHORIZED, func() error {
+				_, err := s.DB.FindPersons(nobody, c, caseroom.PersonFilter{Name: "Gul"})
+				return err
+			}},
+			{"signed out: reveal", caseroom.EUNAUTHORIZED, func() error {
+				_, err := s.DB.RevealIdentity(nobody, c, "V-0001", "A reason.")
+				return err
+			}},
+			{"signed out: rotate the vault key", caseroom.EUNAUTHORIZED, func() error {
+				return s.DB.RotateKey(nobody, s.keyFile)
 			}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

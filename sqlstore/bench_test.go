@@ -46,7 +46,7 @@ func BenchmarkFindPersons(b *testing.B) {
 		}
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			ps, err := s.DB.FindPersons(as(inv), c.ID)
+			ps, err := s.DB.FindPersons(as(inv), c.ID, caseroom.PersonFilter{})
 			if err != nil || len(ps) != 301 {
 				b.Fatal(len(ps), err)
 			}

@@ -36,6 +36,8 @@ var recordTables = []struct{ table, key string }{
 	{"organisations", "id"},
 	{"locations", "id"},
 	{"links", "id"},
+	{"blind_index", "id"},
+	{"identity_access", "id"},
 }
 
 // EntryState returns the canonical state of audit entry seq as defined above.

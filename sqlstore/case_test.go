@@ -123,7 +123,7 @@ func TestOutsiderCannotLearnCaseExists(t *testing.T) {
 		}{
 			{"FindCase", func(id string) error { _, err := s.DB.FindCase(out, id); return err }},
 			{"FindMembers", func(id string) error { _, err := s.DB.FindMembers(out, id); return err }},
-			{"FindPersons", func(id string) error { _, err := s.DB.FindPersons(out, id); return err }},
+			{"FindPersons", func(id string) error { _, err := s.DB.FindPersons(out, id, caseroom.PersonFilter{}); return err }},
 			{"FindPerson", func(id string) error { _, err := s.DB.FindPerson(out, id, "V-0001"); return err }},
 			{"FindDocuments", func(id string) error { _, err := s.DB.FindDocuments(out, id, caseroom.DocumentFilter{}); return err }},
 			{"FindDocument", func(id string) error { _, err := s.DB.FindDocument(out, id, "C-1"); return err }},

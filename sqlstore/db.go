@@ -15,9 +15,11 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"caseroom"
+	"caseroom/vault"
 )
 
 //go:embed migrations/*.sql
@@ -28,14 +30,25 @@ var migrationFS embed.FS
 type DB struct {
 	db      *sql.DB
 	dialect dialect
+	// vault seals identity fields; swapped whole when the key is rotated.
+	vault atomic.Pointer[vault.Vault]
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 }
 
-// Open opens the store at dsn and applies any pending migrations. A dsn starting with
-// postgres:// or postgresql:// opens PostgreSQL; anything else is the path of a SQLite
-// database file (an optional "sqlite:" or "file:" prefix is stripped).
-func Open(ctx context.Context, dsn string) (*DB, error) {
+// Options configure Open.
+type Options struct {
+	// KeyFile is the identity vault's master key file (see package vault). On a new
+	// store Open creates it; on an existing one it must be the key the store was made
+	// with, or Open fails rather than run without being able to read identities.
+	KeyFile string
+}
+
+// Open opens the store at dsn, applies any pending migrations and opens the identity
+// vault. A dsn starting with postgres:// or postgresql:// opens PostgreSQL; anything
+// else is the path of a SQLite database file (an optional "sqlite:" or "file:" prefix
+// is stripped).
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	var d dialect
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		d = postgresDialect{}
@@ -52,6 +65,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("open %s database: %w", d.name(), err)
 	}
 	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	if err := db.openVault(ctx, opts.KeyFile); err != nil {
 		sqldb.Close()
 		return nil, err
 	}
@@ -303,8 +320,9 @@ func (tx *Tx) appendAudit(seq int64, action string, kind, objectID, caseID strin
 	return tx.insertAudit(seq, action, kind, objectID, caseID, hash)
 }
 
-// appendReadAudit records a sensitive read: the hash is of what was shown.
-func (tx *Tx) appendReadAudit(action, kind, objectID, caseID string, shown any) error {
+// appendEvent records an event that creates no record rows (a search of identities,
+// key management): the state hash is of the given value, which is not stored.
+func (tx *Tx) appendEvent(action, kind, objectID, caseID string, shown any) error {
 	seq, err := tx.reserveSeq()
 	if err != nil {
 		return err
@@ -338,3 +356,6 @@ func nullable(s string) any {
 	}
 	return s
 }
+
+// v returns the identity vault.
+func (db *DB) v() *vault.Vault { return db.vault.Load() }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"caseroom"
+	"caseroom/vault"
 )
 
 var _ caseroom.DocumentService = (*DB)(nil)
@@ -91,7 +92,7 @@ func (db *DB) RegisterDocument(ctx context.Context, caseID string, nd caseroom.N
 		if err := tx.appendAudit(seq, "document.register", "document", id, caseID); err != nil {
 			return err
 		}
-		docs, err := loadDocuments(ctx, tx, caseID, `d.id = ?`, []any{id})
+		docs, err := loadDocuments(ctx, tx, db.v(), caseID, `d.id = ?`, []any{id})
 		if err != nil {
 			return err
 		}
@@ -266,7 +267,7 @@ func (db *DB) FindDocuments(ctx context.Context, caseID string, f caseroom.Docum
 	if f.Kind != "" {
 		filter, args = `d.kind = ?`, []any{string(f.Kind)}
 	}
-	return loadDocuments(ctx, db.reader(), caseID, filter, args)
+	return loadDocuments(ctx, db.reader(), db.v(), caseID, filter, args)
 }
 
 // FindDocument returns one document. See caseroom.DocumentService.
@@ -282,7 +283,7 @@ func (db *DB) FindDocument(ctx context.Context, caseID, ref string) (*caseroom.D
 	if err != nil {
 		return nil, err
 	}
-	docs, err := loadDocuments(ctx, db.reader(), caseID, `d.id = ?`, []any{id})
+	docs, err := loadDocuments(ctx, db.reader(), db.v(), caseID, `d.id = ?`, []any{id})
 	if err != nil {
 		return nil, err
 	}
@@ -291,8 +292,8 @@ func (db *DB) FindDocument(ctx context.Context, caseID, ref string) (*caseroom.D
 
 // loadDocuments reads a case's documents matching filter (on the alias d), with how
 // statements were taken, who was present, and which later documents correct them.
-func loadDocuments(ctx context.Context, q querier, caseID, filter string, args []any) ([]*caseroom.Document, error) {
-	labels, err := personLabels(ctx, q, caseID)
+func loadDocuments(ctx context.Context, q querier, v *vault.Vault, caseID, filter string, args []any) ([]*caseroom.Document, error) {
+	labels, err := personLabels(ctx, q, v, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -371,24 +372,39 @@ func loadDocuments(ctx context.Context, q querier, caseID, filter string, args [
 }
 
 // personLabels maps each person of a case to how they are shown in other records: a
-// victim's pseudonym, else the first name recorded, else the first alias.
-func personLabels(ctx context.Context, q querier, caseID string) (map[string]string, error) {
+// victim's pseudonym, else the first name recorded, else the first alias. Only the
+// names of persons without a pseudonym are opened.
+func personLabels(ctx context.Context, q querier, v *vault.Vault, caseID string) (map[string]string, error) {
 	labels := map[string]string{}
-	queries := []string{
-		`SELECT person_id, alias FROM person_aliases WHERE case_id = ? ORDER BY entry DESC, pos DESC`,
-		`SELECT person_id, name FROM person_names WHERE case_id = ? ORDER BY entry DESC, pos DESC`,
-		`SELECT person_id, pseudonym FROM pseudonyms WHERE case_id = ?`,
+	err := scanEach(ctx, q, `SELECT person_id, pseudonym FROM pseudonyms WHERE case_id = ?`, []any{caseID}, func(scan func(...any) error) error {
+		var id, pseudonym string
+		if err := scan(&id, &pseudonym); err != nil {
+			return err
+		}
+		labels[id] = pseudonym
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("person labels: %w", err)
 	}
-	// Later queries overwrite earlier ones; within a query, earlier rows come last.
-	for _, query := range queries {
-		err := scanEach(ctx, q, query, []any{caseID}, func(scan func(...any) error) error {
-			var id, label string
-			if err := scan(&id, &label); err != nil {
-				return err
-			}
-			labels[id] = label
-			return nil
-		})
+	// Names before aliases, each in the order given: the first row seen for a person wins.
+	for _, src := range []struct{ table, column string }{{"person_names", "name"}, {"person_aliases", "alias"}} {
+		err := scanEach(ctx, q, `SELECT id, person_id, `+src.column+` FROM `+src.table+` WHERE case_id = ? ORDER BY entry, pos`, []any{caseID},
+			func(scan func(...any) error) error {
+				var rowID, id, sealed string
+				if err := scan(&rowID, &id, &sealed); err != nil {
+					return err
+				}
+				if _, ok := labels[id]; ok {
+					return nil
+				}
+				label, err := v.Open(sealed, sealContext(src.table, src.column, rowID))
+				if err != nil {
+					return fmt.Errorf("open %s %s: %w", src.column, rowID, err)
+				}
+				labels[id] = label
+				return nil
+			})
 		if err != nil {
 			return nil, fmt.Errorf("person labels: %w", err)
 		}

@@ -21,6 +21,10 @@ type testStore struct {
 	t   testing.TB
 	DB  *sqlstore.DB
 	dsn string
+	// keyFile is the vault's master key file.
+	keyFile string
+	// schema is the PostgreSQL schema the store lives in; "" on SQLite.
+	schema string
 	// raw is a direct connection for inspecting (and, in tamper tests, editing) rows
 	// behind the store's back.
 	raw *sql.DB
@@ -32,7 +36,7 @@ func (s *testStore) Reopen() {
 	if err := s.DB.Close(); err != nil {
 		s.t.Fatal(err)
 	}
-	db, err := sqlstore.Open(context.Background(), s.dsn)
+	db, err := sqlstore.Open(context.Background(), s.dsn, sqlstore.Options{KeyFile: s.keyFile})
 	if err != nil {
 		s.t.Fatalf("reopen: %v", err)
 	}
@@ -57,7 +61,7 @@ func (s *testStore) Snapshot() map[string]int {
 	out := map[string]int{}
 	for _, table := range []string{"audit_log", "users", "tokens", "cases", "memberships", "persons", "person_names",
 		"person_aliases", "person_roles", "pseudonyms", "documents", "statements", "statement_presence",
-		"identifiers", "organisations", "locations", "links"} {
+		"identifiers", "organisations", "locations", "links", "blind_index", "identity_access", "vault_keys"} {
 		out[table] = s.Count(table)
 	}
 	return out
@@ -82,8 +86,9 @@ type runner[T any] interface {
 
 func onEachStore[T runner[T]](t T, fn func(t T, s *testStore)) {
 	t.Run("sqlite", func(t T) {
-		dsn := filepath.Join(t.TempDir(), "caseroom.db")
-		db, err := sqlstore.Open(context.Background(), dsn)
+		dir := t.TempDir()
+		dsn, keyFile := filepath.Join(dir, "caseroom.db"), filepath.Join(dir, "vault.key")
+		db, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{KeyFile: keyFile})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,26 +98,28 @@ func onEachStore[T runner[T]](t T, fn func(t T, s *testStore)) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { raw.Close() })
-		fn(t, &testStore{t: t, DB: db, dsn: dsn, raw: raw})
+		fn(t, &testStore{t: t, DB: db, dsn: dsn, keyFile: keyFile, raw: raw})
 	})
 	t.Run("postgres", func(t T) {
 		base := os.Getenv("CASEROOM_TEST_POSTGRES")
 		if base == "" {
 			t.Skip("set CASEROOM_TEST_POSTGRES=postgres://... to run the store suite on PostgreSQL")
 		}
-		dsn, raw := freshSchema(t, base)
-		db, err := sqlstore.Open(context.Background(), dsn)
+		dsn, schema, raw := freshSchema(t, base)
+		keyFile := filepath.Join(t.TempDir(), "vault.key")
+		db, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{KeyFile: keyFile})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		fn(t, &testStore{t: t, DB: db, dsn: dsn, raw: raw})
+		fn(t, &testStore{t: t, DB: db, dsn: dsn, keyFile: keyFile, schema: schema, raw: raw})
 	})
 }
 
 // freshSchema creates an empty schema for one test and returns a URL whose
-// search_path points at it, and a raw connection to it. The schema is dropped after.
-func freshSchema(t testing.TB, base string) (string, *sql.DB) {
+// search_path points at it, the schema's name, and a raw connection to it. The schema
+// is dropped after.
+func freshSchema(t testing.TB, base string) (string, string, *sql.DB) {
 	t.Helper()
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -141,7 +148,7 @@ func freshSchema(t testing.TB, base string) (string, *sql.DB) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { raw.Close() })
-	return u.String(), raw
+	return u.String(), schema, raw
 }
 
 // Fast password hashing for tests is not needed: a handful of users per test.

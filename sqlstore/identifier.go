@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"caseroom"
+	"caseroom/vault"
 )
 
 // AddIdentifier records an identifier held by a person. See caseroom.PersonService.
@@ -40,12 +41,26 @@ func (db *DB) AddIdentifier(ctx context.Context, caseID, personRef string, ni ca
 			return err
 		}
 		idf.PersonID, idf.AddedBy, idf.CreatedAt = personID, tx.actor.Name, tx.now
+		sealed, err := tx.db.v().Seal(idf.Value, sealContext("identifiers", "value", idf.ID))
+		if err != nil {
+			return err
+		}
 		if err := tx.exec(`INSERT INTO identifiers (id, case_id, person_id, kind, value, service, source_id, added_by, created_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			idf.ID, caseID, personID, string(idf.Kind), idf.Value, idf.Service, src, idf.AddedBy, formatTime(tx.now), seq); err != nil {
+			idf.ID, caseID, personID, string(idf.Kind), sealed, idf.Service, src, idf.AddedBy, formatTime(tx.now), seq); err != nil {
 			return fmt.Errorf("insert identifier: %w", err)
+		}
+		if err := tx.indexTokens(caseID, personID, "identifier:"+string(idf.Kind), []string{idf.Value}, seq); err != nil {
+			return err
 		}
 		if err := tx.appendAudit(seq, "identifier.add", "identifier", idf.ID, caseID); err != nil {
 			return err
+		}
+		var victim int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM pseudonyms WHERE person_id = ?`, personID).Scan(&victim); err != nil {
+			return err
+		}
+		if victim > 0 {
+			idf.Value = "" // a victim's identifier is part of their identity: shown only by a reveal
 		}
 		return tx.QueryRowContext(ctx, `SELECT ref FROM documents WHERE id = ?`, src).Scan(&idf.Source)
 	})
@@ -107,7 +122,7 @@ func normaliseValidIdentifier(kind caseroom.IdentifierKind, value string) (strin
 }
 
 // loadIdentifiers reads identifiers matching a filter on the alias x.
-func loadIdentifiers(ctx context.Context, q querier, filter string, args []any) ([]*caseroom.Identifier, error) {
+func loadIdentifiers(ctx context.Context, q querier, v *vault.Vault, filter string, args []any) ([]*caseroom.Identifier, error) {
 	var out []*caseroom.Identifier
 	err := scanEach(ctx, q, `SELECT x.id, x.person_id, x.kind, x.value, x.service, d.ref, x.added_by, x.created_at
 		FROM identifiers x JOIN documents d ON d.id = x.source_id WHERE `+filter+` ORDER BY x.entry, x.id`, args,
@@ -118,6 +133,10 @@ func loadIdentifiers(ctx context.Context, q querier, filter string, args []any) 
 				return err
 			}
 			idf.Kind = caseroom.IdentifierKind(kind)
+			var err error
+			if idf.Value, err = v.Open(idf.Value, sealContext("identifiers", "value", idf.ID)); err != nil {
+				return fmt.Errorf("open identifier %s: %w", idf.ID, err)
+			}
 			t, err := parseTime(created)
 			idf.CreatedAt = t
 			out = append(out, idf)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"caseroom"
+	"caseroom/vault"
 )
 
 var _ caseroom.LinkService = (*DB)(nil)
@@ -62,7 +63,7 @@ func (db *DB) RecordLink(ctx context.Context, caseID string, nl caseroom.NewLink
 		if err := tx.appendAudit(seq, "link.record", "link", id, caseID); err != nil {
 			return err
 		}
-		links, err := loadLinks(ctx, tx, caseID, `l.id = ?`, []any{id})
+		links, err := loadLinks(ctx, tx, db.v(), caseID, `l.id = ?`, []any{id})
 		if err != nil {
 			return err
 		}
@@ -181,13 +182,13 @@ func (db *DB) FindLinks(ctx context.Context, caseID string, f caseroom.LinkFilte
 	if len(conds) > 0 {
 		filter = strings.Join(conds, " AND ")
 	}
-	return loadLinks(ctx, q, caseID, filter, args)
+	return loadLinks(ctx, q, db.v(), caseID, filter, args)
 }
 
 // loadLinks reads a case's links matching filter (on the alias l), with labels for
 // both ends and the source's reference. Victims are labelled by pseudonym.
-func loadLinks(ctx context.Context, q querier, caseID, filter string, args []any) ([]*caseroom.Link, error) {
-	labels, err := entityLabels(ctx, q, caseID)
+func loadLinks(ctx context.Context, q querier, v *vault.Vault, caseID, filter string, args []any) ([]*caseroom.Link, error) {
+	labels, err := entityLabels(ctx, q, v, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -222,17 +223,36 @@ func loadLinks(ctx context.Context, q querier, caseID, filter string, args []any
 
 // entityLabels maps every record of a case a link can join to a short label. An
 // identifier held by a victim is labelled by kind and pseudonym, not by its value.
-func entityLabels(ctx context.Context, q querier, caseID string) (map[string]string, error) {
-	labels, err := personLabels(ctx, q, caseID)
+func entityLabels(ctx context.Context, q querier, v *vault.Vault, caseID string) (map[string]string, error) {
+	labels, err := personLabels(ctx, q, v, caseID)
 	if err != nil {
 		return nil, err
+	}
+	err = scanEach(ctx, q, `SELECT i.id, i.kind, i.value, COALESCE(p.pseudonym, '')
+		FROM identifiers i LEFT JOIN pseudonyms p ON p.person_id = i.person_id WHERE i.case_id = ?`, []any{caseID},
+		func(scan func(...any) error) error {
+			var id, kind, sealed, pseudonym string
+			if err := scan(&id, &kind, &sealed, &pseudonym); err != nil {
+				return err
+			}
+			if pseudonym != "" {
+				labels[id] = kind + " of " + pseudonym
+				return nil
+			}
+			value, err := v.Open(sealed, sealContext("identifiers", "value", id))
+			if err != nil {
+				return fmt.Errorf("open identifier %s: %w", id, err)
+			}
+			labels[id] = kind + " " + value
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("entity labels: %w", err)
 	}
 	queries := []string{
 		`SELECT id, name FROM organisations WHERE case_id = ?`,
 		`SELECT id, name FROM locations WHERE case_id = ?`,
 		`SELECT id, ref || ' ' || title FROM documents WHERE case_id = ?`,
-		`SELECT i.id, CASE WHEN p.pseudonym IS NULL THEN i.kind || ' ' || i.value ELSE i.kind || ' of ' || p.pseudonym END
-			FROM identifiers i LEFT JOIN pseudonyms p ON p.person_id = i.person_id WHERE i.case_id = ?`,
 	}
 	for _, query := range queries {
 		err := scanEach(ctx, q, query, []any{caseID}, func(scan func(...any) error) error {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"caseroom"
+	"caseroom/vault"
 )
 
 var _ caseroom.PersonService = (*DB)(nil)
@@ -36,8 +37,12 @@ func (db *DB) RegisterPerson(ctx context.Context, caseID string, np caseroom.New
 		if err != nil {
 			return err
 		}
+		dob, err := tx.db.v().Seal(np.DateOfBirth, sealContext("persons", "date_of_birth", id))
+		if err != nil {
+			return err
+		}
 		if err := tx.exec(`INSERT INTO persons (id, case_id, sex, date_of_birth, age_band, recorded_by, created_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, caseID, np.Sex, np.DateOfBirth, np.AgeBand, tx.actor.Name, formatTime(tx.now), seq); err != nil {
+			id, caseID, np.Sex, dob, np.AgeBand, tx.actor.Name, formatTime(tx.now), seq); err != nil {
 			return fmt.Errorf("insert person: %w", err)
 		}
 		for i, n := range np.Names {
@@ -58,8 +63,7 @@ func (db *DB) RegisterPerson(ctx context.Context, caseID string, np caseroom.New
 		if err := tx.appendAudit(seq, "person.register", "person", id, caseID); err != nil {
 			return err
 		}
-		// The officer sees what they just recorded; that is not a view of the identity.
-		out, err = tx.visiblePerson(caseID, id, false)
+		out, err = tx.visiblePerson(caseID, id)
 		return err
 	})
 	if err != nil {
@@ -153,11 +157,16 @@ func (tx *Tx) insertName(caseID, personID string, pos int, n caseroom.PersonName
 	if err != nil {
 		return err
 	}
+	id := newID(prefixName)
+	sealed, err := tx.db.v().Seal(n.Name, sealContext("person_names", "name", id))
+	if err != nil {
+		return err
+	}
 	if err := tx.exec(`INSERT INTO person_names (id, person_id, case_id, pos, name, script, source_id, created_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		newID(prefixName), personID, caseID, pos, n.Name, n.Script, src, formatTime(tx.now), seq); err != nil {
+		id, personID, caseID, pos, sealed, n.Script, src, formatTime(tx.now), seq); err != nil {
 		return fmt.Errorf("insert name: %w", err)
 	}
-	return nil
+	return tx.indexTokens(caseID, personID, "name", vault.NameTokens(n.Name), seq)
 }
 
 func (tx *Tx) insertAlias(caseID, personID string, pos int, a caseroom.Alias, sourceField string, seq int64) error {
@@ -165,9 +174,40 @@ func (tx *Tx) insertAlias(caseID, personID string, pos int, a caseroom.Alias, so
 	if err != nil {
 		return err
 	}
+	id := newID(prefixAlias)
+	sealed, err := tx.db.v().Seal(a.Alias, sealContext("person_aliases", "alias", id))
+	if err != nil {
+		return err
+	}
 	if err := tx.exec(`INSERT INTO person_aliases (id, person_id, case_id, pos, alias, kind, source_id, created_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		newID(prefixAlias), personID, caseID, pos, a.Alias, a.Kind, src, formatTime(tx.now), seq); err != nil {
+		id, personID, caseID, pos, sealed, a.Kind, src, formatTime(tx.now), seq); err != nil {
 		return fmt.Errorf("insert alias: %w", err)
+	}
+	return tx.indexTokens(caseID, personID, "name", vault.NameTokens(a.Alias), seq)
+}
+
+// sealContext is the additional data a sealed value is bound to: its table, column
+// and row, so that a value copied elsewhere does not open.
+func sealContext(table, column, rowID string) string {
+	return table + "." + column + "\x00" + rowID
+}
+
+// indexTokens adds blind-index rows for a person's tokens of one field, skipping
+// tokens the person already has in that field.
+func (tx *Tx) indexTokens(caseID, personID, field string, tokens []string, seq int64) error {
+	for _, tok := range tokens {
+		bi := tx.db.v().BlindIndex(field, tok)
+		var n int
+		if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM blind_index WHERE person_id = ? AND field = ? AND token = ?`, personID, field, bi).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		if err := tx.exec(`INSERT INTO blind_index (id, case_id, person_id, field, token, entry) VALUES (?, ?, ?, ?, ?, ?)`,
+			newID("bix"), caseID, personID, field, bi, seq); err != nil {
+			return fmt.Errorf("index %s: %w", field, err)
+		}
 	}
 	return nil
 }
@@ -204,8 +244,38 @@ func (tx *Tx) insertRole(caseID, personID string, r caseroom.PersonRole, seq int
 }
 
 // FindPersons lists a case's persons. See caseroom.PersonService.
-func (db *DB) FindPersons(ctx context.Context, caseID string) ([]*caseroom.Person, error) {
-	return db.readPersons(ctx, caseID, "")
+func (db *DB) FindPersons(ctx context.Context, caseID string, f caseroom.PersonFilter) ([]*caseroom.Person, error) {
+	if err := db.checkMember(ctx, caseID); err != nil {
+		return nil, err
+	}
+	if f.Role != "" && !f.Role.Valid() {
+		return nil, caseroom.Errorf(caseroom.EINVALID, "role: %q is not a person role; use one of %s", f.Role, joinPersonRoles())
+	}
+	var hits map[string]bool
+	if f.Name != "" {
+		actor, err := actorOf(ctx)
+		if err != nil {
+			return nil, err
+		}
+		role, err := memberRole(ctx, db.reader(), caseID, actor)
+		if err != nil {
+			return nil, err
+		}
+		if hits, err = db.searchByName(ctx, caseID, f.Name, role, actor); err != nil {
+			return nil, err
+		}
+	}
+	all, err := db.readPersons(ctx, caseID, "")
+	if err != nil {
+		return nil, err
+	}
+	persons := all[:0]
+	for _, p := range all {
+		if (hits == nil || hits[p.ID]) && (f.Role == "" || p.HasRole(f.Role)) {
+			persons = append(persons, p)
+		}
+	}
+	return persons, nil
 }
 
 // FindPerson returns one person by id or pseudonym. See caseroom.PersonService.
@@ -221,17 +291,15 @@ func (db *DB) FindPerson(ctx context.Context, caseID, ref string) (*caseroom.Per
 	return ps[0], nil
 }
 
-// readPersons loads all persons of a case, or the one named by ref, withholding
-// victims' identities from roles that may not see them. Every identity shown is
-// recorded in the audit log as an identity.view entry.
+// readPersons loads all persons of a case, or the one named by ref, with every
+// victim's identity withheld: it is shown only through RevealIdentity.
 func (db *DB) readPersons(ctx context.Context, caseID, ref string) ([]*caseroom.Person, error) {
 	actor, err := actorOf(ctx)
 	if err != nil {
 		return nil, err
 	}
 	q := db.reader()
-	role, err := memberRole(ctx, q, caseID, actor)
-	if err != nil {
+	if _, err := memberRole(ctx, q, caseID, actor); err != nil {
 		return nil, err
 	}
 	id := ""
@@ -240,25 +308,21 @@ func (db *DB) readPersons(ctx context.Context, caseID, ref string) ([]*caseroom.
 			return nil, err
 		}
 	}
-	persons, err := loadPersons(ctx, q, caseID, id)
+	persons, err := loadPersons(ctx, q, db.v(), caseID, id)
 	if err != nil {
 		return nil, err
 	}
-	shown := applyIdentityRules(persons, role, actor)
-	if len(shown) > 0 {
-		err := db.write(ctx, func(tx *Tx) error {
-			for _, p := range shown {
-				if err := tx.appendReadAudit("identity.view", "person", p.ID, caseID, p); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("record identity view: %w", err)
+	withholdVictims(persons)
+	return persons, nil
+}
+
+// withholdVictims withholds the identity of every victim among persons.
+func withholdVictims(persons []*caseroom.Person) {
+	for _, p := range persons {
+		if p.HasRole(caseroom.PersonVictim) {
+			withholdIdentity(p)
 		}
 	}
-	return persons, nil
 }
 
 // withholdIdentity removes from p everything that identifies a victim.
@@ -294,7 +358,7 @@ func resolvePerson(ctx context.Context, q querier, caseID, ref string) (string, 
 // names, aliases, roles, pseudonyms and identifiers, in order of registration. Names
 // and aliases keep the order they were given in; roles, which have no order of their
 // own, are listed in the order of caseroom.PersonRoles.
-func loadPersons(ctx context.Context, q querier, caseID, personID string) ([]*caseroom.Person, error) {
+func loadPersons(ctx context.Context, q querier, v *vault.Vault, caseID, personID string) ([]*caseroom.Person, error) {
 	filter, args := `case_id = ?`, []any{caseID}
 	if personID != "" {
 		filter, args = `case_id = ? AND id = ?`, []any{caseID, personID}
@@ -311,6 +375,10 @@ func loadPersons(ctx context.Context, q querier, caseID, personID string) ([]*ca
 		if err := rows.Scan(&p.ID, &p.CaseID, &p.Sex, &p.DateOfBirth, &p.AgeBand, &p.RecordedBy, &created); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if p.DateOfBirth, err = v.Open(p.DateOfBirth, sealContext("persons", "date_of_birth", p.ID)); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("open date of birth of %s: %w", p.ID, err)
 		}
 		if p.CreatedAt, err = parseTime(created); err != nil {
 			rows.Close()
@@ -331,12 +399,16 @@ func loadPersons(ctx context.Context, q querier, caseID, personID string) ([]*ca
 	if personID != "" {
 		cfilter, cargs = `x.case_id = ? AND x.person_id = ?`, []any{caseID, personID}
 	}
-	err = scanEach(ctx, q, `SELECT x.person_id, x.name, x.script, COALESCE(d.ref, '') FROM person_names x LEFT JOIN documents d ON d.id = x.source_id WHERE `+cfilter+` ORDER BY x.entry, x.pos`, cargs,
+	err = scanEach(ctx, q, `SELECT x.id, x.person_id, x.name, x.script, COALESCE(d.ref, '') FROM person_names x LEFT JOIN documents d ON d.id = x.source_id WHERE `+cfilter+` ORDER BY x.entry, x.pos`, cargs,
 		func(scan func(...any) error) error {
-			var pid string
+			var rowID, pid string
 			var n caseroom.PersonName
-			if err := scan(&pid, &n.Name, &n.Script, &n.Source); err != nil {
+			if err := scan(&rowID, &pid, &n.Name, &n.Script, &n.Source); err != nil {
 				return err
+			}
+			var err error
+			if n.Name, err = v.Open(n.Name, sealContext("person_names", "name", rowID)); err != nil {
+				return fmt.Errorf("open name %s: %w", rowID, err)
 			}
 			if p := byID[pid]; p != nil {
 				p.Names = append(p.Names, n)
@@ -346,12 +418,16 @@ func loadPersons(ctx context.Context, q querier, caseID, personID string) ([]*ca
 	if err != nil {
 		return nil, fmt.Errorf("load names: %w", err)
 	}
-	err = scanEach(ctx, q, `SELECT x.person_id, x.alias, x.kind, COALESCE(d.ref, '') FROM person_aliases x LEFT JOIN documents d ON d.id = x.source_id WHERE `+cfilter+` ORDER BY x.entry, x.pos`, cargs,
+	err = scanEach(ctx, q, `SELECT x.id, x.person_id, x.alias, x.kind, COALESCE(d.ref, '') FROM person_aliases x LEFT JOIN documents d ON d.id = x.source_id WHERE `+cfilter+` ORDER BY x.entry, x.pos`, cargs,
 		func(scan func(...any) error) error {
-			var pid string
+			var rowID, pid string
 			var a caseroom.Alias
-			if err := scan(&pid, &a.Alias, &a.Kind, &a.Source); err != nil {
+			if err := scan(&rowID, &pid, &a.Alias, &a.Kind, &a.Source); err != nil {
 				return err
+			}
+			var err error
+			if a.Alias, err = v.Open(a.Alias, sealContext("person_aliases", "alias", rowID)); err != nil {
+				return fmt.Errorf("open alias %s: %w", rowID, err)
 			}
 			if p := byID[pid]; p != nil {
 				p.Aliases = append(p.Aliases, a)
@@ -392,7 +468,7 @@ func loadPersons(ctx context.Context, q querier, caseID, personID string) ([]*ca
 	if err != nil {
 		return nil, fmt.Errorf("load pseudonyms: %w", err)
 	}
-	idents, err := loadIdentifiers(ctx, q, cfilter, cargs)
+	idents, err := loadIdentifiers(ctx, q, v, cfilter, cargs)
 	if err != nil {
 		return nil, err
 	}
@@ -479,7 +555,7 @@ func (db *DB) appendToPerson(ctx context.Context, caseID, personRef, action stri
 		if err := tx.appendAudit(seq, action, "person", personID, caseID); err != nil {
 			return err
 		}
-		out, err = tx.visiblePerson(caseID, personID, true)
+		out, err = tx.visiblePerson(caseID, personID)
 		return err
 	})
 	if err != nil {
@@ -488,55 +564,14 @@ func (db *DB) appendToPerson(ctx context.Context, caseID, personRef, action stri
 	return out, nil
 }
 
-// visiblePerson loads a person inside the transaction as the actor may see it; with
-// auditView, showing a victim's identity is recorded as an identity.view entry.
-func (tx *Tx) visiblePerson(caseID, personID string, auditView bool) (*caseroom.Person, error) {
-	role, err := memberRole(tx.ctx, tx, caseID, tx.actor)
+// visiblePerson loads a person inside the transaction, a victim's identity withheld.
+func (tx *Tx) visiblePerson(caseID, personID string) (*caseroom.Person, error) {
+	persons, err := loadPersons(tx.ctx, tx, tx.db.v(), caseID, personID)
 	if err != nil {
 		return nil, err
 	}
-	persons, err := loadPersons(tx.ctx, tx, caseID, personID)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range applyIdentityRules(persons, role, tx.actor) {
-		if auditView {
-			if err := tx.appendReadAudit("identity.view", "person", p.ID, caseID, p); err != nil {
-				return nil, err
-			}
-		}
-	}
+	withholdVictims(persons)
 	return persons[0], nil
-}
-
-// applyIdentityRules withholds the identity of each victim the actor may not see and
-// returns the victims whose identity is shown.
-func applyIdentityRules(persons []*caseroom.Person, role caseroom.Role, actor *caseroom.User) []*caseroom.Person {
-	var shown []*caseroom.Person
-	for _, p := range persons {
-		if !p.HasRole(caseroom.PersonVictim) {
-			continue
-		}
-		if role.CanSeeIdentities() || p.RecordedBy == actor.Name {
-			shown = append(shown, p)
-		} else {
-			withholdIdentity(p)
-		}
-	}
-	return shown
-}
-
-// sortRoles puts roles in the order of caseroom.PersonRoles.
-func sortRoles(roles []caseroom.PersonRole) {
-	rank := func(r caseroom.PersonRole) int {
-		for i, x := range caseroom.PersonRoles {
-			if x == r {
-				return i
-			}
-		}
-		return len(caseroom.PersonRoles)
-	}
-	sort.SliceStable(roles, func(i, j int) bool { return rank(roles[i]) < rank(roles[j]) })
 }
 
 func joinPersonRoles() string {
@@ -554,4 +589,17 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// sortRoles puts roles in the order of caseroom.PersonRoles.
+func sortRoles(roles []caseroom.PersonRole) {
+	rank := func(r caseroom.PersonRole) int {
+		for i, x := range caseroom.PersonRoles {
+			if x == r {
+				return i
+			}
+		}
+		return len(caseroom.PersonRoles)
+	}
+	sort.SliceStable(roles, func(i, j int) bool { return rank(roles[i]) < rank(roles[j]) })
 }

@@ -72,8 +72,33 @@ func TestRegisterPerson(t *testing.T) {
 		t.Run("an unidentified victim", func(t *testing.T) {
 			f := f.in(t)
 			p := f.person(f.ctx, caseroom.NewPerson{Roles: []caseroom.PersonRole{"victim"}, Sex: "female", AgeBand: "10-14"})
-			if p.Pseudonym != "V-0001" || len(p.Names) != 0 || p.IdentityHidden {
-				t.Errorf("unidentified victim = %+v, want V-0001 with no names", p)
+			// Every victim is shown withheld, even one with nothing to withhold, so
+			// that the flag says nothing about whether the identity is known.
+			if p.Pseudonym != "V-0001" || len(p.Names) != 0 || !p.IdentityHidden || p.Sex != "female" || p.AgeBand != "10-14" {
+				t.Errorf("unidentified victim = %+v, want V-0001, female, 10-14, identity withheld", p)
+			}
+		})
+		t.Run("a victim, withheld from the lead who registers them", func(t *testing.T) {
+			f := f.in(t)
+			np := caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "Shazia Parveen", Script: "Latn", Source: "C-1"}},
+				Aliases: []caseroom.Alias{{Alias: "Shazi"}}, Roles: []caseroom.PersonRole{"victim"}, Sex: "female", DateOfBirth: "2012-05-01"}
+			p := f.person(f.ctx, np)
+			want := &caseroom.Person{CaseID: f.c.ID, Pseudonym: "V-0002", Names: []caseroom.PersonName{}, Aliases: []caseroom.Alias{},
+				Roles: []caseroom.PersonRole{caseroom.PersonVictim}, Sex: "female", Identifiers: []caseroom.Identifier{}, RecordedBy: "alice",
+				IdentityHidden: true}
+			if diff := cmp.Diff(want, p, ignorePersonIdentity); diff != "" {
+				t.Errorf("registered victim (-want +got):\n%s", diff)
+			}
+			// What was given is kept, and shown through a reveal.
+			full, err := s.DB.RevealIdentity(f.ctx, f.c.ID, p.ID, "Checking the registration.")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.Names = []caseroom.PersonName{{Name: "Shazia Parveen", Script: "Latn", Source: c1.Ref}}
+			want.Aliases = []caseroom.Alias{{Alias: "Shazi", Kind: "alias"}}
+			want.DateOfBirth, want.IdentityHidden = "2012-05-01", false
+			if diff := cmp.Diff(want, full, ignorePersonIdentity); diff != "" {
+				t.Errorf("revealed victim (-want +got):\n%s", diff)
 			}
 		})
 
@@ -263,13 +288,16 @@ func TestVictimPseudonyms(t *testing.T) {
 	})
 }
 
-// redacted is what a member who may not see a victim's identity gets.
+// redacted is what every member gets for a victim outside a reveal.
 func redacted(p *caseroom.Person) *caseroom.Person {
 	r := *p
 	r.Names, r.Aliases, r.Identifiers, r.DateOfBirth, r.IdentityHidden = []caseroom.PersonName{}, []caseroom.Alias{}, []caseroom.Identifier{}, "", true
 	return &r
 }
 
+// TestIdentityRedaction checks, for every role, that reads show no victim's identity
+// and record nothing, and that a reveal shows it to those allowed and is refused, and
+// recorded, for the others.
 func TestIdentityRedaction(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *testStore) {
 		f := newFixture(t, s, "alice", "Operation Alpha")
@@ -281,28 +309,41 @@ func TestIdentityRedaction(t *testing.T) {
 			Names:   []caseroom.PersonName{{Name: "Shazia Parveen", Script: "Latn", Source: src.Ref}, {Name: "شازیہ پروین", Script: "Arab"}},
 			Aliases: []caseroom.Alias{{Alias: "Shazi"}}, Roles: []caseroom.PersonRole{"victim"},
 			Sex: "female", DateOfBirth: "2012-05-01", AgeBand: "10-14"})
-		if _, err := s.DB.AddIdentifier(f.ctx, f.c.ID, v1.Pseudonym, caseroom.NewIdentifier{Kind: "phone", Value: "0300 1112223", Source: src.Ref}); err != nil {
+		phone, err := s.DB.AddIdentifier(f.ctx, f.c.ID, v1.Pseudonym, caseroom.NewIdentifier{Kind: "phone", Value: "0300 1112223", Source: src.Ref})
+		if err != nil {
 			t.Fatal(err)
 		}
 		v2 := f.victim(as(ivy), "Second Victim")
 		sus := f.suspect("Gul Khan")
-		full := map[string]*caseroom.Person{}
-		for _, ref := range []string{v1.ID, v2.ID, sus.ID} {
-			p, err := s.DB.FindPerson(f.ctx, f.c.ID, ref)
-			if err != nil {
-				t.Fatal(err)
-			}
-			full[p.ID] = p
+
+		// The victims as recorded, built from what was given, not from what the store shows.
+		full1 := *v1
+		full1.Names = []caseroom.PersonName{{Name: "Shazia Parveen", Script: "Latn", Source: src.Ref}, {Name: "شازیہ پروین", Script: "Arab"}}
+		full1.Aliases = []caseroom.Alias{{Alias: "Shazi", Kind: "alias"}}
+		full1.DateOfBirth = "2012-05-01"
+		// The response to adding a victim's identifier withholds its value too.
+		if phone.Value != "" {
+			t.Fatalf("adding a victim's phone echoed its value %q", phone.Value)
 		}
-		if len(full[v1.ID].Identifiers) != 1 || len(full[v1.ID].Names) != 2 || full[v1.ID].IdentityHidden {
-			t.Fatalf("the lead does not see V-0001 in full: %+v", full[v1.ID])
+		withValue := *phone
+		withValue.Value = "03001112223"
+		full1.Identifiers = []caseroom.Identifier{withValue}
+		full1.IdentityHidden = false
+		full2 := *v2
+		full2.Names = []caseroom.PersonName{{Name: "Second Victim", Script: "Latn"}}
+		full2.IdentityHidden = false
+		full := map[string]*caseroom.Person{v1.ID: &full1, v2.ID: &full2}
+		for _, v := range []*caseroom.Person{v1, v2} {
+			if diff := cmp.Diff(redacted(full[v.ID]), v); diff != "" {
+				t.Errorf("registration of %s shows (-withheld +got):\n%s", v.Pseudonym, diff)
+			}
 		}
 
 		for _, tc := range []struct {
 			user *caseroom.User
 			role caseroom.Role // "" keeps the user's role
-			// seesV1 and seesV2 say whose identity the member sees.
-			seesV1, seesV2 bool
+			// revealsV1 and revealsV2 say whose identity the member may reveal.
+			revealsV1, revealsV2 bool
 		}{
 			{viewer, caseroom.RoleInvestigator, false, false},
 			{viewer, caseroom.RoleIndexer, false, false},
@@ -313,7 +354,8 @@ func TestIdentityRedaction(t *testing.T) {
 			{viewer, caseroom.RoleLead, true, true},
 			{viewer, caseroom.RoleProtection, true, true},
 			{viewer, caseroom.RoleMedical, true, true},
-			{ivy, "", false, true}, // the investigator who recorded V-0002
+			{ivy, "", false, true},   // the investigator who recorded V-0002
+			{f.lead, "", true, true}, // the lead who opened the case
 		} {
 			t.Run(fmt.Sprintf("%s as %s", tc.user.Name, tc.role), func(t *testing.T) {
 				f := f.in(t)
@@ -321,51 +363,62 @@ func TestIdentityRedaction(t *testing.T) {
 					f.setRole(tc.user, tc.role)
 				}
 				ctx := as(tc.user)
-				want := func(id string, sees bool) *caseroom.Person {
-					if sees {
-						return full[id]
-					}
-					return redacted(full[id])
-				}
-				shown := map[string]int{} // identity.view entries expected per person
-				note := func(id string, sees bool) {
-					if sees {
-						shown[id]++
-					}
-				}
 				before := len(s.entries())
 
-				ps, err := s.DB.FindPersons(ctx, f.c.ID)
+				// Reads withhold every victim's identity and record nothing.
+				ps, err := s.DB.FindPersons(ctx, f.c.ID, caseroom.PersonFilter{})
 				if err != nil {
 					t.Fatal(err)
 				}
-				wantList := []*caseroom.Person{want(v1.ID, tc.seesV1), want(v2.ID, tc.seesV2), full[sus.ID]}
-				if diff := cmp.Diff(wantList, ps); diff != "" {
+				if diff := cmp.Diff([]*caseroom.Person{redacted(&full1), redacted(&full2), sus}, ps); diff != "" {
 					t.Errorf("FindPersons (-want +got):\n%s", diff)
 				}
-				note(v1.ID, tc.seesV1)
-				note(v2.ID, tc.seesV2)
-
 				for _, ref := range []string{"V-0001", v1.ID} {
 					p, err := s.DB.FindPerson(ctx, f.c.ID, ref)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if diff := cmp.Diff(want(v1.ID, tc.seesV1), p); diff != "" {
+					if diff := cmp.Diff(redacted(&full1), p); diff != "" {
 						t.Errorf("FindPerson(%s) (-want +got):\n%s", ref, diff)
 					}
-					note(v1.ID, tc.seesV1)
+				}
+				if es := s.entries(); len(es) != before {
+					t.Errorf("reads appended audit entries: %+v", es[before:])
 				}
 
-				got := map[string]int{}
-				for _, e := range s.entries()[before:] {
-					if e.Action != "identity.view" || e.Actor != tc.user.Name || e.ObjectKind != "person" || e.CaseID != f.c.ID {
-						t.Errorf("unexpected audit entry %+v after reads", e)
+				// Reveals show the identity or are refused; both are recorded.
+				accessBefore := s.Count("identity_access")
+				for _, v := range []struct {
+					ref     string
+					id      string
+					allowed bool
+				}{{"V-0001", v1.ID, tc.revealsV1}, {v2.ID, v2.ID, tc.revealsV2}} {
+					p, err := s.DB.RevealIdentity(ctx, f.c.ID, v.ref, "Reason of "+tc.user.Name)
+					action := "identity.reveal"
+					if v.allowed {
+						if err != nil {
+							t.Fatalf("reveal %s: %v", v.ref, err)
+						}
+						if diff := cmp.Diff(full[v.id], p); diff != "" {
+							t.Errorf("reveal %s (-want +got):\n%s", v.ref, diff)
+						}
+					} else {
+						checkError(t, err, caseroom.EFORBIDDEN, "")
+						if p != nil {
+							t.Errorf("a refused reveal returned %+v", p)
+						}
+						action = "identity.reveal.refused"
 					}
-					got[e.ObjectID]++
+					e := s.lastEntry()
+					if e.Action != action || e.Actor != tc.user.Name || e.ObjectKind != "person" || e.ObjectID != v.id || e.CaseID != f.c.ID {
+						t.Errorf("after reveal of %s: last entry %+v, want %s of %s by %s", v.ref, e, action, v.id, tc.user.Name)
+					}
 				}
-				if diff := cmp.Diff(shown, got); diff != "" {
-					t.Errorf("identity.view entries per person (-want +got):\n%s", diff)
+				if es := s.entries(); len(es) != before+2 {
+					t.Errorf("two reveals appended %d audit entries, want 2", len(es)-before)
+				}
+				if n := s.Count("identity_access"); n != accessBefore+2 {
+					t.Errorf("two reveals added %d identity_access rows, want 2", n-accessBefore)
 				}
 			})
 		}
@@ -373,13 +426,14 @@ func TestIdentityRedaction(t *testing.T) {
 }
 
 // TestVictimIdentityNeverReachesInvestigator marshals everything an investigator can
-// read about a case and checks that no trace of a victim's identity is in it.
+// read about a case, and everything the lead reads without a reveal, and the audit log,
+// and checks that no trace of a victim's identity is in any of it.
 func TestVictimIdentityNeverReachesInvestigator(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *testStore) {
 		f := newFixture(t, s, "alice", "Operation Alpha")
 		ivan := f.member("ivan", caseroom.RoleInvestigator)
 		inv := as(ivan)
-		canaries := []string{"Canarywala", "کنیری", "Canarykins", "2011-02-03", "7654321", "canary.mail"}
+		canaries := []string{"Canarywala", "canarywala", "کنیری", "Canarykins", "canarykins", "2011-02-03", "7654321", "canary.mail"}
 
 		src := f.complaint("First complaint")
 		v := f.person(f.ctx, caseroom.NewPerson{
@@ -411,8 +465,13 @@ func TestVictimIdentityNeverReachesInvestigator(t *testing.T) {
 			}
 			seen[name] = v
 		}
-		ps, err := s.DB.FindPersons(inv, f.c.ID)
+		ps, err := s.DB.FindPersons(inv, f.c.ID, caseroom.PersonFilter{})
 		read("FindPersons", ps, err)
+		ps, err = s.DB.FindPersons(inv, f.c.ID, caseroom.PersonFilter{Name: "Noorzadi Canarywala"})
+		read("FindPersons(name)", ps, err)
+		if len(ps) != 0 {
+			t.Errorf("an investigator's search for the victim's name found %d persons", len(ps))
+		}
 		p, err := s.DB.FindPerson(inv, f.c.ID, "V-0001")
 		read("FindPerson", p, err)
 		ds, err := s.DB.FindDocuments(inv, f.c.ID, caseroom.DocumentFilter{})
@@ -433,6 +492,38 @@ func TestVictimIdentityNeverReachesInvestigator(t *testing.T) {
 		l, err := s.DB.RecordLink(inv, f.c.ID, caseroom.NewLink{From: "V-0001", To: mother.ID, Type: "related_to", Source: "S-1", Confidence: ptr(1.0)})
 		read("RecordLink", l, err)
 
+		// Asking to see the identity is refused, and the refusal recorded.
+		p, err = s.DB.RevealIdentity(inv, f.c.ID, "V-0001", "I am curious.")
+		checkError(t, err, caseroom.EFORBIDDEN, "")
+		seen["RevealIdentity"] = []any{p, caseroom.ErrorMessage(err)}
+		if e := s.lastEntry(); e.Action != "identity.reveal.refused" || e.Actor != "ivan" || e.ObjectID != v.ID {
+			t.Errorf("after the refused reveal, last entry = %+v", e)
+		}
+		_, err = s.DB.FindIdentityAccess(inv, f.c.ID, "V-0001")
+		checkError(t, err, caseroom.EFORBIDDEN, "")
+
+		// No read shows the lead the identity either; only a reveal does.
+		ps, err = s.DB.FindPersons(f.ctx, f.c.ID, caseroom.PersonFilter{})
+		read("lead: FindPersons", ps, err)
+		ps, err = s.DB.FindPersons(f.ctx, f.c.ID, caseroom.PersonFilter{Name: "canarywala"})
+		read("lead: FindPersons(name)", ps, err)
+		if len(ps) != 1 || ps[0].ID != v.ID {
+			t.Errorf("the lead's search for the victim's name found %v, want V-0001", ps)
+		}
+		p, err = s.DB.FindPerson(f.ctx, f.c.ID, v.ID)
+		read("lead: FindPerson", p, err)
+		ls, err = s.DB.FindLinks(f.ctx, f.c.ID, caseroom.LinkFilter{})
+		read("lead: FindLinks", ls, err)
+		ds, err = s.DB.FindDocuments(f.ctx, f.c.ID, caseroom.DocumentFilter{})
+		read("lead: FindDocuments", ds, err)
+		revealed, err := s.DB.RevealIdentity(f.ctx, f.c.ID, "V-0001", "Protection planning.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := s.DB.FindIdentityAccess(f.ctx, f.c.ID, "V-0001")
+		read("lead: FindIdentityAccess", rep, err)
+		seen["audit log"] = s.entries()
+
 		for name, v := range seen {
 			b, err := json.Marshal(v)
 			if err != nil {
@@ -440,20 +531,16 @@ func TestVictimIdentityNeverReachesInvestigator(t *testing.T) {
 			}
 			for _, c := range canaries {
 				if strings.Contains(string(b), c) {
-					t.Errorf("%s shows the investigator %q: %s", name, c, b)
+					t.Errorf("%s shows %q: %s", name, c, b)
 				}
 			}
 		}
 
-		// The control: the lead does see every canary, so the check above can fail.
-		all, err := s.DB.FindPersons(f.ctx, f.c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := json.Marshal(all)
-		for _, c := range canaries {
+		// The control: the lead's reveal shows every canary, so the check above can fail.
+		b, _ := json.Marshal(revealed)
+		for _, c := range []string{"Canarywala", "کنیری", "Canarykins", "2011-02-03", "7654321", "canary.mail", "Munni"} {
 			if !strings.Contains(string(b), c) {
-				t.Errorf("the lead does not see %q; the canary is not where the test expects it", c)
+				t.Errorf("the lead's reveal does not show %q; the canary is not where the test expects it", c)
 			}
 		}
 	})

@@ -218,9 +218,8 @@ func (s *testStore) queryString(query string, args ...any) string {
 	return v
 }
 
-// recomputedHash recomputes the state hash of audit entry seq from the rows as they
-// are now, as an outside verifier would: hex SHA-256 of the JSON of EntryState.
-func (s *testStore) recomputedHash(seq int64) string {
+// entryState reads the canonical state of audit entry seq from the raw rows.
+func (s *testStore) entryState(seq int64) map[string][]map[string]any {
 	s.t.Helper()
 	var state map[string][]map[string]any
 	var err error
@@ -232,7 +231,24 @@ func (s *testStore) recomputedHash(seq int64) string {
 	if err != nil {
 		s.t.Fatalf("entry state %d: %v", seq, err)
 	}
-	b, err := json.Marshal(state)
+	return state
+}
+
+// entryRows counts the record rows written under audit entry seq.
+func (s *testStore) entryRows(seq int64) int {
+	s.t.Helper()
+	n := 0
+	for _, rows := range s.entryState(seq) {
+		n += len(rows)
+	}
+	return n
+}
+
+// recomputedHash recomputes the state hash of audit entry seq from the rows as they
+// are now, as an outside verifier would: hex SHA-256 of the JSON of EntryState.
+func (s *testStore) recomputedHash(seq int64) string {
+	s.t.Helper()
+	b, err := json.Marshal(s.entryState(seq))
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func newAPIEnv(t *testing.T, users ...string) *apiEnv {
 // start opens the store at e.path and serves it, as the server does on start.
 func (e *apiEnv) start() {
 	e.t.Helper()
-	db, err := sqlstore.Open(context.Background(), e.path)
+	db, err := sqlstore.Open(context.Background(), e.path, sqlstore.Options{KeyFile: e.path + ".key"})
 	if err != nil {
 		e.t.Fatalf("open store: %v", err)
 	}
@@ -477,8 +477,7 @@ type snapshot struct {
 }
 
 // snapshot reads a case as a client would. The audit log is read by lead; the persons
-// by reader, who should be a member who cannot see victims' identities, because each
-// identity shown to a member is itself recorded in the audit log.
+// by reader. Reading records nothing: only a reveal or a search by name is recorded.
 func (e *apiEnv) snapshot(lead, reader, caseID string) snapshot {
 	e.t.Helper()
 	base := "/api/v1/cases/" + caseID
@@ -515,8 +514,8 @@ func (e *apiEnv) requireUnchanged(before snapshot) {
 	}
 }
 
-// badInputFixture is a case with a suspect (who gave statement S-1) and a link, with
-// lena as lead, ivan an investigator and olga from the oversight body.
+// badInputFixture is a case with a suspect (who gave statement S-1), a victim (V-0001)
+// and a link, with lena as lead, ivan an investigator and olga from the oversight body.
 type badInputFixture struct {
 	e                 *apiEnv
 	caseID, base      string
@@ -535,6 +534,8 @@ func newBadInputFixture(t *testing.T) *badInputFixture {
 		"recordedAt": "2025-03-14T10:00:00Z"}).ID
 	post[caseroom.Link](e, "lena", f.base+"/links", map[string]any{
 		"from": "S-1", "to": f.suspect, "type": "mentions", "source": "S-1", "confidence": 1})
+	post[caseroom.Person](e, "lena", f.base+"/persons", map[string]any{
+		"names": []map[string]string{{"name": "Nazia Bibi"}}, "roles": []string{"victim"}})
 	post[caseroom.Organisation](e, "lena", f.base+"/organisations", map[string]any{"name": "Husain Khanwala gang", "source": "S-1"})
 	post[caseroom.Location](e, "lena", f.base+"/locations", map[string]any{"name": "Husain Khanwala", "kind": "village"})
 	return f
@@ -621,6 +622,12 @@ func TestAPIRefusesBadInput(t *testing.T) {
 		{"unknown role added", "lena", "POST", person + "/roles", `{"role":"hero"}`, 400, "role"},
 		{"identifier without source", "lena", "POST", person + "/identifiers", `{"kind":"phone","value":"+92 300 1234567"}`, 400, "source"},
 		{"unknown identifier kind", "lena", "POST", person + "/identifiers", `{"kind":"fax","value":"1","source":"S-1"}`, 400, "kind"},
+		{"reveal without reason", "lena", "POST", base + "/persons/V-0001/reveal", `{}`, 400, "reason"},
+		{"reveal with a blank reason", "lena", "POST", base + "/persons/V-0001/reveal", `{"reason":"  "}`, 400, "reason"},
+		{"reveal with too long a reason", "lena", "POST", base + "/persons/V-0001/reveal", map[string]string{"reason": strings.Repeat("x", 1001)}, 400, "reason"},
+		{"number for a reason", "lena", "POST", base + "/persons/V-0001/reveal", `{"reason":5}`, 400, "reason"},
+		{"unknown field in a reveal", "lena", "POST", base + "/persons/V-0001/reveal", `{"reason":"x","urgent":true}`, 400, "urgent"},
+		{"reveal without body", "lena", "POST", base + "/persons/V-0001/reveal", ``, 400, "body"},
 		{"document without title", "lena", "POST", base + "/documents", `{"kind":"report","text":"X"}`, 400, "title"},
 		{"document without text", "lena", "POST", base + "/documents", `{"kind":"report","title":"X"}`, 400, "text"},
 		{"unknown document kind", "lena", "POST", base + "/documents", `{"kind":"memo","title":"X","text":"Y"}`, 400, "kind"},
@@ -648,6 +655,10 @@ func TestAPIRefusesBadInput(t *testing.T) {
 		{"location within nothing", "lena", "POST", base + "/locations", `{"name":"Kasur","within":"loc_nothere"}`, 400, "within"},
 		// Query parameters.
 		{"unknown document kind filter", "lena", "GET", base + "/documents?kind=memo", nil, 400, "kind"},
+		{"empty name search", "lena", "GET", base + "/persons?name=", nil, 400, "name"},
+		{"name search without a letter or digit", "lena", "GET", base + "/persons?name=%20-%21%2F", nil, 400, "name"},
+		{"name search with an unknown role", "lena", "GET", base + "/persons?name=Tanveer&role=villain", nil, 400, "role"},
+		{"unknown person role filter", "ivan", "GET", base + "/persons?role=villain", nil, 400, "role"},
 		{"unknown link type filter", "lena", "GET", base + "/links?type=likes", nil, 400, "type"},
 		{"limit not a number", "lena", "GET", base + "/audit?limit=ten", nil, 400, "limit"},
 		{"after with trailing junk", "lena", "GET", base + "/audit?after=5abc", nil, 400, "after"},
@@ -660,6 +671,7 @@ func TestAPIRefusesBadInput(t *testing.T) {
 		{"oversight registers a person", "olga", "POST", base + "/persons", `{"names":[{"name":"A"}],"roles":["witness"]}`, 403, ""},
 		{"oversight registers a document", "olga", "POST", base + "/documents", `{"kind":"report","title":"X","text":"Y"}`, 403, ""},
 		{"oversight records a link", "olga", "POST", base + "/links", f.link(nil), 403, ""},
+		{"investigator reads who has seen a victim", "ivan", "GET", base + "/persons/V-0001/access", nil, 403, ""},
 		// Records that do not exist.
 		{"unknown person", "lena", "GET", base + "/persons/per_nothere", nil, 404, ""},
 		{"links filtered by an unknown record", "lena", "GET", base + "/links?entity=per_nothere", nil, 400, "entity"},
@@ -667,6 +679,8 @@ func TestAPIRefusesBadInput(t *testing.T) {
 		{"unknown pseudonym", "lena", "GET", base + "/persons/V-0099", nil, 404, ""},
 		{"unknown document", "lena", "GET", base + "/documents/S-99", nil, 404, ""},
 		{"name for an unknown person", "lena", "POST", base + "/persons/V-0099/names", `{"name":"A"}`, 404, ""},
+		{"reveal of an unknown person", "lena", "POST", base + "/persons/V-0099/reveal", `{"reason":"Safeguarding"}`, 404, ""},
+		{"access list of an unknown person", "lena", "GET", base + "/persons/per_nothere/access", nil, 404, ""},
 		{"unknown case", "lena", "GET", "/api/v1/cases/cas_nothere", nil, 404, ""},
 		{"person in an unknown case", "lena", "POST", "/api/v1/cases/cas_nothere/persons", `{"names":[{"name":"A"}],"roles":["witness"]}`, 404, ""},
 		// Routes that do not exist.
@@ -730,6 +744,11 @@ func TestAPIHidesCasesFromNonMembers(t *testing.T) {
 		{"POST", "/persons/" + f.suspect + "/aliases", `"C"`},
 		{"POST", "/persons/" + f.suspect + "/roles", `{"role":"witness"}`},
 		{"POST", "/persons/" + f.suspect + "/identifiers", `{"kind":"phone","value":"+923001234567","source":"S-1"}`},
+		{"POST", "/persons/V-0001/reveal", `{"reason":"Safeguarding"}`},
+		{"POST", "/persons/" + f.suspect + "/reveal", `{"reason":"Safeguarding"}`},
+		{"GET", "/persons/V-0001/access", nil},
+		{"GET", "/persons?name=Tanveer", nil},
+		{"GET", "/persons?role=victim", nil},
 		{"GET", "/documents", nil},
 		{"POST", "/documents", `{"kind":"report","title":"X","text":"Y"}`},
 		{"GET", "/documents/S-1", nil},
@@ -751,7 +770,7 @@ func TestAPIHidesCasesFromNonMembers(t *testing.T) {
 			if code := r.errorCode(t); code != caseroom.ENOTFOUND {
 				t.Errorf("error code %q; want %s", code, caseroom.ENOTFOUND)
 			}
-			for _, secret := range []string{"Operation Test", "Tanveer", "Tanni", "S-1 "} {
+			for _, secret := range []string{"Operation Test", "Tanveer", "Tanni", "Nazia", "S-1 "} {
 				if strings.Contains(string(r.body), secret) {
 					t.Errorf("the answer to a non-member reveals %q:\n%s", secret, r.body)
 				}
@@ -771,44 +790,215 @@ func TestAPIHidesCasesFromNonMembers(t *testing.T) {
 	e.requireUnchanged(before)
 }
 
-// TestAPIWithholdsVictimsIdentities registers a victim whose name, alias, date of
-// birth and phone number are canaries, and reads the case as each role: only the
-// lead, protection, medical and the officer who recorded the victim see them, and
-// each time they do the audit log says so.
-func TestAPIWithholdsVictimsIdentities(t *testing.T) {
-	e := newAPIEnv(t, "lena", "inez", "ivan", "indra", "pia", "mo", "pat", "olga", "ada")
-	caseID := e.createCase("lena", map[string]caseroom.Role{
-		"inez": caseroom.RoleInvestigator, "ivan": caseroom.RoleInvestigator, "indra": caseroom.RoleIndexer,
-		"pia": caseroom.RoleProtection, "mo": caseroom.RoleMedical, "pat": caseroom.RoleProsecutor,
-		"olga": caseroom.RoleOversight, "ada": caseroom.RoleAdvocate,
-	})
-	base := "/api/v1/cases/" + caseID
-	canaries := []string{"Canaryname", "Canaryalias", "2011-05-01", "5550199"}
+// victimFixture is a case with a victim whose name, alias, date of birth and phone
+// number are canaries, recorded by inez (an investigator), with her statement S-1, a
+// suspect and links; and a member in every role.
+type victimFixture struct {
+	e        *apiEnv
+	caseID   string
+	base     string
+	victim   caseroom.Person
+	suspect  caseroom.Person
+	canaries []string
+}
 
-	// inez, an investigator, records the victim, her statement, her phone and a link.
-	victim := post[caseroom.Person](e, "inez", base+"/persons", map[string]any{
+// roleOf is each member's role in the victim fixture's case.
+var roleOf = map[string]caseroom.Role{
+	"lena": caseroom.RoleLead, "inez": caseroom.RoleInvestigator, "ivan": caseroom.RoleInvestigator,
+	"indra": caseroom.RoleIndexer, "pia": caseroom.RoleProtection, "mo": caseroom.RoleMedical,
+	"pat": caseroom.RoleProsecutor, "olga": caseroom.RoleOversight, "ada": caseroom.RoleAdvocate,
+}
+
+func newVictimFixture(t *testing.T) *victimFixture {
+	t.Helper()
+	e := newAPIEnv(t, "lena", "inez", "ivan", "indra", "pia", "mo", "pat", "olga", "ada")
+	members := map[string]caseroom.Role{}
+	for user, role := range roleOf {
+		if user != "lena" {
+			members[user] = role
+		}
+	}
+	f := &victimFixture{e: e, canaries: []string{"Canaryname", "Canaryalias", "Canarysecond", "2011-05-01", "5550199"}}
+	f.caseID = e.createCase("lena", members)
+	f.base = "/api/v1/cases/" + f.caseID
+
+	// inez, an investigator, records the victim, her statement, her phone and links.
+	r := e.do("inez", "POST", f.base+"/persons", map[string]any{
 		"names": []map[string]string{{"name": "Canaryname Bibi"}}, "aliases": []string{"Canaryalias"},
 		"roles": []string{"victim", "complainant"}, "sex": "female", "dateOfBirth": "2011-05-01",
 	})
-	if victim.Pseudonym != "V-0001" || len(victim.Names) != 1 {
-		t.Fatalf("the recording officer got %+v; want pseudonym V-0001 and the name", victim)
+	mustStatus(t, r, http.StatusCreated)
+	f.mustNotShow(t, "the recording officer registering the victim", r)
+	f.victim = decodeInto[caseroom.Person](t, r)
+	if f.victim.Pseudonym != "V-0001" || !f.victim.IdentityHidden || len(f.victim.Names) != 0 || len(f.victim.Aliases) != 0 || f.victim.DateOfBirth != "" {
+		t.Fatalf("registering the victim returned %+v; want pseudonym V-0001 and the identity withheld", f.victim)
 	}
-	suspect := post[caseroom.Person](e, "inez", base+"/persons", map[string]any{
+	// Appending to a victim answers with the identity withheld too, even to the recorder.
+	for _, add := range []struct {
+		path string
+		body any
+	}{
+		{"/names", map[string]string{"name": "Canarysecond Bibi", "script": "Latn"}},
+		{"/aliases", `"Canarysecond"`},
+	} {
+		r := e.do("inez", "POST", f.base+"/persons/V-0001"+add.path, add.body)
+		mustStatus(t, r, http.StatusCreated)
+		f.mustNotShow(t, "POST "+add.path+" to the victim", r)
+		if p := decodeInto[caseroom.Person](t, r); !p.IdentityHidden || p.Pseudonym != "V-0001" {
+			t.Errorf("POST %s to the victim returned %+v; want V-0001 with the identity withheld", add.path, p)
+		}
+	}
+	f.suspect = post[caseroom.Person](e, "inez", f.base+"/persons", map[string]any{
 		"names": []map[string]string{{"name": "Tanveer Ahmed"}}, "roles": []string{"suspect"}})
-	post[caseroom.Document](e, "inez", base+"/documents", map[string]any{
+	post[caseroom.Document](e, "inez", f.base+"/documents", map[string]any{
 		"kind": "statement", "title": "Statement of V-0001", "text": "He filmed us at the dera.", "giver": "V-0001",
 		"recordedAt": "2025-03-14T10:00:00Z", "present": []any{map[string]string{"person": "V-0001", "capacity": "self"}},
 	})
-	phone := post[caseroom.Identifier](e, "inez", base+"/persons/V-0001/identifiers", map[string]any{
+	phone := post[caseroom.Identifier](e, "inez", f.base+"/persons/V-0001/identifiers", map[string]any{
 		"kind": "phone", "value": "+92 300 5550199", "source": "S-1"})
-	post[caseroom.Link](e, "inez", base+"/links", map[string]any{
-		"from": "V-0001", "to": suspect.ID, "type": "knows", "source": "S-1", "confidence": 0.9})
-	post[caseroom.Link](e, "inez", base+"/links", map[string]any{
-		"from": phone.ID, "to": suspect.ID, "type": "called", "source": "S-1", "confidence": 0.7})
+	post[caseroom.Link](e, "inez", f.base+"/links", map[string]any{
+		"from": "V-0001", "to": f.suspect.ID, "type": "knows", "source": "S-1", "confidence": 0.9})
+	post[caseroom.Link](e, "inez", f.base+"/links", map[string]any{
+		"from": phone.ID, "to": f.suspect.ID, "type": "called", "source": "S-1", "confidence": 0.7})
+	return f
+}
 
-	tests := []struct {
-		user string
-		sees bool
+// mustNotShow fails the test if the response holds any of the victim's canaries.
+func (f *victimFixture) mustNotShow(t *testing.T, what string, r response) {
+	t.Helper()
+	for _, c := range f.canaries {
+		if strings.Contains(string(r.body), c) {
+			t.Errorf("%s: the response shows the victim's %q:\n%s", what, c, r.body)
+		}
+	}
+}
+
+// mustShowIdentity fails the test unless p is the victim with her whole identity.
+func (f *victimFixture) mustShowIdentity(t *testing.T, p caseroom.Person) {
+	t.Helper()
+	var names, aliases []string
+	for _, n := range p.Names {
+		names = append(names, n.Name)
+	}
+	for _, a := range p.Aliases {
+		aliases = append(aliases, a.Alias)
+	}
+	if p.ID != f.victim.ID || p.Pseudonym != "V-0001" || p.IdentityHidden ||
+		!reflect.DeepEqual(names, []string{"Canaryname Bibi", "Canarysecond Bibi"}) ||
+		!reflect.DeepEqual(aliases, []string{"Canaryalias", "Canarysecond"}) ||
+		p.DateOfBirth != "2011-05-01" || len(p.Identifiers) != 1 || !strings.Contains(p.Identifiers[0].Value, "5550199") {
+		t.Errorf("revealed %+v; want V-0001 with both names, both aliases, the date of birth and the phone", p)
+	}
+}
+
+// access reads the victim's access list as user, who must be allowed to.
+func (f *victimFixture) access(t *testing.T, user string) caseroom.IdentityAccessReport {
+	t.Helper()
+	r := f.e.in(t).do(user, "GET", f.base+"/persons/V-0001/access", nil)
+	mustStatus(t, r, http.StatusOK)
+	f.mustNotShow(t, "the access list", r)
+	return decodeInto[caseroom.IdentityAccessReport](t, r)
+}
+
+// auditActions counts a case's audit entries by "action actor".
+func (e *apiEnv) auditActions(caseID string) map[string]int {
+	e.t.Helper()
+	r := e.do("lena", "GET", "/api/v1/cases/"+caseID+"/audit?limit=10000", nil)
+	mustStatus(e.t, r, http.StatusOK)
+	n := map[string]int{}
+	for _, entry := range decodeInto[struct{ Entries []caseroom.AuditEntry }](e.t, r).Entries {
+		n[entry.Action+" "+entry.Actor]++
+	}
+	return n
+}
+
+// TestAPIWithholdsVictimsIdentities reads the case as each role: nobody, the lead and
+// the recording officer included, is sent the victim's identity by a GET, and reading
+// is not recorded as seeing it.
+func TestAPIWithholdsVictimsIdentities(t *testing.T) {
+	f := newVictimFixture(t)
+	e, base := f.e, f.base
+	for _, user := range []string{"lena", "pia", "mo", "inez", "ivan", "indra", "pat", "olga", "ada"} {
+		t.Run(user+" ("+string(roleOf[user])+")", func(t *testing.T) {
+			e := e.in(t)
+			before := e.auditActions(f.caseID)
+			for _, path := range []string{"/persons", "/persons?role=victim", "/persons/V-0001", "/persons/" + f.victim.ID} {
+				r := e.do(user, "GET", base+path, nil)
+				mustStatus(t, r, http.StatusOK)
+				f.mustNotShow(t, "GET "+path, r)
+				var p caseroom.Person
+				if strings.HasPrefix(path, "/persons?") || path == "/persons" {
+					for _, x := range decodeInto[struct{ Persons []caseroom.Person }](t, r).Persons {
+						if x.ID == f.victim.ID {
+							p = x
+						}
+					}
+				} else {
+					p = decodeInto[caseroom.Person](t, r)
+				}
+				if p.Pseudonym != "V-0001" || !p.IdentityHidden || len(p.Names) != 0 || len(p.Aliases) != 0 ||
+					p.DateOfBirth != "" || len(p.Identifiers) != 0 {
+					t.Errorf("GET %s: the victim is %+v; want V-0001 with identityHidden and no names, aliases, date of birth or identifiers", path, p)
+				}
+				if p.Sex != "female" || !reflect.DeepEqual(p.Roles, []caseroom.PersonRole{caseroom.PersonVictim, caseroom.PersonComplainant}) {
+					t.Errorf("GET %s: the victim's sex %q and roles %v are withheld too; want female, victim and complainant", path, p.Sex, p.Roles)
+				}
+			}
+			// Documents and links label the victim by pseudonym.
+			for _, path := range []string{"/documents", "/documents/S-1", "/links", "/links?entity=V-0001"} {
+				r := e.do(user, "GET", base+path, nil)
+				mustStatus(t, r, http.StatusOK)
+				f.mustNotShow(t, "GET "+path, r)
+				if !strings.Contains(string(r.body), `"V-0001"`) {
+					t.Errorf("GET %s does not label the victim V-0001:\n%s", path, r.body)
+				}
+			}
+			if after := e.auditActions(f.caseID); !reflect.DeepEqual(after, before) {
+				t.Errorf("reading the case changed the audit log from %v to %v", before, after)
+			}
+		})
+	}
+	t.Run("the audit log records no identity.view", func(t *testing.T) {
+		for key := range e.in(t).auditActions(f.caseID) {
+			if strings.HasPrefix(key, "identity.") {
+				t.Errorf("the audit log holds %s, though no identity was revealed", key)
+			}
+		}
+	})
+}
+
+// TestAPIRevealsIdentityWithReason shows that a victim's identity is shown only by a
+// reveal with a reason, only to the lead, protection, medical and the recording
+// officer; that every reveal and refusal is recorded in the victim's access list and
+// the audit log; and who may read that list.
+func TestAPIRevealsIdentityWithReason(t *testing.T) {
+	f := newVictimFixture(t)
+	e, base := f.e, f.base
+	reveal := base + "/persons/V-0001/reveal"
+
+	t.Run("without a reason: 400 and nothing written", func(t *testing.T) {
+		e := e.in(t)
+		before := e.snapshot("lena", "lena", f.caseID)
+		accessBefore := f.access(t, "olga")
+		for _, body := range []string{`{}`, `{"reason":""}`, `{"reason":" \t\n "}`} {
+			for _, user := range []string{"lena", "inez"} {
+				r := e.do(user, "POST", reveal, body)
+				mustStatus(t, r, http.StatusBadRequest)
+				f.mustNotShow(t, "a reveal without reason", r)
+				if msg := r.errorMessage(t); !namesField(msg, "reason") {
+					t.Errorf("%s %s: message %q does not start with reason:", user, body, msg)
+				}
+			}
+		}
+		e.requireUnchanged(before)
+		if after := f.access(t, "olga"); !reflect.DeepEqual(after, accessBefore) {
+			t.Errorf("the access list changed from %+v to %+v", accessBefore, after)
+		}
+	})
+
+	for _, tt := range []struct {
+		user    string
+		granted bool
 	}{
 		{"lena", true}, // lead
 		{"pia", true},  // protection
@@ -819,77 +1009,211 @@ func TestAPIWithholdsVictimsIdentities(t *testing.T) {
 		{"pat", false},
 		{"olga", false},
 		{"ada", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.user, func(t *testing.T) {
+	} {
+		t.Run(tt.user+" ("+string(roleOf[tt.user])+") reveals", func(t *testing.T) {
 			e := e.in(t)
-			viewsBefore := e.identityViews(caseID, tt.user)
-			var bodies []string
-			for _, path := range []string{"/persons", "/persons/V-0001", "/persons/" + victim.ID} {
-				r := e.do(tt.user, "GET", base+path, nil)
+			auditBefore := e.auditActions(f.caseID)
+			reason := "Check the victim's age against the birth certificate, asked by " + tt.user
+			r := e.do(tt.user, "POST", reveal, map[string]string{"reason": reason})
+			if tt.granted {
 				mustStatus(t, r, http.StatusOK)
-				bodies = append(bodies, string(r.body))
-				var p caseroom.Person
-				if path == "/persons" {
-					for _, x := range decodeInto[struct{ Persons []caseroom.Person }](t, r).Persons {
-						if x.ID == victim.ID {
-							p = x
-						}
-					}
-				} else {
-					p = decodeInto[caseroom.Person](t, r)
-				}
-				if p.Pseudonym != "V-0001" {
-					t.Errorf("GET %s: pseudonym %q; want V-0001", path, p.Pseudonym)
-				}
-				if shown := len(p.Names) > 0 && p.Names[0].Name == "Canaryname Bibi"; shown != tt.sees || p.IdentityHidden == tt.sees {
-					t.Errorf("GET %s: names %v, identityHidden %v; want the identity shown: %v", path, p.Names, p.IdentityHidden, tt.sees)
-				}
-				if tt.sees && (len(p.Identifiers) != 1 || p.DateOfBirth != "2011-05-01" || len(p.Aliases) != 1) {
-					t.Errorf("GET %s: identifiers %v, date of birth %q, aliases %v; want all shown", path, p.Identifiers, p.DateOfBirth, p.Aliases)
+				f.mustShowIdentity(t, decodeInto[caseroom.Person](t, r))
+			} else {
+				mustStatus(t, r, http.StatusForbidden)
+				f.mustNotShow(t, "a refused reveal", r)
+				if code := r.errorCode(t); code != caseroom.EFORBIDDEN {
+					t.Errorf("error code %q; want %s", code, caseroom.EFORBIDDEN)
 				}
 			}
-			// Documents and links label the victim by pseudonym for everyone.
-			for _, path := range []string{"/documents", "/documents/S-1", "/links", "/links?entity=V-0001"} {
-				r := e.do(tt.user, "GET", base+path, nil)
-				mustStatus(t, r, http.StatusOK)
-				if !strings.Contains(string(r.body), `"V-0001"`) {
-					t.Errorf("GET %s does not label the victim V-0001:\n%s", path, r.body)
-				}
-				bodies = append(bodies, string(r.body))
+			// Granted or not, the request is the last entry of the access list.
+			rep := f.access(t, "olga")
+			if rep.Person != f.victim.ID || rep.Pseudonym != "V-0001" || len(rep.Entries) == 0 {
+				t.Fatalf("access list %+v; want V-0001's with this request", rep)
 			}
-			if !tt.sees {
-				for _, b := range bodies {
-					for _, c := range canaries {
-						if strings.Contains(b, c) {
-							t.Errorf("%s, who may not see victims' identities, was sent %q:\n%s", tt.user, c, b)
-						}
-					}
-				}
+			last := rep.Entries[len(rep.Entries)-1]
+			if last.User != tt.user || last.Role != roleOf[tt.user] || last.Reason != reason || last.Granted != tt.granted || last.ID == "" || last.At.IsZero() {
+				t.Errorf("last access entry %+v; want %s as %s, reason %q, granted %v", last, tt.user, roleOf[tt.user], reason, tt.granted)
 			}
-			views := e.identityViews(caseID, tt.user) - viewsBefore
-			if tt.sees && views == 0 {
-				t.Error("saw the victim's identity but the audit log records no identity.view")
-			}
-			if !tt.sees && views != 0 {
-				t.Errorf("the audit log records %d identity views for a user who saw none", views)
+			action := map[bool]string{true: "identity.reveal", false: "identity.reveal.refused"}[tt.granted]
+			auditAfter := e.auditActions(f.caseID)
+			if got := auditAfter[action+" "+tt.user] - auditBefore[action+" "+tt.user]; got != 1 {
+				t.Errorf("the audit log gained %d %s entries by %s; want 1", got, action, tt.user)
 			}
 		})
 	}
+
+	t.Run("the access list has every request and counts the viewers", func(t *testing.T) {
+		rep := f.access(t, "ada")
+		var granted, refused []string
+		for _, a := range rep.Entries {
+			if a.Granted {
+				granted = append(granted, a.User)
+			} else {
+				refused = append(refused, a.User)
+			}
+		}
+		if want := []string{"lena", "pia", "mo", "inez"}; !reflect.DeepEqual(granted, want) {
+			t.Errorf("granted requests by %v; want %v", granted, want)
+		}
+		if want := []string{"ivan", "indra", "pat", "olga", "ada"}; !reflect.DeepEqual(refused, want) {
+			t.Errorf("refused requests by %v; want %v", refused, want)
+		}
+		var viewers []string
+		for _, v := range rep.Viewers {
+			viewers = append(viewers, v.User)
+			if v.Reveals != 1 {
+				t.Errorf("viewer %+v; want 1 reveal", v)
+			}
+		}
+		if want := []string{"lena", "pia", "mo", "inez"}; !reflect.DeepEqual(viewers, want) {
+			t.Errorf("viewers %v; want %v (refused requests do not count)", viewers, want)
+		}
+	})
+
+	t.Run("repeated reveals raise the viewer's count", func(t *testing.T) {
+		e := e.in(t)
+		viewer := func(rep caseroom.IdentityAccessReport, user string) caseroom.IdentityViewer {
+			for _, v := range rep.Viewers {
+				if v.User == user {
+					return v
+				}
+			}
+			return caseroom.IdentityViewer{}
+		}
+		before := viewer(f.access(t, "olga"), "lena")
+		for i, ref := range []string{"V-0001", f.victim.ID} {
+			r := e.do("lena", "POST", base+"/persons/"+ref+"/reveal", map[string]string{"reason": "Safeguarding referral " + strconv.Itoa(i)})
+			mustStatus(t, r, http.StatusOK)
+			f.mustShowIdentity(t, decodeInto[caseroom.Person](t, r))
+		}
+		rep := f.access(t, "olga")
+		after := viewer(rep, "lena")
+		if after.Reveals != before.Reveals+2 || after.Last.Before(before.Last) {
+			t.Errorf("lena as a viewer went from %+v to %+v; want two more reveals and a later last", before, after)
+		}
+		if last := rep.Entries[len(rep.Entries)-1]; !after.Last.Equal(last.At) {
+			t.Errorf("lena's last reveal %v; want the time of the last entry, %v", after.Last, last.At)
+		}
+		// The refused still count nothing.
+		if v := viewer(rep, "ivan"); v.Reveals != 0 {
+			t.Errorf("ivan, who was refused, is a viewer: %+v", v)
+		}
+	})
+
+	t.Run("who may read the access list", func(t *testing.T) {
+		for user, role := range roleOf {
+			e := e.in(t)
+			r := e.do(user, "GET", base+"/persons/V-0001/access", nil)
+			switch role {
+			case caseroom.RoleLead, caseroom.RoleProtection, caseroom.RoleOversight, caseroom.RoleAdvocate:
+				if r.status != http.StatusOK {
+					t.Errorf("%s (%s) reads the access list: %d; want 200\n%s", user, role, r.status, r.body)
+				}
+			default:
+				if r.status != http.StatusForbidden || r.errorCode(t) != caseroom.EFORBIDDEN {
+					t.Errorf("%s (%s) reads the access list: %d; want 403\n%s", user, role, r.status, r.body)
+				}
+			}
+			f.mustNotShow(t, user+" reading the access list", r)
+		}
+	})
+
+	t.Run("the audit log never holds the identity", func(t *testing.T) {
+		r := e.in(t).do("lena", "GET", base+"/audit?limit=10000", nil)
+		mustStatus(t, r, http.StatusOK)
+		f.mustNotShow(t, "the audit log", r)
+	})
+
+	t.Run("a reveal of someone who is not a victim shows what GET shows", func(t *testing.T) {
+		e := e.in(t)
+		r := e.do("ivan", "POST", base+"/persons/"+f.suspect.ID+"/reveal", `{"reason":"curious"}`)
+		mustStatus(t, r, http.StatusOK)
+		if p := decodeInto[caseroom.Person](t, r); p.ID != f.suspect.ID || p.IdentityHidden || len(p.Names) != 1 || p.Names[0].Name != "Tanveer Ahmed" {
+			t.Errorf("revealed suspect %+v; want Tanveer Ahmed", p)
+		}
+	})
 }
 
-// identityViews counts the identity.view entries of a case's audit log by user.
-func (e *apiEnv) identityViews(caseID, user string) int {
-	e.t.Helper()
-	r := e.do("lena", "GET", "/api/v1/cases/"+caseID+"/audit?limit=10000", nil)
-	mustStatus(e.t, r, http.StatusOK)
-	n := 0
-	for _, entry := range decodeInto[struct{ Entries []caseroom.AuditEntry }](e.t, r).Entries {
-		if entry.Action == "identity.view" && entry.Actor == user {
-			n++
+// TestAPISearchesPersonsByName searches a case's persons by a word of a name or an
+// alias, and by role: a victim is found only by a role that may reveal her, and is
+// still returned without her identity.
+func TestAPISearchesPersonsByName(t *testing.T) {
+	e := newAPIEnv(t, "lena", "ivan")
+	caseID := e.createCase("lena", map[string]caseroom.Role{"ivan": caseroom.RoleInvestigator})
+	base := "/api/v1/cases/" + caseID
+	suspect := post[caseroom.Person](e, "lena", base+"/persons", map[string]any{
+		"names": []map[string]string{{"name": "Tanveer Ahmed"}}, "aliases": []any{"Bhola"}, "roles": []string{"suspect"}})
+	witness := post[caseroom.Person](e, "lena", base+"/persons", map[string]any{
+		"names": []map[string]string{{"name": "Rafiq Ahmed"}}, "roles": []string{"witness"}})
+	victim := post[caseroom.Person](e, "lena", base+"/persons", map[string]any{
+		"names": []map[string]string{{"name": "Canaryname Ahmed"}}, "aliases": []any{"Canaryalias"}, "roles": []string{"victim"}})
+	// ivan may find the victim he recorded himself, though not lena's.
+	own := post[caseroom.Person](e, "ivan", base+"/persons", map[string]any{
+		"names": []map[string]string{{"name": "Canaryother Khan"}}, "roles": []string{"victim"}})
+
+	find := func(t *testing.T, user, query string) (ids []string, body string) {
+		t.Helper()
+		r := e.in(t).do(user, "GET", base+"/persons?"+query, nil)
+		mustStatus(t, r, http.StatusOK)
+		for _, p := range decodeInto[struct{ Persons []caseroom.Person }](t, r).Persons {
+			ids = append(ids, p.ID)
 		}
+		return ids, string(r.body)
 	}
-	return n
+	tests := []struct {
+		name, user, query string
+		want              []string
+	}{
+		{"a word of the name", "ivan", "name=Tanveer", []string{suspect.ID}},
+		{"in any case", "ivan", "name=tAnVeEr", []string{suspect.ID}},
+		{"the whole name", "ivan", "name=Tanveer+Ahmed", []string{suspect.ID}},
+		{"the words in another order", "ivan", "name=ahmed%20tanveer", []string{suspect.ID}},
+		{"an alias", "ivan", "name=bhola", []string{suspect.ID}},
+		{"a word and an alias", "ivan", "name=BHOLA+ahmed", []string{suspect.ID}},
+		{"every word must match", "ivan", "name=Tanveer+Rafiq", nil},
+		{"part of a word does not match", "ivan", "name=Tanv", nil},
+		{"nobody", "ivan", "name=Nobody", nil},
+		{"a shared word, investigator", "ivan", "name=Ahmed", []string{suspect.ID, witness.ID}},
+		{"a shared word, lead", "lena", "name=Ahmed", []string{suspect.ID, witness.ID, victim.ID}},
+		{"a victim's name, lead", "lena", "name=canaryname", []string{victim.ID}},
+		{"a victim's alias, lead", "lena", "name=CANARYALIAS", []string{victim.ID}},
+		{"a victim's name, investigator", "ivan", "name=canaryname", nil},
+		{"a victim's alias, investigator", "ivan", "name=canaryalias", nil},
+		{"a victim the investigator recorded", "ivan", "name=khan", []string{own.ID}},
+		{"that victim, lead", "lena", "name=Canaryother", []string{own.ID}},
+		{"victims", "ivan", "role=victim", []string{victim.ID, own.ID}},
+		{"suspects", "lena", "role=suspect", []string{suspect.ID}},
+		{"interpreters", "lena", "role=interpreter", nil},
+		{"name and role", "lena", "name=ahmed&role=witness", []string{witness.ID}},
+		{"a victim by name and role, lead", "lena", "name=ahmed&role=victim", []string{victim.ID}},
+		{"a victim by name and role, investigator", "ivan", "name=ahmed&role=victim", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := e.in(t).auditActions(caseID)
+			got, body := find(t, tt.user, tt.query)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("GET persons?%s as %s found %v; want %v", tt.query, tt.user, got, tt.want)
+			}
+			// A victim found is still returned without her identity.
+			for _, c := range []string{"Canaryname", "Canaryalias", "Canaryother", "Khan"} {
+				if strings.Contains(body, c) {
+					t.Errorf("GET persons?%s as %s shows %q:\n%s", tt.query, tt.user, c, body)
+				}
+			}
+			// Each search by name is recorded.
+			wantSearches := 0
+			if strings.Contains(tt.query, "name=") {
+				wantSearches = 1
+			}
+			after := e.in(t).auditActions(caseID)
+			key := "person.search.name " + tt.user
+			if got := after[key] - before[key]; got != wantSearches {
+				t.Errorf("the audit log gained %d %s entries; want %d", got, key, wantSearches)
+			}
+		})
+	}
+	// Refused searches are in TestAPIRefusesBadInput, which checks that they write nothing.
 }
 
 // TestAPIInternalErrorsAreLoggedNotShown shows that a failure the user cannot fix

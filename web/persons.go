@@ -7,7 +7,13 @@ import (
 )
 
 func (s *Server) handleListPersons(w http.ResponseWriter, r *http.Request) {
-	persons, err := s.Persons.FindPersons(r.Context(), r.PathValue("case"))
+	q := r.URL.Query()
+	f := caseroom.PersonFilter{Name: q.Get("name"), Role: caseroom.PersonRole(q.Get("role"))}
+	if q.Has("name") && f.Name == "" {
+		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "name: give a name to search for, or leave the parameter out"))
+		return
+	}
+	persons, err := s.Persons.FindPersons(r.Context(), r.PathValue("case"), f)
 	respond(w, r, map[string]any{"persons": persons}, err)
 }
 
@@ -49,4 +55,24 @@ func (s *Server) handleAddIdentifier(w http.ResponseWriter, r *http.Request) {
 	create(w, r, func(ni caseroom.NewIdentifier) (*caseroom.Identifier, error) {
 		return s.Persons.AddIdentifier(r.Context(), r.PathValue("case"), r.PathValue("id"), ni)
 	})
+}
+
+// revealRequest is the body of POST .../persons/{id}/reveal.
+type revealRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) handleRevealIdentity(w http.ResponseWriter, r *http.Request) {
+	var req revealRequest
+	if err := decode(r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := s.Persons.RevealIdentity(r.Context(), r.PathValue("case"), r.PathValue("id"), req.Reason)
+	respond(w, r, p, err)
+}
+
+func (s *Server) handleIdentityAccess(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.Persons.FindIdentityAccess(r.Context(), r.PathValue("case"), r.PathValue("id"))
+	respond(w, r, rep, err)
 }

@@ -96,6 +96,8 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/cases/{case}/persons/{id}/aliases", s.handleAddAlias, false},
 		{"POST", "/api/v1/cases/{case}/persons/{id}/roles", s.handleAddRole, false},
 		{"POST", "/api/v1/cases/{case}/persons/{id}/identifiers", s.handleAddIdentifier, false},
+		{"POST", "/api/v1/cases/{case}/persons/{id}/reveal", s.handleRevealIdentity, false},
+		{"GET", "/api/v1/cases/{case}/persons/{id}/access", s.handleIdentityAccess, false},
 
 		{"GET", "/api/v1/cases/{case}/documents", s.handleListDocuments, false},
 		{"POST", "/api/v1/cases/{case}/documents", s.handleRegisterDocument, false},

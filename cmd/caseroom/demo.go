@@ -24,7 +24,7 @@ func newDemoCommand() *cobra.Command {
 				return err
 			}
 			defer os.RemoveAll(dir)
-			db, err := sqlstore.Open(cmd.Context(), filepath.Join(dir, "caseroom.db"))
+			db, err := sqlstore.Open(cmd.Context(), filepath.Join(dir, "caseroom.db"), sqlstore.Options{KeyFile: filepath.Join(dir, "vault.key")})
 			if err != nil {
 				return err
 			}

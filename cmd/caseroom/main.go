@@ -50,6 +50,6 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newServeCommand(), newUserCommand(), newTokenCommand(), newDemoCommand())
+	root.AddCommand(newServeCommand(), newUserCommand(), newTokenCommand(), newKeyCommand(), newDemoCommand())
 	return root
 }

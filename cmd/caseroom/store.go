@@ -15,13 +15,15 @@ import (
 
 // storeFlags are the flags that say where the store is.
 type storeFlags struct {
-	data string
-	db   string
+	data     string
+	db       string
+	vaultKey string
 }
 
 func (f *storeFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.data, "data", "./caseroom-data", "data directory (SQLite database, later blobs and keys)")
 	cmd.Flags().StringVar(&f.db, "db", "", "database URL (postgres://...) instead of the SQLite database in the data directory")
+	cmd.Flags().StringVar(&f.vaultKey, "vault-key", "", "identity vault master key file (default DATA/vault.key); keep it apart from database backups")
 }
 
 // open creates the data directory if needed and opens the store.
@@ -33,7 +35,15 @@ func (f *storeFlags) open(ctx context.Context) (*sqlstore.DB, error) {
 	if dsn == "" {
 		dsn = filepath.Join(f.data, "caseroom.db")
 	}
-	return sqlstore.Open(ctx, dsn)
+	return sqlstore.Open(ctx, dsn, sqlstore.Options{KeyFile: f.keyFile()})
+}
+
+// keyFile is the vault key file: --vault-key, or vault.key in the data directory.
+func (f *storeFlags) keyFile() string {
+	if f.vaultKey != "" {
+		return f.vaultKey
+	}
+	return filepath.Join(f.data, "vault.key")
 }
 
 // userMessage returns the message of a domain error, or the error text.

@@ -6,7 +6,9 @@
 --     The audit entry's state_hash is the SHA-256 of the canonical JSON of all rows
 --     created with that entry (see sqlstore/canonical.go), so rows edited behind the
 --     server's back no longer match their entry;
---   * nothing is updated: a change is a new row that points at the old one.
+--   * nothing is updated: a change is a new row that points at the old one;
+--   * record tables are never ALTERed once released: a new column would change the
+--     canonical state of every old row and break its audit hash. New facts go in new tables.
 
 CREATE TABLE audit_log (
     seq         BIGINT PRIMARY KEY,
