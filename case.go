@@ -63,6 +63,10 @@ func (r Role) CanRecord() bool {
 	return false
 }
 
+// CanReadAll reports whether the role reads every record of the case (victims'
+// identities withheld). An advocate reads only their clients' records.
+func (r Role) CanReadAll() bool { return r != RoleAdvocate }
+
 // CanManageMembers reports whether members with this role may add members or change roles.
 func (r Role) CanManageMembers() bool { return r == RoleLead }
 
@@ -78,12 +82,15 @@ func (r Role) CanSeeIdentities() bool {
 }
 
 // Membership is a user's role in a case. A change of role is a new membership record;
-// the latest one for a user is in force. Role "" with Ended set means removed.
+// the latest one for a user is in force.
 type Membership struct {
-	ID      string    `json:"id"`
-	CaseID  string    `json:"caseId"`
-	User    string    `json:"user"`
-	Role    Role      `json:"role"`
+	ID     string `json:"id"`
+	CaseID string `json:"caseId"`
+	User   string `json:"user"`
+	Role   Role   `json:"role"`
+	// Person is the person record that stands for the member in the case, if any: for
+	// an advocate, the representative whose `represents` links name their clients.
+	Person  string    `json:"person,omitempty"`
 	AddedBy string    `json:"addedBy"`
 	AddedAt time.Time `json:"addedAt"`
 }
@@ -92,6 +99,9 @@ type Membership struct {
 type NewMembership struct {
 	User string `json:"user"`
 	Role Role   `json:"role"`
+	// Person is the person record (id or reference) that stands for the member; an
+	// advocate needs one to see their clients.
+	Person string `json:"person"`
 }
 
 // CaseService manages cases and their members.

@@ -61,7 +61,8 @@ func (a *Alias) UnmarshalJSON(b []byte) error {
 
 // Person is a nominal: anyone the case concerns. A victim is known by a case pseudonym
 // (V-0001); their identity (names, aliases, date of birth, identifiers) is shown only to
-// those allowed to see it, and IdentityHidden is set when it was withheld.
+// those allowed to see it, and IdentityHidden is set when it was withheld. Names,
+// aliases, parents, address, date of birth and identifiers are sealed at rest.
 type Person struct {
 	ID          string       `json:"id"`
 	CaseID      string       `json:"caseId"`
@@ -72,6 +73,9 @@ type Person struct {
 	Sex         string       `json:"sex,omitempty"`
 	DateOfBirth string       `json:"dateOfBirth,omitempty"`
 	AgeBand     string       `json:"ageBand,omitempty"`
+	// Parents is the person's parentage as recorded ("son of ..."), in order.
+	Parents     []string     `json:"parents,omitempty"`
+	Address     string       `json:"address,omitempty"`
 	Identifiers []Identifier `json:"identifiers"`
 	RecordedBy  string       `json:"recordedBy"`
 	CreatedAt   time.Time    `json:"createdAt"`
@@ -111,6 +115,8 @@ type NewPerson struct {
 	Sex         string       `json:"sex"`
 	DateOfBirth string       `json:"dateOfBirth"`
 	AgeBand     string       `json:"ageBand"`
+	Parents     []string     `json:"parents"`
+	Address     string       `json:"address"`
 }
 
 // PersonFilter narrows FindPersons.

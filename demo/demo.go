@@ -31,6 +31,7 @@ type Services interface {
 	caseroom.DocumentService
 	caseroom.LinkService
 	caseroom.PlaceService
+	caseroom.AccountService
 }
 
 // Login is a demo user with their password, their role in the demo case and an API
@@ -40,6 +41,9 @@ type Login struct {
 	Password string
 	Role     caseroom.Role
 	Token    string
+	// TOTP is the base32 second-factor secret of users whose role can reveal
+	// identities (they cannot sign in on the web without it), or "".
+	TOTP string
 }
 
 // Result is what Seed made: the demo case's id and the logins, the lead first and
@@ -99,7 +103,15 @@ func Seed(ctx context.Context, s Services) (*Result, error) {
 		if role == caseroom.RoleLead {
 			lead = u
 		}
-		res.Logins = append(res.Logins, Login{User: name, Password: password, Role: role, Token: tok.Secret})
+		login := Login{User: name, Password: password, Role: role, Token: tok.Secret}
+		if role.CanSeeIdentities() {
+			enrolment, err := s.EnrolTOTP(console, name)
+			if err != nil {
+				return nil, fmt.Errorf("demo: second factor for %s: %w", name, err)
+			}
+			login.TOTP = enrolment.Secret
+		}
+		res.Logins = append(res.Logins, login)
 	}
 
 	leadCtx := caseroom.NewContextWithUser(ctx, lead)
@@ -704,7 +716,7 @@ func (sd *seeder) representatives() {
 		{"Farzana Rauf", []int{0, 1, 2, 3, 4}},
 		{"Imtiaz Haider Chaudhry", []int{5, 6, 7, 8}},
 	}
-	for _, r := range reps {
+	for i, r := range reps {
 		p := sd.person("representative "+r.name, caseroom.NewPerson{
 			Names: []caseroom.PersonName{{Name: r.name, Script: "Latn"}},
 			Roles: []caseroom.PersonRole{caseroom.PersonRepresentative},
@@ -714,6 +726,13 @@ func (sd *seeder) representatives() {
 		}
 		for _, v := range r.clients {
 			sd.link(p.ID, sd.victims[v].person.Pseudonym, "represents", sd.complaints[v].Ref, 1, "2026-11", "")
+		}
+		if i == 0 {
+			// The demo advocate is this representative: they see these five clients.
+			_, err := sd.s.AddMember(sd.ctx, sd.caseID, caseroom.NewMembership{User: demoUsers[caseroom.RoleAdvocate], Role: caseroom.RoleAdvocate, Person: p.ID})
+			if err != nil {
+				sd.fail("advocate's person record: %w", err)
+			}
 		}
 	}
 }

@@ -150,6 +150,22 @@ func TestSeed(t *testing.T) {
 		}
 	})
 
+	t.Run("advocate and second factor", func(t *testing.T) {
+		adv := as(t, db, res, caseroom.RoleAdvocate)
+		persons, err := db.FindPersons(adv, res.CaseID, caseroom.PersonFilter{Role: caseroom.PersonVictim})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(persons) != 5 {
+			t.Errorf("the demo advocate sees %d victims, want their 5 clients", len(persons))
+		}
+		for _, l := range res.Logins {
+			if (l.TOTP != "") != l.Role.CanSeeIdentities() {
+				t.Errorf("%s (%s) has TOTP secret %q; want one exactly for roles that can reveal identities", l.User, l.Role, l.TOTP)
+			}
+		}
+	})
+
 	t.Run("persons", func(t *testing.T) {
 		persons, err := db.FindPersons(lead, res.CaseID, caseroom.PersonFilter{})
 		if err != nil {

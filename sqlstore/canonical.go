@@ -38,6 +38,11 @@ var recordTables = []struct{ table, key string }{
 	{"links", "id"},
 	{"blind_index", "id"},
 	{"identity_access", "id"},
+	{"member_persons", "id"},
+	{"person_details", "id"},
+	{"token_revocations", "id"},
+	{"account_status", "id"},
+	{"totp_enrolments", "id"},
 }
 
 // EntryState returns the canonical state of audit entry seq as defined above.

@@ -174,6 +174,12 @@ func (db *DB) AddMember(ctx context.Context, caseID string, nm caseroom.NewMembe
 		if err != nil {
 			return caseroom.Errorf(caseroom.EINVALID, "user: there is no user named %q", nm.User)
 		}
+		var personID string
+		if nm.Person != "" {
+			if personID, err = tx.personField(caseID, nm.Person, "person"); err != nil {
+				return err
+			}
+		}
 		seq, err := tx.reserveSeq()
 		if err != nil {
 			return err
@@ -182,6 +188,15 @@ func (db *DB) AddMember(ctx context.Context, caseID string, nm caseroom.NewMembe
 		if err := tx.exec(`INSERT INTO memberships (id, case_id, user_id, role, added_by, added_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			m.ID, caseID, u.ID, string(m.Role), m.AddedBy, formatTime(tx.now), seq); err != nil {
 			return fmt.Errorf("insert membership: %w", err)
+		}
+		if personID != "" {
+			if err := tx.exec(`INSERT INTO member_persons (id, case_id, user_id, person_id, entry) VALUES (?, ?, ?, ?, ?)`,
+				newID("mpe"), caseID, u.ID, personID, seq); err != nil {
+				return fmt.Errorf("insert member person: %w", err)
+			}
+		}
+		if m.Person, err = memberPerson(ctx, tx, caseID, u.ID); err != nil {
+			return err
 		}
 		return tx.appendAudit(seq, "member.add", "membership", m.ID, caseID)
 	})
@@ -200,7 +215,8 @@ func (db *DB) FindMembers(ctx context.Context, caseID string) ([]*caseroom.Membe
 	if _, err := memberRole(ctx, db.reader(), caseID, actor); err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().QueryContext(ctx, `SELECT m.id, m.case_id, u.name, m.role, m.added_by, m.added_at
+	rows, err := db.reader().QueryContext(ctx, `SELECT m.id, m.case_id, u.name, m.role, m.added_by, m.added_at,
+			COALESCE((SELECT mp.person_id FROM member_persons mp WHERE mp.case_id = m.case_id AND mp.user_id = m.user_id ORDER BY mp.entry DESC LIMIT 1), '')
 		FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.case_id = ? AND m.role <> '' AND `+currentMembershipSQL+` ORDER BY u.name`, caseID)
 	if err != nil {
@@ -211,7 +227,7 @@ func (db *DB) FindMembers(ctx context.Context, caseID string) ([]*caseroom.Membe
 	for rows.Next() {
 		m := &caseroom.Membership{}
 		var role, added string
-		if err := rows.Scan(&m.ID, &m.CaseID, &m.User, &role, &m.AddedBy, &added); err != nil {
+		if err := rows.Scan(&m.ID, &m.CaseID, &m.User, &role, &m.AddedBy, &added, &m.Person); err != nil {
 			return nil, err
 		}
 		m.Role = caseroom.Role(role)

@@ -34,6 +34,8 @@ type DB struct {
 	vault atomic.Pointer[vault.Vault]
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
+	// Sessions says how long web sessions last (see auth.go); set it before serving.
+	Sessions SessionPolicy
 }
 
 // Options configure Open.

@@ -49,7 +49,7 @@ func (db *DB) RegisterDocument(ctx context.Context, caseID string, nd caseroom.N
 	id := newID(prefixDocument)
 	var out *caseroom.Document
 	err := db.write(ctx, func(tx *Tx) error {
-		if _, err := tx.recorderRole(caseID); err != nil {
+		if err := tx.mayRegister(caseID, &nd); err != nil {
 			return err
 		}
 		if num == 0 {
@@ -256,27 +256,31 @@ func (tx *Tx) optionalDocument(caseID, ref, field string) (any, error) {
 
 // FindDocuments lists a case's documents. See caseroom.DocumentService.
 func (db *DB) FindDocuments(ctx context.Context, caseID string, f caseroom.DocumentFilter) ([]*caseroom.Document, error) {
-	actor, err := actorOf(ctx)
+	sc, err := db.readScope(ctx, caseID)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := memberRole(ctx, db.reader(), caseID, actor); err != nil {
 		return nil, err
 	}
 	filter, args := `1 = 1`, []any{}
 	if f.Kind != "" {
 		filter, args = `d.kind = ?`, []any{string(f.Kind)}
 	}
-	return loadDocuments(ctx, db.reader(), db.v(), caseID, filter, args)
+	docs, err := loadDocuments(ctx, db.reader(), db.v(), caseID, filter, args)
+	if err != nil || sc.all() {
+		return docs, err
+	}
+	seen := docs[:0]
+	for _, d := range docs {
+		if sc.seesDocument(d) {
+			seen = append(seen, d)
+		}
+	}
+	return seen, nil
 }
 
 // FindDocument returns one document. See caseroom.DocumentService.
 func (db *DB) FindDocument(ctx context.Context, caseID, ref string) (*caseroom.Document, error) {
-	actor, err := actorOf(ctx)
+	sc, err := db.readScope(ctx, caseID)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := memberRole(ctx, db.reader(), caseID, actor); err != nil {
 		return nil, err
 	}
 	id, err := resolveDocument(ctx, db.reader(), caseID, ref)
@@ -286,6 +290,9 @@ func (db *DB) FindDocument(ctx context.Context, caseID, ref string) (*caseroom.D
 	docs, err := loadDocuments(ctx, db.reader(), db.v(), caseID, `d.id = ?`, []any{id})
 	if err != nil {
 		return nil, err
+	}
+	if !sc.seesDocument(docs[0]) {
+		return nil, caseroom.Errorf(caseroom.ENOTFOUND, "There is no document %s in this case.", ref)
 	}
 	return docs[0], nil
 }
@@ -410,4 +417,64 @@ func personLabels(ctx context.Context, q querier, v *vault.Vault, caseID string)
 		}
 	}
 	return labels, nil
+}
+
+// mayRegister refuses roles that may not register this document. Recording roles
+// register anything; an advocate may file a complaint on a client's behalf (it reaches
+// the lead and oversight in the case's documents) and nothing else.
+func (tx *Tx) mayRegister(caseID string, nd *caseroom.NewDocument) error {
+	sc, err := memberScope(tx.ctx, tx, caseID, tx.actor)
+	if err != nil {
+		return err
+	}
+	if sc.role.CanRecord() {
+		return nil
+	}
+	if sc.role != caseroom.RoleAdvocate {
+		return caseroom.Errorf(caseroom.EFORBIDDEN, "Your role in this case (%s) cannot record; ask the lead.", sc.role)
+	}
+	if nd.Kind != caseroom.DocComplaint {
+		return caseroom.Errorf(caseroom.EFORBIDDEN, "An advocate can file a complaint on a client's behalf, not register a %s.", nd.Kind)
+	}
+	giver, err := resolvePerson(tx.ctx, tx, caseID, strings.TrimSpace(nd.Giver))
+	if err != nil || !sc.clients[giver] {
+		return caseroom.Errorf(caseroom.EINVALID, "giver: name the client on whose behalf you file the complaint (a person you represent)")
+	}
+	// Other records the complaint names must be ones the advocate may see; one she may
+	// not see is refused in the words used for one that does not exist.
+	check := func(field, ref string, kind caseroom.EntityKind) error {
+		ref = strings.TrimSpace(ref)
+		if ref == "" {
+			return nil
+		}
+		var id string
+		var err error
+		if kind == caseroom.EntityPerson {
+			id, err = resolvePerson(tx.ctx, tx, caseID, ref)
+		} else {
+			id, err = resolveDocument(tx.ctx, tx, caseID, ref)
+		}
+		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
+			return nil // missing: the ordinary checks refuse it, in the same words
+		} else if err != nil {
+			return err
+		}
+		err = sc.notFoundFor(tx.ctx, tx, tx.db.v(), caseID, ref, id, kind)
+		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
+			return caseroom.Errorf(caseroom.EINVALID, "%s: %s", field, caseroom.ErrorMessage(err))
+		}
+		return err
+	}
+	if err := check("corrects", nd.Corrects, caseroom.EntityDocument); err != nil {
+		return err
+	}
+	if err := check("interpreter", nd.Interpreter, caseroom.EntityPerson); err != nil {
+		return err
+	}
+	for i, p := range nd.Present {
+		if err := check(fmt.Sprintf("present[%d].person", i), p.Person, caseroom.EntityPerson); err != nil {
+			return err
+		}
+	}
+	return nil
 }

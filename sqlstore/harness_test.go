@@ -61,7 +61,7 @@ func (s *testStore) Snapshot() map[string]int {
 	out := map[string]int{}
 	for _, table := range []string{"audit_log", "users", "tokens", "cases", "memberships", "persons", "person_names",
 		"person_aliases", "person_roles", "pseudonyms", "documents", "statements", "statement_presence",
-		"identifiers", "organisations", "locations", "links", "blind_index", "identity_access", "vault_keys"} {
+		"identifiers", "organisations", "locations", "links", "blind_index", "identity_access", "member_persons", "person_details", "vault_keys"} {
 		out[table] = s.Count(table)
 	}
 	return out

@@ -18,13 +18,17 @@ func (db *DB) RevealIdentity(ctx context.Context, caseID, personRef, reason stri
 	var out *caseroom.Person
 	refused := false
 	err := db.write(ctx, func(tx *Tx) error {
-		role, err := memberRole(ctx, tx, caseID, tx.actor)
+		sc, err := memberScope(ctx, tx, caseID, tx.actor)
 		if err != nil {
 			return err
 		}
+		role := sc.role
 		personID, err := resolvePerson(ctx, tx, caseID, personRef)
 		if err != nil {
 			return err
+		}
+		if !sc.seesPerson(personID) {
+			return personNotFound(personRef)
 		}
 		persons, err := loadPersons(ctx, tx, db.v(), caseID, personID)
 		if err != nil {
@@ -77,18 +81,18 @@ func (db *DB) RevealIdentity(ctx context.Context, caseID, personRef, reason stri
 // FindIdentityAccess lists who asked to see a victim's identity. See
 // caseroom.PersonService.
 func (db *DB) FindIdentityAccess(ctx context.Context, caseID, personRef string) (*caseroom.IdentityAccessReport, error) {
-	actor, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
 	q := db.reader()
-	role, err := memberRole(ctx, q, caseID, actor)
+	sc, err := db.readScope(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}
+	role := sc.role
 	personID, err := resolvePerson(ctx, q, caseID, personRef)
 	if err != nil {
 		return nil, err
+	}
+	if !sc.seesPerson(personID) {
+		return nil, personNotFound(personRef)
 	}
 	switch role {
 	case caseroom.RoleLead, caseroom.RoleProtection, caseroom.RoleOversight, caseroom.RoleAdvocate:

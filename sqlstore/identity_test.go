@@ -28,19 +28,23 @@ func TestRevealIdentity(t *testing.T) {
 			role caseroom.Role
 		}{
 			{"petra", caseroom.RoleProtection}, {"meena", caseroom.RoleMedical}, {"ehsan", caseroom.RoleExaminer},
-			{"omar", caseroom.RoleOversight}, {"amina", caseroom.RoleAdvocate}, {"parvez", caseroom.RoleProsecutor},
+			{"omar", caseroom.RoleOversight}, {"parvez", caseroom.RoleProsecutor},
 			{"iqbal", caseroom.RoleIndexer},
 		} {
 			member[m.role] = f.member(m.name, m.role)
 		}
 		outsider := mustUser(t, s, "olga")
-		if len(member) != len(caseroom.Roles) {
-			t.Fatalf("the test gives %d of the %d roles a member", len(member), len(caseroom.Roles))
-		}
 
 		v1 := f.victim(f.ctx, "Shazia Parveen") // recorded by the lead
 		v2 := f.victim(as(ivy), "Amna Bibi")    // recorded by an investigator
 		sus := f.suspect("Gul Khan")            // no victim: nothing to withhold
+		// amina is both victims' advocate: an advocate sees only her clients, and may read
+		// their access lists but not reveal them.
+		letter := f.complaint("Letter of authority")
+		member[caseroom.RoleAdvocate], _ = f.advocate("amina", letter.Ref, v1, v2)
+		if len(member) != len(caseroom.Roles) {
+			t.Fatalf("the test gives %d of the %d roles a member", len(member), len(caseroom.Roles))
+		}
 		names := map[string]string{v1.ID: "Shazia Parveen", v2.ID: "Amna Bibi"}
 
 		// log is what each victim's access list must hold, in order.

@@ -156,18 +156,18 @@ func (tx *Tx) entityField(caseID, ref, field string) (string, caseroom.EntityKin
 
 // FindLinks lists a case's links. See caseroom.LinkService.
 func (db *DB) FindLinks(ctx context.Context, caseID string, f caseroom.LinkFilter) ([]*caseroom.Link, error) {
-	actor, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
 	q := db.reader()
-	if _, err := memberRole(ctx, q, caseID, actor); err != nil {
+	sc, err := db.readScope(ctx, caseID)
+	if err != nil {
 		return nil, err
 	}
 	var conds []string
 	var args []any
 	if f.Entity != "" {
-		id, _, err := resolveEntity(ctx, q, caseID, f.Entity)
+		id, kind, err := resolveEntity(ctx, q, caseID, f.Entity)
+		if err == nil {
+			err = sc.notFoundFor(ctx, q, db.v(), caseID, f.Entity, id, kind)
+		}
 		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
 			return nil, caseroom.Errorf(caseroom.EINVALID, "entity: %s", caseroom.ErrorMessage(err))
 		} else if err != nil {
@@ -182,7 +182,17 @@ func (db *DB) FindLinks(ctx context.Context, caseID string, f caseroom.LinkFilte
 	if len(conds) > 0 {
 		filter = strings.Join(conds, " AND ")
 	}
-	return loadLinks(ctx, q, db.v(), caseID, filter, args)
+	links, err := loadLinks(ctx, q, db.v(), caseID, filter, args)
+	if err != nil || sc.all() {
+		return links, err
+	}
+	seen := links[:0]
+	for _, l := range links {
+		if sc.seesLink(l) {
+			seen = append(seen, l)
+		}
+	}
+	return seen, nil
 }
 
 // loadLinks reads a case's links matching filter (on the alias l), with labels for

@@ -60,6 +60,14 @@ func (db *DB) RegisterPerson(ctx context.Context, caseID string, np caseroom.New
 				return err
 			}
 		}
+		for i, parent := range np.Parents {
+			if err := tx.insertDetail(caseID, id, "parent", i, parent, seq); err != nil {
+				return err
+			}
+		}
+		if err := tx.insertDetail(caseID, id, "address", 0, np.Address, seq); err != nil {
+			return err
+		}
 		if err := tx.appendAudit(seq, "person.register", "person", id, caseID); err != nil {
 			return err
 		}
@@ -112,6 +120,15 @@ func validateNewPerson(np *caseroom.NewPerson) error {
 		if d.After(time.Now()) {
 			return caseroom.Errorf(caseroom.EINVALID, "dateOfBirth: %s is in the future", np.DateOfBirth)
 		}
+	}
+	for i := range np.Parents {
+		np.Parents[i] = strings.TrimSpace(np.Parents[i])
+		if np.Parents[i] == "" || len(np.Parents[i]) > 300 {
+			return caseroom.Errorf(caseroom.EINVALID, "parents[%d]: a name of 1 to 300 bytes", i)
+		}
+	}
+	if np.Address = strings.TrimSpace(np.Address); len(np.Address) > 1000 {
+		return caseroom.Errorf(caseroom.EINVALID, "address: at most 1000 bytes")
 	}
 	if len(np.AgeBand) > 20 {
 		return caseroom.Errorf(caseroom.EINVALID, "ageBand: at most 20 characters, such as 10-14")
@@ -184,6 +201,26 @@ func (tx *Tx) insertAlias(caseID, personID string, pos int, a caseroom.Alias, so
 		return fmt.Errorf("insert alias: %w", err)
 	}
 	return tx.indexTokens(caseID, personID, "name", vault.NameTokens(a.Alias), seq)
+}
+
+// insertDetail stores one sealed identity detail of a person; "" stores nothing.
+func (tx *Tx) insertDetail(caseID, personID, kind string, pos int, value string, seq int64) error {
+	if value == "" {
+		return nil
+	}
+	id := newID("pdt")
+	sealed, err := tx.db.v().Seal(value, sealContext("person_details", "value", id))
+	if err != nil {
+		return err
+	}
+	if err := tx.exec(`INSERT INTO person_details (id, person_id, case_id, kind, pos, value, created_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, personID, caseID, kind, pos, sealed, formatTime(tx.now), seq); err != nil {
+		return fmt.Errorf("insert %s: %w", kind, err)
+	}
+	if kind == "parent" {
+		return tx.indexTokens(caseID, personID, "parent", vault.NameTokens(value), seq)
+	}
+	return nil
 }
 
 // sealContext is the additional data a sealed value is bound to: its table, column
@@ -294,12 +331,9 @@ func (db *DB) FindPerson(ctx context.Context, caseID, ref string) (*caseroom.Per
 // readPersons loads all persons of a case, or the one named by ref, with every
 // victim's identity withheld: it is shown only through RevealIdentity.
 func (db *DB) readPersons(ctx context.Context, caseID, ref string) ([]*caseroom.Person, error) {
-	actor, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
 	q := db.reader()
-	if _, err := memberRole(ctx, q, caseID, actor); err != nil {
+	sc, err := db.readScope(ctx, caseID)
+	if err != nil {
 		return nil, err
 	}
 	id := ""
@@ -307,13 +341,25 @@ func (db *DB) readPersons(ctx context.Context, caseID, ref string) ([]*caseroom.
 		if id, err = resolvePerson(ctx, q, caseID, ref); err != nil {
 			return nil, err
 		}
+		if !sc.seesPerson(id) {
+			return nil, personNotFound(ref)
+		}
 	}
 	persons, err := loadPersons(ctx, q, db.v(), caseID, id)
 	if err != nil {
 		return nil, err
 	}
 	withholdVictims(persons)
-	return persons, nil
+	if sc.all() {
+		return persons, nil
+	}
+	seen := persons[:0]
+	for _, p := range persons {
+		if sc.seesPerson(p.ID) {
+			seen = append(seen, p)
+		}
+	}
+	return seen, nil
 }
 
 // withholdVictims withholds the identity of every victim among persons.
@@ -330,6 +376,8 @@ func withholdIdentity(p *caseroom.Person) {
 	p.Names = []caseroom.PersonName{}
 	p.Aliases = []caseroom.Alias{}
 	p.DateOfBirth = ""
+	p.Parents = nil
+	p.Address = ""
 	p.Identifiers = []caseroom.Identifier{}
 	p.IdentityHidden = true
 }
@@ -347,7 +395,7 @@ func resolvePerson(ctx context.Context, q querier, caseID, ref string) (string, 
 		return "", caseroom.Errorf(caseroom.ENOTFOUND, "%q is neither a person id nor a pseudonym such as V-0007", ref)
 	}
 	if isNoRows(err) {
-		return "", caseroom.Errorf(caseroom.ENOTFOUND, "There is no person %s in this case.", ref)
+		return "", personNotFound(ref)
 	} else if err != nil {
 		return "", fmt.Errorf("resolve person %s: %w", ref, err)
 	}
@@ -467,6 +515,29 @@ func loadPersons(ctx context.Context, q querier, v *vault.Vault, caseID, personI
 		})
 	if err != nil {
 		return nil, fmt.Errorf("load pseudonyms: %w", err)
+	}
+	err = scanEach(ctx, q, `SELECT x.id, x.person_id, x.kind, x.value FROM person_details x WHERE `+cfilter+` ORDER BY x.entry, x.pos`, cargs,
+		func(scan func(...any) error) error {
+			var rowID, pid, kind, sealed string
+			if err := scan(&rowID, &pid, &kind, &sealed); err != nil {
+				return err
+			}
+			value, err := v.Open(sealed, sealContext("person_details", "value", rowID))
+			if err != nil {
+				return fmt.Errorf("open %s %s: %w", kind, rowID, err)
+			}
+			if p := byID[pid]; p != nil {
+				switch kind {
+				case "parent":
+					p.Parents = append(p.Parents, value)
+				case "address":
+					p.Address = value
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("load person details: %w", err)
 	}
 	idents, err := loadIdentifiers(ctx, q, v, cfilter, cargs)
 	if err != nil {

@@ -315,6 +315,12 @@ func TestIdentityRedaction(t *testing.T) {
 		}
 		v2 := f.victim(as(ivy), "Second Victim")
 		sus := f.suspect("Gul Khan")
+		// rep stands for viewer in the case and represents both victims: as an advocate,
+		// viewer sees the two victims and rep, but not the suspect.
+		rep := f.representative("Viewer Advocate")
+		f.represents(rep, v1, src.Ref)
+		f.represents(rep, v2, src.Ref)
+		f.setPerson(viewer, caseroom.RoleInvestigator, rep)
 
 		// The victims as recorded, built from what was given, not from what the store shows.
 		full1 := *v1
@@ -370,7 +376,11 @@ func TestIdentityRedaction(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if diff := cmp.Diff([]*caseroom.Person{redacted(&full1), redacted(&full2), sus}, ps); diff != "" {
+				want := []*caseroom.Person{redacted(&full1), redacted(&full2), sus, rep}
+				if tc.role == caseroom.RoleAdvocate {
+					want = []*caseroom.Person{redacted(&full1), redacted(&full2), rep}
+				}
+				if diff := cmp.Diff(want, ps); diff != "" {
 					t.Errorf("FindPersons (-want +got):\n%s", diff)
 				}
 				for _, ref := range []string{"V-0001", v1.ID} {

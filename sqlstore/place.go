@@ -53,7 +53,7 @@ func (db *DB) RegisterOrganisation(ctx context.Context, caseID string, no casero
 
 // FindOrganisations lists a case's organisations. See caseroom.PlaceService.
 func (db *DB) FindOrganisations(ctx context.Context, caseID string) ([]*caseroom.Organisation, error) {
-	if err := db.checkMember(ctx, caseID); err != nil {
+	if err := db.checkWholeCase(ctx, caseID, "organisations"); err != nil {
 		return nil, err
 	}
 	out := []*caseroom.Organisation{}
@@ -146,7 +146,7 @@ func (db *DB) RegisterLocation(ctx context.Context, caseID string, nl caseroom.N
 
 // FindLocations lists a case's locations. See caseroom.PlaceService.
 func (db *DB) FindLocations(ctx context.Context, caseID string) ([]*caseroom.Location, error) {
-	if err := db.checkMember(ctx, caseID); err != nil {
+	if err := db.checkWholeCase(ctx, caseID, "locations"); err != nil {
 		return nil, err
 	}
 	out := []*caseroom.Location{}
@@ -177,4 +177,14 @@ func (db *DB) checkMember(ctx context.Context, caseID string) error {
 	}
 	_, err = memberRole(ctx, db.reader(), caseID, actor)
 	return err
+}
+
+// checkWholeCase returns ENOTFOUND unless the actor is a member of the case, and
+// EFORBIDDEN if their role does not read the whole case (an advocate).
+func (db *DB) checkWholeCase(ctx context.Context, caseID, what string) error {
+	sc, err := db.readScope(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	return sc.wholeCase(what)
 }

@@ -108,7 +108,9 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*caseroom.User, e
 	u := &caseroom.User{}
 	var admin int64
 	var created string
-	err := db.reader().QueryRowContext(ctx, `SELECT u.id, u.name, u.admin, u.created_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.secret_hash = ?`,
+	// A revoked token and a disabled user's token are refused like an unknown one.
+	err := db.reader().QueryRowContext(ctx, `SELECT u.id, u.name, u.admin, u.created_at FROM tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.secret_hash = ? AND NOT EXISTS (SELECT 1 FROM token_revocations r WHERE r.token_id = t.id) AND NOT `+disabledSQL,
 		tokenHash(token)).Scan(&u.ID, &u.Name, &admin, &created)
 	if isNoRows(err) {
 		return nil, caseroom.Errorf(caseroom.EUNAUTHORIZED, "The API token is not valid.")

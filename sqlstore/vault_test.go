@@ -22,6 +22,7 @@ import (
 // show. Lower-case forms too, as the blind index works on normalised tokens.
 var restCanaries = []string{
 	"Canarywala", "canarywala", "Noorzadi", "noorzadi", "کنیری", "نورزادی",
+	"Canaryparent", "canaryparent", "Canarystreet", "canarystreet",
 	"Canarykins", "canarykins", "Canaryjaan", "canaryjaan", "2011-02-03", "7654321",
 }
 
@@ -40,7 +41,10 @@ func TestIdentityAtRest(t *testing.T) {
 		v := f.person(f.ctx, caseroom.NewPerson{
 			Names:   []caseroom.PersonName{{Name: "Noorzadi Canarywala", Script: "Latn", Source: src.Ref}, {Name: "نورزادی کنیری", Script: "Arab"}},
 			Aliases: []caseroom.Alias{{Alias: "Canarykins", Kind: "urf"}}, Roles: []caseroom.PersonRole{"victim", "complainant"},
-			Sex: "female", DateOfBirth: "2011-02-03"})
+			Sex: "female", DateOfBirth: "2011-02-03", Parents: []string{"Allah Ditta Canaryparent"}, Address: "House 7, Canarystreet, Dhok"})
+		if len(v.Parents) > 0 || v.Address != "" || len(v.Names) > 0 || !v.IdentityHidden {
+			t.Fatalf("registering a victim answered with their identity: %+v", v)
+		}
 		if _, err := s.DB.AddIdentifier(f.ctx, f.c.ID, v.ID, caseroom.NewIdentifier{Kind: "phone", Value: "+92 333 7654321", Source: src.Ref}); err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +62,8 @@ func TestIdentityAtRest(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(revealed.Names) != 2 || revealed.Names[1].Name != "نورزادی کنیری" || revealed.DateOfBirth != "2011-02-03" ||
-			len(revealed.Identifiers) != 1 || revealed.Identifiers[0].Value != "+923337654321" || len(revealed.Aliases) != 2 {
+			len(revealed.Identifiers) != 1 || revealed.Identifiers[0].Value != "+923337654321" || len(revealed.Aliases) != 2 ||
+			len(revealed.Parents) != 1 || revealed.Parents[0] != "Allah Ditta Canaryparent" || revealed.Address != "House 7, Canarystreet, Dhok" {
 			t.Fatalf("the canaries are not where the test expects them: %+v", revealed)
 		}
 

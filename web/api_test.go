@@ -792,7 +792,7 @@ func TestAPIHidesCasesFromNonMembers(t *testing.T) {
 
 // victimFixture is a case with a victim whose name, alias, date of birth and phone
 // number are canaries, recorded by inez (an investigator), with her statement S-1, a
-// suspect and links; and a member in every role.
+// suspect and links; and a member in every role, the advocate ada representing her.
 type victimFixture struct {
 	e        *apiEnv
 	caseID   string
@@ -860,6 +860,15 @@ func newVictimFixture(t *testing.T) *victimFixture {
 		"from": "V-0001", "to": f.suspect.ID, "type": "knows", "source": "S-1", "confidence": 0.9})
 	post[caseroom.Link](e, "inez", f.base+"/links", map[string]any{
 		"from": phone.ID, "to": f.suspect.ID, "type": "called", "source": "S-1", "confidence": 0.7})
+	// ada is the victim's advocate: the lead records her as the victim's representative
+	// and names that record as the one standing for her in the case.
+	letter := post[caseroom.Document](e, "lena", f.base+"/documents", map[string]any{
+		"kind": "message", "title": "Letter of authority", "text": "The family appoints Ada as the child's advocate."})
+	rep := post[caseroom.Person](e, "lena", f.base+"/persons", map[string]any{
+		"names": []map[string]string{{"name": "Ada Advocate"}}, "roles": []string{"representative"}})
+	post[caseroom.Link](e, "lena", f.base+"/links", map[string]any{
+		"from": rep.ID, "to": "V-0001", "type": "represents", "source": letter.Ref, "confidence": 1})
+	post[caseroom.Membership](e, "lena", f.base+"/members", map[string]any{"user": "ada", "role": "advocate", "person": rep.ID})
 	return f
 }
 

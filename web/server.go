@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"crypto/tls"
 	"embed"
 	"errors"
 	"log/slog"
@@ -28,13 +29,20 @@ type Server struct {
 	Links     caseroom.LinkService
 	Places    caseroom.PlaceService
 	Audit     caseroom.AuditService
+	Accounts  caseroom.AccountService
 	// Ping reports whether the store is open; /healthz answers 200 only when it is.
 	Ping func(ctx context.Context) error
-	// Logger receives one line per request; never a request body.
+	// Logger receives one line per request; never a request body, a cookie or a
+	// query string.
 	Logger *slog.Logger
+	// Now returns the current time; tests may replace it (with the store's clock).
+	Now func() time.Time
+	// TLSConfig, if set, makes ListenAndServe serve HTTPS with it.
+	TLSConfig *tls.Config
 
-	mux        *http.ServeMux
-	httpServer *http.Server
+	mux         *http.ServeMux
+	crossOrigin *http.CrossOriginProtection
+	httpServer  *http.Server
 }
 
 // Store is everything the server needs from one store; *sqlstore.DB satisfies it.
@@ -46,6 +54,7 @@ type Store interface {
 	caseroom.LinkService
 	caseroom.PlaceService
 	caseroom.AuditService
+	caseroom.AccountService
 	Ping(ctx context.Context) error
 }
 
@@ -54,7 +63,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Ping: s.Ping, Logger: logger}
+	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Ping: s.Ping, Logger: logger, Now: time.Now}
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
 		h := rt.handler
@@ -66,7 +75,25 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	srv.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, caseroom.Errorf(caseroom.ENOTFOUND, "There is no API route %s %s; see /api/v1/openapi.json.", r.Method, r.URL.Path))
 	})
+	// Browsers say where a request comes from; a state-changing request from another
+	// site is refused before any handler sees it (login CSRF included). Clients that
+	// are not browsers send neither header and pass.
+	srv.crossOrigin = http.NewCrossOriginProtection()
+	srv.crossOrigin.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			renderPage(w, r, http.StatusForbidden, "signin", signInPage(msgBadCSRF, true))
+			return
+		}
+		writeError(w, r, caseroom.Errorf(caseroom.EFORBIDDEN, "Cross-site requests are refused; nothing was changed."))
+	}))
 	return srv
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // route is one entry of the API: the OpenAPI test checks this table against the document.
@@ -82,6 +109,17 @@ func (s *Server) routes() []route {
 		{"GET", "/{$}", s.handleIndex, true},
 		{"GET", "/api/v1/openapi.json", s.handleOpenAPI, true},
 		{"GET", "/api/v1/me", s.handleMe, false},
+
+		{"GET", "/signin", s.handleSignInPage, true},
+		{"POST", "/signin", s.handleSignIn, true},
+		{"POST", "/signout", s.handleSignOut, true},
+		{"POST", "/api/v1/me/totp", s.handleEnrolTOTP, false},
+		{"GET", "/api/v1/tokens", s.handleListTokens, false},
+		{"POST", "/api/v1/tokens/{id}/revoke", s.handleRevokeToken, false},
+		{"GET", "/api/v1/users/{name}/account", s.handleGetAccount, false},
+		{"POST", "/api/v1/users/{name}/unlock", s.handleUnlockUser, false},
+		{"POST", "/api/v1/users/{name}/disable", s.handleDisableUser, false},
+		{"POST", "/api/v1/users/{name}/enable", s.handleEnableUser, false},
 
 		{"GET", "/api/v1/cases", s.handleListCases, false},
 		{"POST", "/api/v1/cases", s.handleCreateCase, false},
@@ -124,6 +162,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cache-Control", "no-store")
+	if r.TLS != nil {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	info := &requestInfo{logger: s.Logger}
 	r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
 	defer func() {
@@ -133,7 +174,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds(), "actor", info.actor)
 	}()
-	s.mux.ServeHTTP(rec, r)
+	s.crossOrigin.Handler(s.mux).ServeHTTP(rec, r)
 }
 
 // requestInfo carries the server's logger into the handlers, and what the request
@@ -163,21 +204,45 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
-// authenticate resolves the bearer token to a user and puts it in the context.
+// authenticate resolves the request's credentials to a user and puts it in the
+// context. An Authorization header takes a bearer API token; without one, the session
+// cookie is used, and a request that could change anything must then also carry the
+// session's CSRF token (see validCSRF). Every response to a session request carries
+// the token in the X-CSRF-Token header, for clients that call the API with the cookie.
 func (s *Server) authenticate(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		auth := r.Header.Get("Authorization")
-		scheme, token, ok := strings.Cut(auth, " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="caseroom"`)
-			writeError(w, r, caseroom.Errorf(caseroom.EUNAUTHORIZED, "Send an API token as 'Authorization: Bearer <token>'; create one with 'caseroom token create --user NAME'."))
-			return
-		}
-		u, err := s.Users.Authenticate(r.Context(), strings.TrimSpace(token))
-		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="caseroom", error="invalid_token"`)
-			writeError(w, r, err)
-			return
+		var u *caseroom.User
+		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" && r.Header.Get("Authorization") == "" {
+			sess, err := s.sessionOf(w, r)
+			if err != nil {
+				if wantsHTML(r) && caseroom.ErrorCode(err) == caseroom.EUNAUTHORIZED {
+					renderPage(w, r, http.StatusUnauthorized, "signin", signInPage(caseroom.ErrorMessage(err), false))
+					return
+				}
+				w.Header().Set("WWW-Authenticate", `Bearer realm="caseroom"`)
+				writeError(w, r, err)
+				return
+			}
+			if !safeMethod(r.Method) && !validCSRF(r, sess) {
+				writeError(w, r, caseroom.Errorf(caseroom.EFORBIDDEN, "Send the session's CSRF token in the %s header (it comes in that header of every response to this session); nothing was changed.", CSRFHeader))
+				return
+			}
+			w.Header().Set(CSRFHeader, sess.CSRFToken)
+			u = sess.User
+		} else {
+			auth := r.Header.Get("Authorization")
+			scheme, token, ok := strings.Cut(auth, " ")
+			if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="caseroom"`)
+				writeError(w, r, caseroom.Errorf(caseroom.EUNAUTHORIZED, "Send an API token as 'Authorization: Bearer <token>'; create one with 'caseroom token create --user NAME'. Or sign in at /signin."))
+				return
+			}
+			var err error
+			if u, err = s.Users.Authenticate(r.Context(), strings.TrimSpace(token)); err != nil {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="caseroom", error="invalid_token"`)
+				writeError(w, r, err)
+				return
+			}
 		}
 		if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
 			info.actor = u.Name
@@ -186,7 +251,7 @@ func (s *Server) authenticate(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// ListenAndServe serves on addr until Close or ctx ends.
+// ListenAndServe serves on ln until ctx ends, over TLS if TLSConfig is set.
 func (s *Server) ListenAndServe(ctx context.Context, ln net.Listener) error {
 	s.httpServer = &http.Server{
 		Handler:           s,
@@ -194,9 +259,18 @@ func (s *Server) ListenAndServe(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
+		TLSConfig:         s.TLSConfig,
+		// TLS handshake failures and the like go to the server's log, not stderr.
+		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- s.httpServer.Serve(ln) }()
+	go func() {
+		if s.TLSConfig != nil {
+			errc <- s.httpServer.ServeTLS(ln, "", "")
+		} else {
+			errc <- s.httpServer.Serve(ln)
+		}
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -224,21 +298,6 @@ func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(b)
 }
-
-func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	w.Write([]byte(indexPage))
-}
-
-const indexPage = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Caseroom</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}</style></head>
-<body><h1>Caseroom</h1>
-<p>The incident room of the joint investigation team. The JSON API is served under <code>/api/v1</code>;
-its description is at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>. Send an API token as
-<code>Authorization: Bearer &lt;token&gt;</code>.</p></body></html>
-`
 
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, caseroom.UserFromContext(r.Context()))

@@ -40,13 +40,17 @@ func newDemoCommand() *cobra.Command {
 				fmt.Fprintf(out, "Data directory (deleted on exit): %s\n", dir)
 				fmt.Fprintf(out, "Case: %s\n\nLogins (fictional people; API tokens go in 'Authorization: Bearer <token>'):\n", res.CaseID)
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "USER\tROLE\tPASSWORD\tTOKEN")
+				fmt.Fprintln(tw, "USER\tROLE\tPASSWORD\tTOTP SECRET\tTOKEN")
 				for _, l := range res.Logins {
 					role := string(l.Role)
 					if role == "" {
 						role = "admin"
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.User, role, l.Password, l.Token)
+					totp := l.TOTP
+					if totp == "" {
+						totp = "-"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.User, role, l.Password, totp, l.Token)
 				}
 				tw.Flush()
 				fmt.Fprintf(out, "\nTry: curl -H 'Authorization: Bearer %s' %s/api/v1/cases/%s/persons\n", res.Logins[0].Token, url, res.CaseID)

@@ -1,8 +1,9 @@
 // Command caseroom is the incident-room server and its command-line tools.
 //
-//	caseroom serve [--addr 127.0.0.1:8080] [--data ./caseroom-data] [--db URL]
-//	caseroom user add NAME [--admin]
-//	caseroom token create --user NAME
+//	caseroom serve [--addr 127.0.0.1:8080] [--data ./caseroom-data] [--db URL] [--tls-cert F --tls-key F]
+//	caseroom user add|totp|unlock|disable|enable NAME
+//	caseroom token create --user NAME | list --user NAME | revoke ID
+//	caseroom key rotate
 //	caseroom demo [--addr 127.0.0.1:8080]
 package main
 

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -9,40 +11,80 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"caseroom/sqlstore"
 	"caseroom/web"
 )
 
 func newServeCommand() *cobra.Command {
 	var flags storeFlags
-	var addr string
+	var addr, certFile, keyFile string
+	var idle, lifetime time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the API and web UI",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			tlsConfig, err := loadTLS(certFile, keyFile)
+			if err != nil {
+				return err
+			}
+			if idle <= 0 || lifetime <= 0 {
+				return errors.New("--session-idle and --session-lifetime must be positive")
+			}
 			db, err := flags.open(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			return serve(cmd.Context(), cmd, db, addr, nil)
+			db.Sessions = sqlstore.SessionPolicy{IdleTimeout: idle, Lifetime: lifetime}
+			return serveWith(cmd.Context(), cmd, db, addr, tlsConfig, nil)
 		},
 	}
 	flags.register(cmd)
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&certFile, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs --tls-key")
+	cmd.Flags().StringVar(&keyFile, "tls-key", "", "the PEM private key of --tls-cert")
+	cmd.Flags().DurationVar(&idle, "session-idle", sqlstore.DefaultIdleTimeout, "end a web session unused for this long")
+	cmd.Flags().DurationVar(&lifetime, "session-lifetime", sqlstore.DefaultSessionLifetime, "end a web session this long after sign-in")
 	return cmd
 }
 
-// serve listens on addr and serves the store until ctx ends. ready, if set, is called
-// with the base URL once the server accepts connections.
+// loadTLS returns the TLS configuration for --tls-cert and --tls-key, or nil if
+// neither is given. TLS 1.2 is the oldest version served.
+func loadTLS(certFile, keyFile string) (*tls.Config, error) {
+	if certFile == "" && keyFile == "" {
+		return nil, nil
+	}
+	if certFile == "" || keyFile == "" {
+		return nil, errors.New("--tls-cert and --tls-key go together: give both to serve HTTPS")
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("load TLS certificate: %w", err)
+	}
+	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}, nil
+}
+
+// serve listens on addr and serves the store over plain HTTP until ctx ends. ready,
+// if set, is called with the base URL once the server accepts connections.
 func serve(ctx context.Context, cmd *cobra.Command, store web.Store, addr string, ready func(url string)) error {
+	return serveWith(ctx, cmd, store, addr, nil, ready)
+}
+
+// serveWith is serve, over TLS when tlsConfig is set.
+func serveWith(ctx context.Context, cmd *cobra.Command, store web.Store, addr string, tlsConfig *tls.Config, ready func(url string)) error {
 	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	url := "http://" + ln.Addr().String()
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+	}
+	url := scheme + "://" + ln.Addr().String()
 	srv := web.NewServer(store, logger)
+	srv.TLSConfig = tlsConfig
 	if ready != nil {
 		ready(url)
 	} else {

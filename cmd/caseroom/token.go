@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -30,13 +32,74 @@ func newTokenCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "API token for %s (shown once; send it as 'Authorization: Bearer <token>'):\n", user)
+			fmt.Fprintf(cmd.ErrOrStderr(), "API token %s for %s (shown once; send it as 'Authorization: Bearer <token>'):\n", tok.ID, user)
 			fmt.Fprintln(cmd.OutOrStdout(), tok.Secret)
 			return nil
 		},
 	}
 	flags.register(create)
 	create.Flags().StringVar(&user, "user", "", "user name")
-	cmd.AddCommand(create)
+	cmd.AddCommand(create, newTokenRevokeCommand(), newTokenListCommand())
+	return cmd
+}
+
+func newTokenRevokeCommand() *cobra.Command {
+	var flags storeFlags
+	cmd := &cobra.Command{
+		Use:   "revoke ID",
+		Short: "Revoke an API token for good, by its id (tok_...; see 'caseroom token list')",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := flags.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			t, err := db.RevokeToken(caseroom.NewContextWithUser(cmd.Context(), caseroom.Console), args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Revoked API token %s of %s.\n", t.ID, t.User)
+			return nil
+		},
+	}
+	flags.register(cmd)
+	return cmd
+}
+
+func newTokenListCommand() *cobra.Command {
+	var flags storeFlags
+	var user string
+	cmd := &cobra.Command{
+		Use:   "list --user NAME",
+		Short: "List a user's API tokens (ids and dates, never the secrets)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if user == "" {
+				return fmt.Errorf("--user is required: whose tokens to list")
+			}
+			db, err := flags.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			tokens, err := db.FindTokens(caseroom.NewContextWithUser(cmd.Context(), caseroom.Console), user)
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tCREATED\tREVOKED")
+			for _, t := range tokens {
+				revoked := "-"
+				if t.RevokedAt != nil {
+					revoked = t.RevokedAt.Format(time.RFC3339) + " by " + t.RevokedBy
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", t.ID, t.CreatedAt.Format(time.RFC3339), revoked)
+			}
+			return tw.Flush()
+		},
+	}
+	flags.register(cmd)
+	cmd.Flags().StringVar(&user, "user", "", "user name")
 	return cmd
 }

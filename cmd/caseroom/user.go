@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"caseroom"
+	"caseroom/sqlstore"
 )
 
 func newUserCommand() *cobra.Command {
@@ -51,6 +53,64 @@ func newUserCommand() *cobra.Command {
 	flags.register(add)
 	add.Flags().BoolVar(&admin, "admin", false, "make the user an administrator (creates users, manages any case's members)")
 	cmd.AddCommand(add)
+	cmd.AddCommand(
+		accountCommand("unlock NAME", "Unlock a user locked out by failed sign-ins", "Unlocked", (*sqlstore.DB).UnlockUser),
+		accountCommand("disable NAME", "Disable a user: ends their sessions and revokes their API tokens at once", "Disabled", (*sqlstore.DB).DisableUser),
+		accountCommand("enable NAME", "Let a disabled user sign in again (their old API tokens stay revoked)", "Enabled", (*sqlstore.DB).EnableUser),
+		newTOTPCommand(),
+	)
+	return cmd
+}
+
+// accountCommand is a "user" subcommand that changes one user's account state at the
+// console.
+func accountCommand(use, short, done string, change func(*sqlstore.DB, context.Context, string) (*caseroom.Account, error)) *cobra.Command {
+	var flags storeFlags
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := flags.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if _, err := change(db, caseroom.NewContextWithUser(cmd.Context(), caseroom.Console), args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %s.\n", done, args[0])
+			return nil
+		},
+	}
+	flags.register(cmd)
+	return cmd
+}
+
+func newTOTPCommand() *cobra.Command {
+	var flags storeFlags
+	cmd := &cobra.Command{
+		Use:   "totp NAME",
+		Short: "Enrol a second factor (TOTP) for a user, replacing any other; prints the secret once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := flags.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			e, err := db.EnrolTOTP(caseroom.NewContextWithUser(cmd.Context(), caseroom.Console), args[0])
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "Enrolled a second factor for %s. Give them these (shown once) for their authenticator app:\n", e.User)
+			fmt.Fprintf(out, "URI:    %s\n", e.URI)
+			fmt.Fprintf(out, "Secret: %s\n", e.Secret)
+			return nil
+		},
+	}
+	flags.register(cmd)
 	return cmd
 }
 

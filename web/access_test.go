@@ -1,0 +1,266 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"caseroom"
+)
+
+// outsider is the user in the access matrix who is no member of the case.
+const outsider = "outsider"
+
+// matrixUsers names one member per role, plus the outsider.
+var matrixUsers = map[caseroom.Role]string{
+	caseroom.RoleLead: "lead", caseroom.RoleInvestigator: "inv", caseroom.RoleIndexer: "idx",
+	caseroom.RoleExaminer: "exam", caseroom.RoleMedical: "med", caseroom.RoleProtection: "prot",
+	caseroom.RoleProsecutor: "pros", caseroom.RoleOversight: "over", caseroom.RoleAdvocate: "adv",
+}
+
+// accessFixture is a case with a member in every role and one record of each kind.
+// The advocate represents the victim V-0001.
+type accessFixture struct {
+	e                                 *apiEnv
+	caseID, victim, suspect, document string
+	n                                 int // makes each write's body unique
+}
+
+func newAccessFixture(t *testing.T) *accessFixture {
+	users := []string{outsider}
+	for i := 0; i < 12; i++ {
+		users = append(users, fmt.Sprintf("spare%d", i))
+	}
+	members := map[string]caseroom.Role{}
+	for role, user := range matrixUsers {
+		users = append(users, user)
+		if role != caseroom.RoleLead {
+			members[user] = role
+		}
+	}
+	e := newAPIEnv(t, users...)
+	f := &accessFixture{e: e}
+	f.caseID = e.createCase("lead", members)
+	base := "/api/v1/cases/" + f.caseID
+	f.victim = post[caseroom.Person](e, "lead", base+"/persons", map[string]any{"names": []map[string]any{{"name": "Matrix Victim"}}, "roles": []string{"victim"}}).ID
+	f.suspect = post[caseroom.Person](e, "lead", base+"/persons", map[string]any{"aliases": []string{"Matrix"}, "roles": []string{"suspect"}}).ID
+	rep := post[caseroom.Person](e, "lead", base+"/persons", map[string]any{"names": []map[string]any{{"name": "Matrix Advocate"}}, "roles": []string{"representative"}}).ID
+	f.document = post[caseroom.Document](e, "lead", base+"/documents", map[string]any{"kind": "statement", "title": "Statement", "text": "The victim's statement.",
+		"giver": f.victim, "recordedAt": "2026-11-20T10:00:00Z"}).ID
+	post[caseroom.Link](e, "lead", base+"/links", map[string]any{"from": rep, "to": f.victim, "type": "represents", "source": f.document, "confidence": 1})
+	post[caseroom.Membership](e, "lead", base+"/members", map[string]any{"user": "adv", "role": "advocate", "person": rep})
+	post[caseroom.Organisation](e, "lead", base+"/organisations", map[string]any{"name": "Matrix Shop"})
+	post[caseroom.Location](e, "lead", base+"/locations", map[string]any{"name": "Matrix Village", "kind": "village"})
+	return f
+}
+
+// accessRow is one route of the matrix: how to call it, and the status each role and
+// the outsider get.
+type accessRow struct {
+	// request returns the path and body of a call that is valid in every respect but
+	// permission; it is called anew for each user, so a write can be unique.
+	request func(f *accessFixture) (path string, body any)
+	status  map[string]int // user -> status; missing users get def
+	def     int
+}
+
+// Statuses shared by many rows.
+var (
+	recorders   = []string{"lead", "inv", "idx", "prot"}
+	nonRecorder = []string{"exam", "med", "pros", "over", "adv"}
+	revealers   = []string{"lead", "prot", "med"}
+)
+
+// only gives status to the listed users, other to the other members, and 404 to the
+// outsider.
+func only(status int, users []string, other int) map[string]int {
+	m := map[string]int{outsider: http.StatusNotFound}
+	for _, u := range matrixUsers {
+		m[u] = other
+	}
+	for _, u := range users {
+		m[u] = status
+	}
+	return m
+}
+
+// accessMatrix has a row for every route in routes(), keyed "METHOD pattern".
+func accessMatrix() map[string]accessRow {
+	casePath := func(rest string) func(f *accessFixture) (string, any) {
+		return func(f *accessFixture) (string, any) { return "/api/v1/cases/" + f.caseID + rest, nil }
+	}
+	write := func(rest string, body func(f *accessFixture) any) func(f *accessFixture) (string, any) {
+		return func(f *accessFixture) (string, any) {
+			f.n++
+			return "/api/v1/cases/" + f.caseID + strings.ReplaceAll(strings.ReplaceAll(rest, "{victim}", f.victim), "{suspect}", f.suspect), body(f)
+		}
+	}
+	everyone := only(http.StatusOK, nil, http.StatusOK)
+	readAll := only(http.StatusOK, nil, http.StatusOK)
+	record := only(http.StatusCreated, recorders, http.StatusForbidden)
+	notAdvocate := only(http.StatusOK, nil, http.StatusOK)
+	notAdvocate["adv"] = http.StatusForbidden
+	public := map[string]int{}
+	return map[string]accessRow{
+		"GET /healthz":             {request: func(*accessFixture) (string, any) { return "/healthz", nil }, status: public, def: http.StatusOK},
+		"GET /{$}":                 {request: func(*accessFixture) (string, any) { return "/", nil }, status: public, def: http.StatusOK},
+		"GET /api/v1/openapi.json": {request: func(*accessFixture) (string, any) { return "/api/v1/openapi.json", nil }, status: public, def: http.StatusOK},
+		"GET /api/v1/me":           {request: func(*accessFixture) (string, any) { return "/api/v1/me", nil }, status: public, def: http.StatusOK},
+		"GET /api/v1/cases":        {request: func(*accessFixture) (string, any) { return "/api/v1/cases", nil }, status: public, def: http.StatusOK},
+		"POST /api/v1/cases": {request: func(f *accessFixture) (string, any) {
+			return "/api/v1/cases", map[string]any{"title": "Another case"}
+		}, status: public, def: http.StatusCreated},
+		"GET /api/v1/cases/{case}":         {request: casePath(""), status: everyone},
+		"GET /api/v1/cases/{case}/members": {request: casePath("/members"), status: everyone},
+		"POST /api/v1/cases/{case}/members": {request: write("/members", func(f *accessFixture) any {
+			return map[string]any{"user": fmt.Sprintf("spare%d", f.n%12), "role": "prosecutor"}
+		}), status: only(http.StatusCreated, []string{"lead"}, http.StatusForbidden)},
+		"GET /api/v1/cases/{case}/persons": {request: casePath("/persons"), status: everyone},
+		"POST /api/v1/cases/{case}/persons": {request: write("/persons", func(f *accessFixture) any {
+			return map[string]any{"names": []map[string]any{{"name": fmt.Sprintf("Witness %d", f.n)}}, "roles": []string{"witness"}}
+		}), status: record},
+		"GET /api/v1/cases/{case}/persons/{id}": {request: func(f *accessFixture) (string, any) {
+			return "/api/v1/cases/" + f.caseID + "/persons/" + f.victim, nil
+		}, status: everyone},
+		"POST /api/v1/cases/{case}/persons/{id}/names": {request: write("/persons/{suspect}/names", func(f *accessFixture) any {
+			return map[string]any{"name": fmt.Sprintf("Name %d", f.n)}
+		}), status: record},
+		"POST /api/v1/cases/{case}/persons/{id}/aliases": {request: write("/persons/{suspect}/aliases", func(f *accessFixture) any {
+			return map[string]any{"alias": fmt.Sprintf("Alias %d", f.n)}
+		}), status: record},
+		"POST /api/v1/cases/{case}/persons/{id}/roles": {request: func(f *accessFixture) (string, any) {
+			// A new person each time, so that adding the role is never a duplicate.
+			p := post[caseroom.Person](f.e, "lead", "/api/v1/cases/"+f.caseID+"/persons", map[string]any{"aliases": []string{"Role target"}, "roles": []string{"suspect"}})
+			return "/api/v1/cases/" + f.caseID + "/persons/" + p.ID + "/roles", map[string]any{"role": "witness"}
+		}, status: record},
+		"POST /api/v1/cases/{case}/persons/{id}/identifiers": {request: write("/persons/{suspect}/identifiers", func(f *accessFixture) any {
+			return map[string]any{"kind": "phone", "value": fmt.Sprintf("+92300%07d", f.n), "source": f.document}
+		}), status: record},
+		"POST /api/v1/cases/{case}/persons/{id}/reveal": {request: write("/persons/{victim}/reveal", func(f *accessFixture) any {
+			return map[string]any{"reason": "access matrix"}
+		}), status: only(http.StatusOK, revealers, http.StatusForbidden)},
+		"GET /api/v1/cases/{case}/persons/{id}/access": {request: func(f *accessFixture) (string, any) {
+			return "/api/v1/cases/" + f.caseID + "/persons/" + f.victim + "/access", nil
+		}, status: only(http.StatusOK, []string{"lead", "prot", "over", "adv"}, http.StatusForbidden)},
+		"GET /api/v1/cases/{case}/documents": {request: casePath("/documents"), status: readAll},
+		"POST /api/v1/cases/{case}/documents": {request: write("/documents", func(f *accessFixture) any {
+			return map[string]any{"kind": "report", "title": fmt.Sprintf("Report %d", f.n), "text": "An officer's report."}
+		}), status: record},
+		"GET /api/v1/cases/{case}/documents/{id}": {request: func(f *accessFixture) (string, any) {
+			return "/api/v1/cases/" + f.caseID + "/documents/" + f.document, nil
+		}, status: readAll},
+		"GET /api/v1/cases/{case}/links": {request: casePath("/links"), status: readAll},
+		"POST /api/v1/cases/{case}/links": {request: write("/links", func(f *accessFixture) any {
+			return map[string]any{"from": f.victim, "to": f.suspect, "type": "implicates", "source": f.document, "confidence": 0.9}
+		}), status: record},
+		"GET /api/v1/cases/{case}/organisations": {request: casePath("/organisations"), status: notAdvocate},
+		"POST /api/v1/cases/{case}/organisations": {request: write("/organisations", func(f *accessFixture) any {
+			return map[string]any{"name": fmt.Sprintf("Shop %d", f.n)}
+		}), status: record},
+		"GET /api/v1/cases/{case}/locations": {request: casePath("/locations"), status: notAdvocate},
+		"POST /api/v1/cases/{case}/locations": {request: write("/locations", func(f *accessFixture) any {
+			return map[string]any{"name": fmt.Sprintf("Place %d", f.n), "kind": "address"}
+		}), status: record},
+		"GET /signin":          {request: func(*accessFixture) (string, any) { return "/signin", nil }, status: public, def: http.StatusOK},
+		"POST /signin":         {request: func(*accessFixture) (string, any) { return "/signin", map[string]any{"user": "lead"} }, status: public, def: http.StatusBadRequest}, // JSON is no form
+		"POST /signout":        {request: func(*accessFixture) (string, any) { return "/signout", nil }, status: public, def: http.StatusOK},                                   // 303 to /signin, followed
+		"POST /api/v1/me/totp": {request: func(*accessFixture) (string, any) { return "/api/v1/me/totp", nil }, status: public, def: http.StatusCreated},
+		"GET /api/v1/tokens":   {request: func(*accessFixture) (string, any) { return "/api/v1/tokens", nil }, status: public, def: http.StatusOK},
+		"POST /api/v1/tokens/{id}/revoke": {request: func(f *accessFixture) (string, any) {
+			ts, err := f.e.db.FindTokens(caseroom.NewContextWithUser(context.Background(), caseroom.Console), "spare0")
+			if err != nil || len(ts) == 0 {
+				f.e.t.Fatalf("tokens of spare0: %v %v", ts, err)
+			}
+			return "/api/v1/tokens/" + ts[0].ID + "/revoke", nil
+		}, status: public, def: http.StatusNotFound}, // someone else's token: as if it did not exist
+		"GET /api/v1/users/{name}/account":  {request: func(*accessFixture) (string, any) { return "/api/v1/users/spare0/account", nil }, status: public, def: http.StatusForbidden},
+		"POST /api/v1/users/{name}/unlock":  {request: func(*accessFixture) (string, any) { return "/api/v1/users/spare0/unlock", nil }, status: public, def: http.StatusForbidden},
+		"POST /api/v1/users/{name}/disable": {request: func(*accessFixture) (string, any) { return "/api/v1/users/spare0/disable", nil }, status: public, def: http.StatusForbidden},
+		"POST /api/v1/users/{name}/enable":  {request: func(*accessFixture) (string, any) { return "/api/v1/users/spare0/enable", nil }, status: public, def: http.StatusForbidden},
+		"GET /api/v1/cases/{case}/audit":    {request: casePath("/audit"), status: only(http.StatusOK, []string{"lead", "pros", "over"}, http.StatusForbidden)},
+	}
+}
+
+// TestAccessMatrix calls every route as a member in every role and as a non-member,
+// and checks the status each gets. A route without a row in the matrix fails.
+func TestAccessMatrix(t *testing.T) {
+	f := newAccessFixture(t)
+	matrix := accessMatrix()
+	srv := &Server{}
+	seen := map[string]bool{}
+	for _, rt := range srv.routes() {
+		key := rt.method + " " + rt.pattern
+		seen[key] = true
+		row, ok := matrix[key]
+		if !ok {
+			t.Errorf("%s has no row in the access matrix: say which roles may call it", key)
+			continue
+		}
+		users := append([]string{outsider}, sortedUsers()...)
+		for _, user := range users {
+			want, ok := row.status[user]
+			if !ok {
+				want = row.def
+			}
+			path, body := row.request(f)
+			got := f.e.do(user, rt.method, path, body)
+			if got.status != want {
+				body := got.body
+				if len(body) > 300 {
+					body = body[:300]
+				}
+				t.Errorf("%s as %s (%s): status %d, want %d\n%s", key, user, matrixRole(user), got.status, want, body)
+			}
+		}
+	}
+	for key := range matrix {
+		if !seen[key] {
+			t.Errorf("the access matrix has a row for %s, which is not a route", key)
+		}
+	}
+}
+
+func sortedUsers() []string {
+	var out []string
+	for _, role := range caseroom.Roles {
+		out = append(out, matrixUsers[role])
+	}
+	return out
+}
+
+func matrixRole(user string) caseroom.Role {
+	for role, u := range matrixUsers {
+		if u == user {
+			return role
+		}
+	}
+	return "non-member"
+}
+
+// TestRoleChangeAppliesToTheNextRequest shows that a new role, or the end of a
+// membership's rights, holds from the very next request.
+func TestRoleChangeAppliesToTheNextRequest(t *testing.T) {
+	f := newAccessFixture(t)
+	base := "/api/v1/cases/" + f.caseID
+	witness := func() any {
+		f.n++
+		return map[string]any{"names": []map[string]any{{"name": fmt.Sprintf("Witness %d", f.n)}}, "roles": []string{"witness"}}
+	}
+	mustStatus(t, f.e.do("inv", "POST", base+"/persons", witness()), http.StatusCreated)
+	mustStatus(t, f.e.do("inv", "GET", base+"/audit", nil), http.StatusForbidden)
+
+	mustStatus(t, f.e.do("lead", "POST", base+"/members", map[string]any{"user": "inv", "role": "oversight"}), http.StatusCreated)
+	mustStatus(t, f.e.do("inv", "POST", base+"/persons", witness()), http.StatusForbidden)
+	mustStatus(t, f.e.do("inv", "GET", base+"/audit", nil), http.StatusOK)
+
+	mustStatus(t, f.e.do("lead", "POST", base+"/members", map[string]any{"user": "inv", "role": "investigator"}), http.StatusCreated)
+	mustStatus(t, f.e.do("inv", "POST", base+"/persons", witness()), http.StatusCreated)
+
+	// The advocate's client list, too, is read on every request.
+	mustStatus(t, f.e.do("adv", "GET", base+"/persons/"+f.victim, nil), http.StatusOK)
+	other := post[caseroom.Person](f.e, "lead", base+"/persons", map[string]any{"names": []map[string]any{{"name": "Another Representative"}}, "roles": []string{"representative"}}).ID
+	mustStatus(t, f.e.do("lead", "POST", base+"/members", map[string]any{"user": "adv", "role": "advocate", "person": other}), http.StatusCreated)
+	mustStatus(t, f.e.do("adv", "GET", base+"/persons/"+f.victim, nil), http.StatusNotFound)
+}
