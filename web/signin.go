@@ -206,7 +206,7 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/signin?signed-out", http.StatusSeeOther)
 }
 
-// handleIndex serves the start page: who is signed in, or how to sign in.
+// handleIndex serves the start page: who is signed in, or the sign-in form.
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	sess, err := s.sessionOf(w, r)
 	switch {
@@ -215,7 +215,8 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	case sess != nil:
 		renderPage(w, r, http.StatusOK, "home", pageData{Title: "Home", User: sess.User.Name, CSRF: sess.CSRFToken})
 	default:
-		renderPage(w, r, http.StatusOK, "index", pageData{Title: "Home"})
+		// Nobody is signed in: the start page is the sign-in form.
+		renderPage(w, r, http.StatusOK, "signin", signInPage("", false))
 	}
 }
 
