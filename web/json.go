@@ -262,7 +262,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusInternalServerError
 	}
 	if code == caseroom.EINTERNAL {
-		loggerFor(r).Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		loggerFor(r).Error("internal error", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
 }

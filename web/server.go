@@ -169,10 +169,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
 	defer func() {
 		if v := recover(); v != nil {
-			s.Logger.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v)
+			s.Logger.Error("panic serving request", "method", r.Method, "route", r.Pattern, "panic", v)
 			writeError(rec, r, errors.New("panic"))
 		}
-		s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds(), "actor", info.actor)
+		// The route's pattern, not the path: a path may hold whatever a user typed into
+		// it, such as a name, and no log line may hold an identity.
+		s.Logger.Info("request", "method", r.Method, "route", r.Pattern, "case", loggableID(r.PathValue("case")),
+			"status", rec.status, "ms", time.Since(start).Milliseconds(), "actor", info.actor)
 	}()
 	s.crossOrigin.Handler(s.mux).ServeHTTP(rec, r)
 }
@@ -301,4 +304,19 @@ func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, caseroom.UserFromContext(r.Context()))
+}
+
+// loggableID returns s if it has the shape of an id the server made ("cas_" and
+// lower-case base32), else "": anything else came from a user and stays out of logs.
+func loggableID(s string) string {
+	prefix, rest, ok := strings.Cut(s, "_")
+	if !ok || len(prefix) != 3 || rest == "" {
+		return ""
+	}
+	for _, c := range prefix + rest {
+		if !(c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
+			return ""
+		}
+	}
+	return s
 }

@@ -635,7 +635,7 @@ func TestWebSecretsStayOut(t *testing.T) {
 	canaries := map[string]string{"password": password, "session": session, "session body": strings.TrimPrefix(session, "crs_"),
 		"CSRF token": csrf, "API token": tok.Secret, "TOTP secret": enrolment.Secret, "raw TOTP secret": string(secret)}
 	log := e.log.Bytes()
-	if !bytes.Contains(log, []byte("path=/signin")) || !bytes.Contains(log, []byte("actor=pat")) {
+	if !bytes.Contains(log, []byte("route=\"POST /signin\"")) || !bytes.Contains(log, []byte("actor=pat")) {
 		t.Fatalf("the log shows no sign-in; the scan cannot be trusted:\n%s", log)
 	}
 	for name, c := range canaries {
