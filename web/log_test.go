@@ -70,7 +70,7 @@ func TestServerLogHoldsNoIdentity(t *testing.T) {
 	caseID := strings.Split(strings.Split(c, `"id":"`)[1], `"`)[0]
 	base := "/api/v1/cases/" + caseID
 	call("POST", base+"/persons", `{"names":[{"name":"Zarlasht Logcanary"}],"aliases":["Logcanarina"],"roles":["victim"],"dateOfBirth":"2012-03-04","parents":["Gul Logcanaryfather"],"address":"Logcanary Lane"}`)
-	call("POST", base+"/persons", `{"names":[{"name":"Zarlasht Logcanary"}],"roles":["nonsense"]}`) // refused
+	call("POST", base+"/persons", `{"names":[{"name":"Zarlasht Logcanary"}],"roles":["nonsense"]}`)               // refused
 	call("POST", base+"/persons/V-0001/identifiers", `{"kind":"phone","value":"+92 300 7777123","source":"S-9"}`) // refused: no S-9
 	call("GET", base+"/persons?name=Logcanary", "")
 	if revealed := call("POST", base+"/persons/V-0001/reveal", `{"reason":"Logcanary check"}`); !strings.Contains(revealed, "Zarlasht Logcanary") {
