@@ -93,8 +93,9 @@ type LinkFilter struct {
 // LinkService records and reads links.
 type LinkService interface {
 	// RecordLink stores a link. Returns EINVALID naming the field when the source is
-	// missing, the type unknown or the confidence outside [0,1]; ENOTFOUND when an
-	// entity or the source is not in the case.
+	// missing, the type unknown, the confidence outside [0,1], or an entity or the
+	// source is not in the case; EFORBIDDEN for a `represents` link (or a correction of
+	// one) by anyone but the lead, since it decides what an advocate sees.
 	RecordLink(ctx context.Context, caseID string, nl NewLink) (*Link, error)
 
 	// FindLinks lists a case's links in order of recording. Returns EINVALID naming

@@ -220,8 +220,8 @@ type PersonService interface {
 
 	// RevealIdentity returns a victim's full identity to the lead, protection and
 	// medical roles and to the officer who recorded the victim, and records the reveal
-	// with its reason. Returns EINVALID without a reason; EFORBIDDEN for anyone else,
-	// and the refusal is recorded too.
+	// with its reason. Returns EINVALID if an allowed user gives no reason; EFORBIDDEN
+	// for anyone else, and the refusal is recorded too, with whatever reason was given.
 	RevealIdentity(ctx context.Context, caseID, personRef, reason string) (*Person, error)
 
 	// FindIdentityAccess lists who asked to see a victim's identity, when and why,

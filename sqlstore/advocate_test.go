@@ -721,3 +721,59 @@ func TestAdvocateCannotProbeForRecords(t *testing.T) {
 		}
 	})
 }
+
+// TestOnlyTheLeadDecidesRepresentation shows that recording, correcting or withdrawing
+// a represents link — which decides what an advocate sees — is for the lead alone.
+func TestOnlyTheLeadDecidesRepresentation(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "alice", "Operation Alpha")
+		letter := f.complaint("Letter of authority")
+		client := f.victim(f.ctx, "Canaryone Bibi")
+		other := f.victim(f.ctx, "Canarytwo Bibi")
+		_, rep := f.advocate("amina", letter.Ref, client)
+		granted := f.represents(rep, client, letter.Ref)
+		for _, role := range []caseroom.Role{caseroom.RoleInvestigator, caseroom.RoleIndexer, caseroom.RoleProtection} {
+			u := f.member("m-"+string(role), role)
+			refused(t, s, caseroom.EFORBIDDEN, "", func() error {
+				_, err := s.DB.RecordLink(as(u), f.c.ID, caseroom.NewLink{From: rep.ID, To: other.ID, Type: "represents", Source: letter.Ref, Confidence: ptr(1.0)})
+				return err
+			})
+			refused(t, s, caseroom.EFORBIDDEN, "", func() error {
+				_, err := s.DB.RecordLink(as(u), f.c.ID, caseroom.NewLink{From: rep.ID, To: client.ID, Type: "knows", Source: letter.Ref, Confidence: ptr(1.0),
+					Corrects: granted.ID, Retracts: true, Reason: "withdrawn"})
+				return err
+			})
+		}
+		// The lead may.
+		if _, err := s.DB.RecordLink(f.ctx, f.c.ID, caseroom.NewLink{From: rep.ID, To: other.ID, Type: "represents", Source: letter.Ref, Confidence: ptr(1.0)}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestAdvocateCannotProbeThroughCheckOrder names a hidden and a missing person beside
+// a missing document, and a recording officer other than herself: each answer must
+// not depend on whether the person exists.
+func TestAdvocateCannotProbeThroughCheckOrder(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "alice", "Operation Alpha")
+		letter := f.complaint("Letter of authority")
+		client := f.victim(f.ctx, "Canaryone Bibi")
+		f.victim(f.ctx, "Canarytwo Bibi") // V-0002, not her client
+		amina, _ := f.advocate("amina", letter.Ref, client)
+		file := func(interpreter string) error {
+			_, err := s.DB.RegisterDocument(as(amina), f.c.ID, caseroom.NewDocument{Kind: caseroom.DocComplaint, Title: "Pressured", Text: "Told to withdraw.",
+				Giver: client.ID, Corrects: "C-999", CorrectionReason: "wrong date", Interpreter: interpreter})
+			return err
+		}
+		hidden, missing := file("V-0002"), file("V-0099")
+		if caseroom.ErrorMessage(hidden) != caseroom.ErrorMessage(missing) || caseroom.ErrorCode(hidden) != caseroom.ErrorCode(missing) {
+			t.Errorf("a hidden interpreter answers %v, a missing one %v", hidden, missing)
+		}
+		refused(t, s, caseroom.EINVALID, "recordedBy", func() error {
+			_, err := s.DB.RegisterDocument(as(amina), f.c.ID, caseroom.NewDocument{Kind: caseroom.DocComplaint, Title: "Pressured", Text: "Told to withdraw.",
+				Giver: client.ID, RecordedBy: "alice"})
+			return err
+		})
+	})
+}

@@ -454,16 +454,18 @@ func (tx *Tx) mayRegister(caseID string, nd *caseroom.NewDocument) error {
 		} else {
 			id, err = resolveDocument(tx.ctx, tx, caseID, ref)
 		}
-		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
-			return nil // missing: the ordinary checks refuse it, in the same words
-		} else if err != nil {
-			return err
+		if err == nil {
+			err = sc.notFoundFor(tx.ctx, tx, tx.db.v(), caseID, ref, id, kind)
 		}
-		err = sc.notFoundFor(tx.ctx, tx, tx.db.v(), caseID, ref, id, kind)
+		// Missing and hidden are refused here alike, at the same point and in the same
+		// words, so the order of checks tells nothing either.
 		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
 			return caseroom.Errorf(caseroom.EINVALID, "%s: %s", field, caseroom.ErrorMessage(err))
 		}
 		return err
+	}
+	if r := strings.TrimSpace(nd.RecordedBy); r != "" && r != tx.actor.Name {
+		return caseroom.Errorf(caseroom.EINVALID, "recordedBy: an advocate records their own complaints; leave it out or give your own user name")
 	}
 	if err := check("corrects", nd.Corrects, caseroom.EntityDocument); err != nil {
 		return err

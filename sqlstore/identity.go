@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"strings"
 
@@ -39,13 +40,14 @@ func (db *DB) RevealIdentity(ctx context.Context, caseID, personRef, reason stri
 			out = p // nothing is withheld from anyone
 			return nil
 		}
-		if reason == "" {
+		granted := role.CanSeeIdentities() || (p.RecordedBy == tx.actor.Name && role.CanRecord())
+		// A reveal needs a reason; a refusal is recorded with whatever reason was given.
+		if granted && reason == "" {
 			return caseroom.Errorf(caseroom.EINVALID, "reason: required; say why you need to see who %s is", p.Pseudonym)
 		}
 		if len(reason) > MaxRevealReason {
 			return caseroom.Errorf(caseroom.EINVALID, "reason: at most %d bytes", MaxRevealReason)
 		}
-		granted := role.CanSeeIdentities() || (p.RecordedBy == tx.actor.Name && role.CanRecord())
 		seq, err := tx.reserveSeq()
 		if err != nil {
 			return err
@@ -180,7 +182,13 @@ func (db *DB) searchByName(ctx context.Context, caseID, name string, role casero
 		ids = append(ids, id)
 	}
 	err = db.write(ctx, func(tx *Tx) error {
-		return tx.appendEvent("person.search.name", "case", caseID, caseID, map[string]any{"tokens": args[1 : len(args)-1], "found": ids})
+		// A random salt, not stored, so that the hash cannot be used to test which
+		// name or person a user searched for.
+		salt := make([]byte, 16)
+		if _, err := rand.Read(salt); err != nil {
+			return err
+		}
+		return tx.appendEvent("person.search.name", "case", caseID, caseID, map[string]any{"tokens": args[1 : len(args)-1], "found": ids, "salt": salt})
 	})
 	if err != nil {
 		return nil, err

@@ -408,3 +408,23 @@ func TestFindPersonsByName(t *testing.T) {
 		}
 	})
 }
+
+// TestRefusedRevealWithoutReasonIsRecorded: a role that may not reveal is refused and
+// recorded even when it gives no reason; a role that may is asked for one first.
+func TestRefusedRevealWithoutReasonIsRecorded(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "alice", "Operation Alpha")
+		v := f.victim(f.ctx, "Canaryone Bibi")
+		inv := f.member("ivan", caseroom.RoleInvestigator)
+		before := s.Count("identity_access")
+		_, err := s.DB.RevealIdentity(as(inv), f.c.ID, v.Pseudonym, "")
+		checkError(t, err, caseroom.EFORBIDDEN, "")
+		if got := s.Count("identity_access"); got != before+1 {
+			t.Errorf("identity_access has %d rows after the refusal, want %d", got, before+1)
+		}
+		refused(t, s, caseroom.EINVALID, "reason", func() error {
+			_, err := s.DB.RevealIdentity(f.ctx, f.c.ID, v.Pseudonym, " ")
+			return err
+		})
+	})
+}

@@ -21,7 +21,8 @@ func (db *DB) RecordLink(ctx context.Context, caseID string, nl caseroom.NewLink
 	id := newID(prefixLink)
 	var out *caseroom.Link
 	err := db.write(ctx, func(tx *Tx) error {
-		if _, err := tx.recorderRole(caseID); err != nil {
+		role, err := tx.recorderRole(caseID)
+		if err != nil {
 			return err
 		}
 		from, _, err := tx.entityField(caseID, nl.From, "from")
@@ -40,15 +41,20 @@ func (db *DB) RecordLink(ctx context.Context, caseID string, nl caseroom.NewLink
 			return err
 		}
 		var corrects any
+		correctedType := ""
 		if nl.Corrects != "" {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM links WHERE id = ? AND case_id = ?`, nl.Corrects, caseID).Scan(&n); err != nil {
+			err := tx.QueryRowContext(ctx, `SELECT type FROM links WHERE id = ? AND case_id = ?`, nl.Corrects, caseID).Scan(&correctedType)
+			if isNoRows(err) {
+				return caseroom.Errorf(caseroom.EINVALID, "corrects: there is no link %s in this case", nl.Corrects)
+			} else if err != nil {
 				return err
 			}
-			if n == 0 {
-				return caseroom.Errorf(caseroom.EINVALID, "corrects: there is no link %s in this case", nl.Corrects)
-			}
 			corrects = nl.Corrects
+		}
+		// A represents link decides which victims an advocate sees: a permission,
+		// which only the lead grants or withdraws.
+		if (nl.Type == "represents" || correctedType == "represents") && !role.CanManageMembers() {
+			return caseroom.Errorf(caseroom.EFORBIDDEN, "Only the case's lead can record, correct or withdraw who represents whom: it decides what an advocate sees.")
 		}
 		seq, err := tx.reserveSeq()
 		if err != nil {

@@ -163,7 +163,7 @@ func TestServeTLS(t *testing.T) {
 	stop()
 	if log := logged.String(); strings.Contains(log, password) || strings.Contains(log, "crs_") {
 		t.Errorf("the server log holds a password or session:\n%s", log)
-	} else if !strings.Contains(log, "path=/signin") {
+	} else if !strings.Contains(log, `route="POST /signin"`) {
 		t.Errorf("the server log shows no sign-in:\n%s", log)
 	}
 }
