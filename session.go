@@ -104,8 +104,9 @@ type AccountService interface {
 	SignOut(ctx context.Context, secret string) error
 
 	// EnrolTOTP gives the named user a new second factor, replacing any other.
-	// Administrators and the console may enrol anyone, users themselves. Returns
-	// ENOTFOUND for an unknown user, EFORBIDDEN otherwise.
+	// Administrators and the console may enrol anyone; users may enrol themselves
+	// once. Returns ENOTFOUND for an unknown user, ECONFLICT when a user who already
+	// has a second factor asks for another, EFORBIDDEN otherwise.
 	EnrolTOTP(ctx context.Context, userName string) (*TOTPEnrolment, error)
 
 	// UnlockUser clears a user's failed sign-ins and lock. Administrators only.

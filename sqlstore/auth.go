@@ -412,6 +412,17 @@ func (db *DB) EnrolTOTP(ctx context.Context, userName string) (*caseroom.TOTPEnr
 		if !tx.actor.Admin && tx.actor.ID != u.ID {
 			return caseroom.Errorf(caseroom.EFORBIDDEN, "Only an administrator can enrol a second factor for someone else.")
 		}
+		if !tx.actor.Admin {
+			// Whoever holds a stolen session must not be able to swap in their own
+			// second factor: replacing one is for an administrator.
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM totp_enrolments WHERE user_id = ?`, u.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return caseroom.Errorf(caseroom.ECONFLICT, "You already have a second factor; ask an administrator to replace it.")
+			}
+		}
 		seq, err := tx.reserveSeq()
 		if err != nil {
 			return err

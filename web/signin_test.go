@@ -714,3 +714,19 @@ func TestOpenAPIAccountSchemasMatchGoTypes(t *testing.T) {
 		})
 	}
 }
+
+// TestSelfEnrolmentOnlyOnce: a user may enrol their own second factor once; replacing
+// it is for an administrator, so a stolen session cannot swap in another.
+func TestSelfEnrolmentOnlyOnce(t *testing.T) {
+	e := newAPIEnv(t, "lena")
+	mustStatus(t, e.do("lena", "POST", "/api/v1/me/totp", nil), http.StatusCreated)
+	r := e.do("lena", "POST", "/api/v1/me/totp", nil)
+	mustStatus(t, r, http.StatusConflict)
+	if !strings.Contains(string(r.body), "administrator") {
+		t.Errorf("the refusal does not say who can replace it: %s", r.body)
+	}
+	console := caseroom.NewContextWithUser(context.Background(), caseroom.Console)
+	if _, err := e.db.EnrolTOTP(console, "lena"); err != nil {
+		t.Errorf("the console could not replace the second factor: %v", err)
+	}
+}
