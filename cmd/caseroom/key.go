@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"caseroom"
 )
 
 func newKeyCommand() *cobra.Command {
@@ -21,12 +19,11 @@ written beside the old file first and renamed over it once the database has comm
 so an interruption leaves a store that opens.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := flags.open(cmd.Context())
+			ctx, db, err := flags.atConsole(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			ctx := caseroom.NewContextWithUser(cmd.Context(), caseroom.Console)
 			if err := db.RotateKey(ctx, flags.keyFile()); err != nil {
 				return err
 			}

@@ -38,6 +38,16 @@ func (f *storeFlags) open(ctx context.Context) (*sqlstore.DB, error) {
 	return sqlstore.Open(ctx, dsn, sqlstore.Options{KeyFile: f.keyFile()})
 }
 
+// atConsole opens the store and returns it with a context acting as the console
+// operator, who works on the data directory directly. The caller closes the store.
+func (f *storeFlags) atConsole(cmd *cobra.Command) (context.Context, *sqlstore.DB, error) {
+	db, err := f.open(cmd.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	return caseroom.NewContextWithUser(cmd.Context(), caseroom.Console), db, nil
+}
+
 // keyFile is the vault key file: --vault-key, or vault.key in the data directory.
 func (f *storeFlags) keyFile() string {
 	if f.vaultKey != "" {

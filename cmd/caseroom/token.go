@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"caseroom"
 )
 
 func newTokenCommand() *cobra.Command {
@@ -22,12 +20,11 @@ func newTokenCommand() *cobra.Command {
 			if user == "" {
 				return fmt.Errorf("--user is required: the user the token is for")
 			}
-			db, err := flags.open(cmd.Context())
+			ctx, db, err := flags.atConsole(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			ctx := caseroom.NewContextWithUser(cmd.Context(), caseroom.Console)
 			tok, err := db.CreateToken(ctx, user)
 			if err != nil {
 				return err
@@ -50,12 +47,12 @@ func newTokenRevokeCommand() *cobra.Command {
 		Short: "Revoke an API token for good, by its id (tok_...; see 'caseroom token list')",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := flags.open(cmd.Context())
+			ctx, db, err := flags.atConsole(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			t, err := db.RevokeToken(caseroom.NewContextWithUser(cmd.Context(), caseroom.Console), args[0])
+			t, err := db.RevokeToken(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -78,12 +75,12 @@ func newTokenListCommand() *cobra.Command {
 			if user == "" {
 				return fmt.Errorf("--user is required: whose tokens to list")
 			}
-			db, err := flags.open(cmd.Context())
+			ctx, db, err := flags.atConsole(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			tokens, err := db.FindTokens(caseroom.NewContextWithUser(cmd.Context(), caseroom.Console), user)
+			tokens, err := db.FindTokens(ctx, user)
 			if err != nil {
 				return err
 			}

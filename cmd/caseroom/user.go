@@ -29,12 +29,11 @@ func newUserCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, err := flags.open(cmd.Context())
+			ctx, db, err := flags.atConsole(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			ctx := caseroom.NewContextWithUser(cmd.Context(), caseroom.Console)
 			u, err := db.CreateUser(ctx, caseroom.NewUser{Name: args[0], Password: password, Admin: admin})
 			if err != nil {
 				return err
@@ -71,12 +70,12 @@ func accountCommand(use, short, done string, change func(*sqlstore.DB, context.C
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := flags.open(cmd.Context())
+			ctx, db, err := flags.atConsole(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if _, err := change(db, caseroom.NewContextWithUser(cmd.Context(), caseroom.Console), args[0]); err != nil {
+			if _, err := change(db, ctx, args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s %s.\n", done, args[0])
@@ -94,12 +93,12 @@ func newTOTPCommand() *cobra.Command {
 		Short: "Enrol a second factor (TOTP) for a user, replacing any other; prints the secret once",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := flags.open(cmd.Context())
+			ctx, db, err := flags.atConsole(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			e, err := db.EnrolTOTP(caseroom.NewContextWithUser(cmd.Context(), caseroom.Console), args[0])
+			e, err := db.EnrolTOTP(ctx, args[0])
 			if err != nil {
 				return err
 			}
