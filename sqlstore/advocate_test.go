@@ -777,3 +777,37 @@ func TestAdvocateCannotProbeThroughCheckOrder(t *testing.T) {
 		})
 	})
 }
+
+// TestAdvocateDocumentsPointNowhereElse: a client's statement, as an advocate reads it,
+// keeps the officers present but not another child present, and lists only the
+// corrections the advocate may open.
+func TestAdvocateDocumentsPointNowhereElse(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "alice", "Operation Alpha")
+		letter := f.complaint("Letter of authority")
+		client := f.victim(f.ctx, "Canaryone Bibi")
+		other := f.victim(f.ctx, "Canarytwo Bibi")
+		officer := f.person(f.ctx, caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "Constable Rashida"}}, Roles: []caseroom.PersonRole{"officer"}})
+		amina, _ := f.advocate("amina", letter.Ref, client)
+		st := f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocStatement, Title: "Statement of V-0001", Text: "Given with others present.",
+			Giver: client.ID, RecordedAt: ptr(recorded), Present: []caseroom.Presence{{Person: officer.ID, Capacity: "female officer"}, {Person: other.ID, Capacity: "sister"}}})
+		// A correction the advocate may open (the client's own) and one she may not (a report).
+		own := f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocStatement, Title: "Correction", Text: "The date was the 4th.", Giver: client.ID,
+			RecordedAt: ptr(recorded), Corrects: st.Ref, CorrectionReason: "wrong date"})
+		f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocReport, Title: "Officer's note", Text: "Noted.", Corrects: st.Ref, CorrectionReason: "context"})
+		got, err := s.DB.FindDocument(as(amina), f.c.ID, st.Ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{own.Ref}, got.CorrectedBy); diff != "" {
+			t.Errorf("corrections the advocate sees (-want +got):\n%s", diff)
+		}
+		if len(got.Statement.Present) != 1 || got.Statement.Present[0].Person != officer.ID {
+			t.Errorf("present, as the advocate reads it: %+v; want only the officer", got.Statement.Present)
+		}
+		lead, err := s.DB.FindDocument(f.ctx, f.c.ID, st.Ref)
+		if err != nil || len(lead.Statement.Present) != 2 || len(lead.CorrectedBy) != 2 {
+			t.Errorf("the lead's view lost something: %+v, %v", lead, err)
+		}
+	})
+}

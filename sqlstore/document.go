@@ -265,16 +265,10 @@ func (db *DB) FindDocuments(ctx context.Context, caseID string, f caseroom.Docum
 		filter, args = `d.kind = ?`, []any{string(f.Kind)}
 	}
 	docs, err := loadDocuments(ctx, db.reader(), db.v(), caseID, filter, args)
-	if err != nil || sc.all() {
-		return docs, err
+	if err != nil {
+		return nil, err
 	}
-	seen := docs[:0]
-	for _, d := range docs {
-		if sc.seesDocument(d) {
-			seen = append(seen, d)
-		}
-	}
-	return seen, nil
+	return sc.trimDocuments(ctx, db.reader(), db.v(), caseID, docs)
 }
 
 // FindDocument returns one document. See caseroom.DocumentService.
@@ -291,7 +285,10 @@ func (db *DB) FindDocument(ctx context.Context, caseID, ref string) (*caseroom.D
 	if err != nil {
 		return nil, err
 	}
-	if !sc.seesDocument(docs[0]) {
+	if docs, err = sc.trimDocuments(ctx, db.reader(), db.v(), caseID, docs); err != nil {
+		return nil, err
+	}
+	if len(docs) == 0 {
 		return nil, caseroom.Errorf(caseroom.ENOTFOUND, "There is no document %s in this case.", ref)
 	}
 	return docs[0], nil

@@ -136,3 +136,51 @@ func (db *DB) readScope(ctx context.Context, caseID string) (*scope, error) {
 	}
 	return memberScope(ctx, db.reader(), caseID, actor)
 }
+
+// trimDocuments keeps the documents the member may see and, for an advocate, takes out
+// of them what points outside their scope: references to corrections they cannot
+// open, and other victims present (officers, guardians, interpreters and others
+// present stay: who was in the room is what a victim's lawyer needs to know).
+func (s *scope) trimDocuments(ctx context.Context, q querier, v *vault.Vault, caseID string, docs []*caseroom.Document) ([]*caseroom.Document, error) {
+	if s.all() {
+		return docs, nil
+	}
+	all, err := loadDocuments(ctx, q, v, caseID, `1 = 1`, nil)
+	if err != nil {
+		return nil, err
+	}
+	visible := map[string]bool{}
+	for _, d := range all {
+		if s.seesDocument(d) {
+			visible[d.Ref] = true
+		}
+	}
+	otherVictim := func(id, label string) bool { return pseudonymPattern.MatchString(label) && !s.seesPerson(id) }
+	out := docs[:0]
+	for _, d := range docs {
+		if !visible[d.Ref] {
+			continue
+		}
+		refs := []string{}
+		for _, r := range d.CorrectedBy {
+			if visible[r] {
+				refs = append(refs, r)
+			}
+		}
+		d.CorrectedBy = refs
+		if d.Corrects != "" && !visible[d.Corrects] {
+			d.Corrects, d.CorrectionReason = "", ""
+		}
+		if st := d.Statement; st != nil {
+			present := []caseroom.Presence{}
+			for _, p := range st.Present {
+				if !otherVictim(p.Person, p.Label) {
+					present = append(present, p)
+				}
+			}
+			st.Present = present
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
