@@ -442,7 +442,7 @@ func TestWebCSRF(t *testing.T) {
 		mustStatus(t, r, http.StatusOK)
 		return len(decodeInto[struct{ Cases []caseroom.Case }](t, r).Cases)
 	}
-	for _, tc := range []struct{ name, token string }{{"no token", ""}, {"a wrong token", "x" + csrf[1:]}, {"another session's token", e.otherCSRF(t)}} {
+	for _, tc := range []struct{ name, token string }{{"no token", ""}, {"a wrong token", wrongToken(csrf)}, {"another session's token", e.otherCSRF(t)}} {
 		t.Run(tc.name, func(t *testing.T) {
 			b.t = t
 			r := b.api("POST", "/api/v1/cases", tc.token, map[string]any{"title": "Forged"})
@@ -729,4 +729,12 @@ func TestSelfEnrolmentOnlyOnce(t *testing.T) {
 	if _, err := e.db.EnrolTOTP(console, "lena"); err != nil {
 		t.Errorf("the console could not replace the second factor: %v", err)
 	}
+}
+
+// wrongToken returns token with its first character changed, so it is surely wrong.
+func wrongToken(token string) string {
+	if token[0] == 'x' {
+		return "y" + token[1:]
+	}
+	return "x" + token[1:]
 }
