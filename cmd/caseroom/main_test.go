@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -40,35 +39,11 @@ func cli(t *testing.T, stdin string, args ...string) string {
 }
 
 // startServer runs "caseroom serve" in-process on a free port and returns its base URL
-// and a function that stops it and waits for it to exit.
+// and a function that stops it and waits for it to exit (see startServing).
 func startServer(t *testing.T, args ...string) (string, func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		done <- runContext(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), pw, io.Discard)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		cancel()
-		t.Fatalf("serve printed no address: %v", err)
-	}
-	go io.Copy(io.Discard, pr)
-	url := strings.TrimSpace(line[strings.Index(line, "http://"):])
-	stop := func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("serve exited with %d", code)
-			}
-		case <-time.After(15 * time.Second):
-			t.Fatal("serve did not stop")
-		}
-	}
-	return url, stop
+	base, _, stop := startServing(t, args...)
+	return base, stop
 }
 
 // call sends one API request and decodes the JSON response into out (if not nil).
