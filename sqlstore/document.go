@@ -268,7 +268,11 @@ func (db *DB) FindDocuments(ctx context.Context, caseID string, f caseroom.Docum
 	if err != nil {
 		return nil, err
 	}
-	return sc.trimDocuments(ctx, db.reader(), db.v(), caseID, docs)
+	var all []*caseroom.Document
+	if f.Kind == "" {
+		all = docs // every document is loaded already
+	}
+	return sc.trimDocuments(ctx, db.reader(), db.v(), caseID, docs, all)
 }
 
 // FindDocument returns one document. See caseroom.DocumentService.
@@ -285,7 +289,7 @@ func (db *DB) FindDocument(ctx context.Context, caseID, ref string) (*caseroom.D
 	if err != nil {
 		return nil, err
 	}
-	if docs, err = sc.trimDocuments(ctx, db.reader(), db.v(), caseID, docs); err != nil {
+	if docs, err = sc.trimDocuments(ctx, db.reader(), db.v(), caseID, docs, nil); err != nil {
 		return nil, err
 	}
 	if len(docs) == 0 {

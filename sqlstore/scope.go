@@ -141,13 +141,16 @@ func (db *DB) readScope(ctx context.Context, caseID string) (*scope, error) {
 // of them what points outside their scope: references to corrections they cannot
 // open, and other victims present (officers, guardians, interpreters and others
 // present stay: who was in the room is what a victim's lawyer needs to know).
-func (s *scope) trimDocuments(ctx context.Context, q querier, v *vault.Vault, caseID string, docs []*caseroom.Document) ([]*caseroom.Document, error) {
+// all is every document of the case if the caller has it, else nil.
+func (s *scope) trimDocuments(ctx context.Context, q querier, v *vault.Vault, caseID string, docs, all []*caseroom.Document) ([]*caseroom.Document, error) {
 	if s.all() {
 		return docs, nil
 	}
-	all, err := loadDocuments(ctx, q, v, caseID, `1 = 1`, nil)
-	if err != nil {
-		return nil, err
+	if all == nil {
+		var err error
+		if all, err = loadDocuments(ctx, q, v, caseID, `1 = 1`, nil); err != nil {
+			return nil, err
+		}
 	}
 	visible := map[string]bool{}
 	for _, d := range all {
