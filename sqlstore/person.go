@@ -282,7 +282,8 @@ func (tx *Tx) insertRole(caseID, personID string, r caseroom.PersonRole, seq int
 
 // FindPersons lists a case's persons. See caseroom.PersonService.
 func (db *DB) FindPersons(ctx context.Context, caseID string, f caseroom.PersonFilter) ([]*caseroom.Person, error) {
-	if err := db.checkMember(ctx, caseID); err != nil {
+	sc, err := db.readScope(ctx, caseID)
+	if err != nil {
 		return nil, err
 	}
 	if f.Role != "" && !f.Role.Valid() {
@@ -290,19 +291,11 @@ func (db *DB) FindPersons(ctx context.Context, caseID string, f caseroom.PersonF
 	}
 	var hits map[string]bool
 	if f.Name != "" {
-		actor, err := actorOf(ctx)
-		if err != nil {
-			return nil, err
-		}
-		role, err := memberRole(ctx, db.reader(), caseID, actor)
-		if err != nil {
-			return nil, err
-		}
-		if hits, err = db.searchByName(ctx, caseID, f.Name, role, actor); err != nil {
+		if hits, err = db.searchByName(ctx, caseID, f.Name, sc.role, sc.actor); err != nil {
 			return nil, err
 		}
 	}
-	all, err := db.readPersons(ctx, caseID, "")
+	all, err := db.readPersons(ctx, sc, caseID, "")
 	if err != nil {
 		return nil, err
 	}
@@ -321,7 +314,11 @@ func (db *DB) FindPerson(ctx context.Context, caseID, ref string) (*caseroom.Per
 		// readPersons reads every person for an empty ref; one was asked for.
 		return nil, caseroom.Errorf(caseroom.ENOTFOUND, "Name a person by id or by pseudonym such as V-0007.")
 	}
-	ps, err := db.readPersons(ctx, caseID, ref)
+	sc, err := db.readScope(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := db.readPersons(ctx, sc, caseID, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -329,13 +326,11 @@ func (db *DB) FindPerson(ctx context.Context, caseID, ref string) (*caseroom.Per
 }
 
 // readPersons loads all persons of a case, or the one named by ref, with every
-// victim's identity withheld: it is shown only through RevealIdentity.
-func (db *DB) readPersons(ctx context.Context, caseID, ref string) ([]*caseroom.Person, error) {
+// victim's identity withheld: it is shown only through RevealIdentity. sc is the
+// reader's scope in the case.
+func (db *DB) readPersons(ctx context.Context, sc *scope, caseID, ref string) ([]*caseroom.Person, error) {
 	q := db.reader()
-	sc, err := db.readScope(ctx, caseID)
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	id := ""
 	if ref != "" {
 		if id, err = resolvePerson(ctx, q, caseID, ref); err != nil {

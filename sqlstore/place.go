@@ -169,16 +169,6 @@ func (db *DB) FindLocations(ctx context.Context, caseID string) ([]*caseroom.Loc
 	return out, nil
 }
 
-// checkMember returns ENOTFOUND unless the actor is a member of the case.
-func (db *DB) checkMember(ctx context.Context, caseID string) error {
-	actor, err := actorOf(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = memberRole(ctx, db.reader(), caseID, actor)
-	return err
-}
-
 // checkWholeCase returns ENOTFOUND unless the actor is a member of the case, and
 // EFORBIDDEN if their role does not read the whole case (an advocate).
 func (db *DB) checkWholeCase(ctx context.Context, caseID, what string) error {
