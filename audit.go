@@ -31,4 +31,22 @@ type AuditService interface {
 	// FindAuditEntries returns entries in order. Reading a case's entries needs the
 	// lead, prosecutor or oversight role; the whole log needs an administrator.
 	FindAuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
+	// AddWitness registers a witness by its cosignature verifier key, so that the log
+	// keeps and serves its cosignatures. Returns EFORBIDDEN unless the actor is an
+	// administrator, EINVALID for a key that is not an Ed25519 cosignature vkey,
+	// ECONFLICT if a witness of that name is registered.
+	AddWitness(ctx context.Context, key string) (*Witness, error)
+	// Witnesses lists the registered witnesses.
+	Witnesses(ctx context.Context) ([]*Witness, error)
+}
+
+// Witness is an outside party registered to cosign the audit log's checkpoints: a court,
+// the oversight body, the victims' lawyers. Its key is a C2SP vkey for Ed25519
+// cosignatures (name+keyid+base64(0x04||public key)).
+type Witness struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Key     string    `json:"key"`
+	AddedBy string    `json:"addedBy"`
+	AddedAt time.Time `json:"addedAt"`
 }

@@ -43,43 +43,44 @@ var recordTables = []struct{ table, key string }{
 	{"token_revocations", "id"},
 	{"account_status", "id"},
 	{"totp_enrolments", "id"},
+	{"audit_witnesses", "id"},
 }
 
 // EntryState returns the canonical state of audit entry seq as defined above.
 func EntryState(ctx context.Context, q querier, seq int64) (map[string][]map[string]any, error) {
+	return entryState(ctx, q, seq, nil)
+}
+
+// entryState reads the rows of entry seq; if only is not nil, from those tables alone
+// (a write transaction knows which tables it inserted into).
+func entryState(ctx context.Context, q querier, seq int64, only map[string]bool) (map[string][]map[string]any, error) {
 	state := map[string][]map[string]any{}
 	for _, t := range recordTables {
+		if only != nil && !only[t.table] {
+			continue
+		}
 		rows, err := q.QueryContext(ctx, `SELECT * FROM `+t.table+` WHERE entry = ? ORDER BY `+t.key, seq)
 		if err != nil {
 			return nil, fmt.Errorf("read %s of entry %d: %w", t.table, seq, err)
 		}
-		cols, err := rows.Columns()
+		err = scanRows(rows, func(cols []string, vals []any) error {
+			state[t.table] = append(state[t.table], canonicalRow(cols, vals))
+			return nil
+		})
 		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			row := make(map[string]any, len(cols))
-			for i, c := range cols {
-				row[c] = canonicalValue(vals[i])
-			}
-			state[t.table] = append(state[t.table], row)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read %s of entry %d: %w", t.table, seq, err)
 		}
 	}
 	return state, nil
+}
+
+// canonicalRow maps a scanned row to its canonical object.
+func canonicalRow(cols []string, vals []any) map[string]any {
+	row := make(map[string]any, len(cols))
+	for i, c := range cols {
+		row[c] = canonicalValue(vals[i])
+	}
+	return row
 }
 
 // canonicalValue maps what either driver returns onto one JSON form.
@@ -102,8 +103,8 @@ func canonicalValue(v any) any {
 	return v
 }
 
-func entryStateHash(ctx context.Context, q querier, seq int64) (string, error) {
-	state, err := EntryState(ctx, q, seq)
+func entryStateHash(ctx context.Context, q querier, seq int64, only map[string]bool) (string, error) {
+	state, err := entryState(ctx, q, seq, only)
 	if err != nil {
 		return "", err
 	}

@@ -44,6 +44,10 @@ type Options struct {
 	// store Open creates it; on an existing one it must be the key the store was made
 	// with, or Open fails rather than run without being able to read identities.
 	KeyFile string
+	// NoVault opens the store without its identity vault, for verifying the audit log
+	// where the key is not at hand. Nothing that seals or opens identities may then be
+	// called.
+	NoVault bool
 }
 
 // Open opens the store at dsn, applies any pending migrations and opens the identity
@@ -69,6 +73,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
+	}
+	if opts.NoVault {
+		return db, nil
 	}
 	if err := db.openVault(ctx, opts.KeyFile); err != nil {
 		sqldb.Close()
@@ -122,6 +129,11 @@ func (db *DB) migrate(ctx context.Context) error {
 				return fmt.Errorf("migrate %s: %w\n%s", name, err, stmt)
 			}
 		}
+		if hook := migrationHooks[name]; hook != nil {
+			if err := hook(&Tx{Tx: tx, db: db, ctx: ctx, now: db.Now().UTC(), nextSeq: -1, inserted: map[string]bool{}}); err != nil {
+				return fmt.Errorf("migrate %s: %w", name, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`), name, formatTime(db.Now())); err != nil {
 			return fmt.Errorf("migrate %s: %w", name, err)
 		}
@@ -130,6 +142,23 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: commit: %w", err)
 	}
 	return nil
+}
+
+// migrationHooks are steps in Go that complete a migration, in its transaction.
+var migrationHooks = map[string]func(tx *Tx) error{
+	// The tree over entries written before it existed.
+	"migrations/0005_audit_tree.sql": func(tx *Tx) error {
+		var n int64
+		if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM audit_log`).Scan(&n); err != nil {
+			return err
+		}
+		for seq := int64(0); seq < n; seq++ {
+			if err := tx.appendLeaf(seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // splitStatements splits a migration file on semicolons that end a line, dropping
@@ -230,6 +259,9 @@ type Tx struct {
 	now     time.Time
 	actor   *caseroom.User
 	nextSeq int64 // -1 until the first reservation
+	// inserted names the tables this transaction has inserted into, so that an entry's
+	// state is read from those alone.
+	inserted map[string]bool
 }
 
 // querier is what reads need: a *sql.DB or a *Tx.
@@ -253,7 +285,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := db.dialect.lockWrites(ctx, sqltx); err != nil {
 		return fmt.Errorf("lock: %w", err)
 	}
-	tx := &Tx{Tx: sqltx, db: db, ctx: ctx, now: db.Now().UTC(), actor: actor, nextSeq: -1}
+	tx := &Tx{Tx: sqltx, db: db, ctx: ctx, now: db.Now().UTC(), actor: actor, nextSeq: -1, inserted: map[string]bool{}}
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -265,6 +297,10 @@ func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 
 // exec runs a statement written with ? placeholders.
 func (tx *Tx) exec(query string, args ...any) error {
+	if rest, ok := strings.CutPrefix(query, "INSERT INTO "); ok {
+		table, _, _ := strings.Cut(rest, " ")
+		tx.inserted[table] = true
+	}
 	_, err := tx.ExecContext(tx.ctx, tx.db.dialect.rebind(query), args...)
 	return err
 }
@@ -315,7 +351,10 @@ func (tx *Tx) reserveSeq() (int64, error) {
 // The state hash is computed from the rows as stored, so it is reproducible from the
 // database alone.
 func (tx *Tx) appendAudit(seq int64, action string, kind, objectID, caseID string) error {
-	hash, err := entryStateHash(tx.ctx, tx, seq)
+	if eventActions[action] {
+		return fmt.Errorf("audit %s: an event creates no records; use appendEvent", action)
+	}
+	hash, err := entryStateHash(tx.ctx, tx, seq, tx.inserted)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
@@ -325,6 +364,9 @@ func (tx *Tx) appendAudit(seq int64, action string, kind, objectID, caseID strin
 // appendEvent records an event that creates no record rows (a search of identities,
 // key management): the state hash is of the given value, which is not stored.
 func (tx *Tx) appendEvent(action, kind, objectID, caseID string, shown any) error {
+	if !eventActions[action] {
+		return fmt.Errorf("audit %s: not an event action (see eventActions)", action)
+	}
 	seq, err := tx.reserveSeq()
 	if err != nil {
 		return err
@@ -345,7 +387,7 @@ func (tx *Tx) insertAudit(seq int64, action, kind, objectID, caseID, hash string
 		seq, formatTime(tx.now), tx.actor.Name, action, kind, objectID, c, hash); err != nil {
 		return fmt.Errorf("append audit entry %d (%s): %w", seq, action, err)
 	}
-	return nil
+	return tx.appendLeaf(seq)
 }
 
 // isNoRows reports whether err is sql.ErrNoRows.

@@ -27,6 +27,9 @@ type dialect interface {
 	lockMigrations(ctx context.Context, tx *sql.Tx) error
 	// isUniqueViolation reports whether err is a unique-constraint failure.
 	isUniqueViolation(err error) bool
+	// snapshotOptions start a read-only transaction that sees one state of the store
+	// without blocking writers.
+	snapshotOptions() *sql.TxOptions
 }
 
 // sqliteDialect: WAL for concurrent readers, foreign keys on, synchronous FULL so a
@@ -56,6 +59,10 @@ func (sqliteDialect) rebind(query string) string { return query }
 
 func (sqliteDialect) lockWrites(context.Context, *sql.Tx) error     { return nil }
 func (sqliteDialect) lockMigrations(context.Context, *sql.Tx) error { return nil }
+
+// snapshotOptions: a read-only transaction begins DEFERRED (not IMMEDIATE), so it takes
+// no write lock; in WAL mode its first read fixes its snapshot.
+func (sqliteDialect) snapshotOptions() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
 
 func (sqliteDialect) isUniqueViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
@@ -102,6 +109,10 @@ func (postgresDialect) lockWrites(ctx context.Context, tx *sql.Tx) error {
 
 func (d postgresDialect) lockMigrations(ctx context.Context, tx *sql.Tx) error {
 	return d.lockWrites(ctx, tx)
+}
+
+func (postgresDialect) snapshotOptions() *sql.TxOptions {
+	return &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
 }
 
 func (postgresDialect) isUniqueViolation(err error) bool {

@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"caseroom"
+	"caseroom/audit"
 )
 
 // outsider is the user in the access matrix who is no member of the case.
@@ -24,6 +26,7 @@ var matrixUsers = map[caseroom.Role]string{
 // The advocate represents the victim V-0001.
 type accessFixture struct {
 	e                                 *apiEnv
+	witness                           *audit.WitnessKey // registered with the log
 	caseID, victim, suspect, document string
 	n                                 int // makes each write's body unique
 }
@@ -53,7 +56,23 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	post[caseroom.Membership](e, "lead", base+"/members", map[string]any{"user": "adv", "role": "advocate", "person": rep})
 	post[caseroom.Organisation](e, "lead", base+"/organisations", map[string]any{"name": "Matrix Shop"})
 	post[caseroom.Location](e, "lead", base+"/locations", map[string]any{"name": "Matrix Village", "kind": "village"})
+	var err error
+	if f.witness, err = audit.GenerateWitnessKey("matrix.example/witness"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.AddWitness(caseroom.NewContextWithUser(context.Background(), caseroom.Console), f.witness.VerifierKey()); err != nil {
+		t.Fatal(err)
+	}
 	return f
+}
+
+// checkpoint signs a checkpoint of the log as it is now.
+func (f *accessFixture) checkpoint() ([]byte, audit.Checkpoint) {
+	signed, c, err := f.e.log.MakeCheckpoint(context.Background())
+	if err != nil {
+		f.e.t.Fatalf("checkpoint: %v", err)
+	}
+	return signed, c
 }
 
 // accessRow is one route of the matrix: how to call it, and the status each role and
@@ -180,6 +199,25 @@ func accessMatrix() map[string]accessRow {
 		"POST /api/v1/users/{name}/disable": {request: func(*accessFixture) (string, any) { return "/api/v1/users/spare0/disable", nil }, status: public, def: http.StatusForbidden},
 		"POST /api/v1/users/{name}/enable":  {request: func(*accessFixture) (string, any) { return "/api/v1/users/spare0/enable", nil }, status: public, def: http.StatusForbidden},
 		"GET /api/v1/cases/{case}/audit":    {request: casePath("/audit"), status: only(http.StatusOK, []string{"lead", "pros", "over"}, http.StatusForbidden)},
+
+		// The transparency log: checkpoints and proofs for anyone, witnesses for admins.
+		"GET /api/v1/audit/checkpoint": {request: func(f *accessFixture) (string, any) {
+			f.checkpoint()
+			return "/api/v1/audit/checkpoint", nil
+		}, status: public, def: http.StatusOK},
+		"GET /api/v1/audit/consistency": {request: func(f *accessFixture) (string, any) { return "/api/v1/audit/consistency?old=1&new=3", nil }, status: public, def: http.StatusOK},
+		"GET /api/v1/audit/inclusion":   {request: func(f *accessFixture) (string, any) { return "/api/v1/audit/inclusion?index=1&size=3", nil }, status: public, def: http.StatusOK},
+		"POST /api/v1/audit/cosignatures": {request: func(f *accessFixture) (string, any) {
+			signed, c := f.checkpoint()
+			return "/api/v1/audit/cosignatures", string(signed) + f.witness.Cosign(c.Text(), time.Now())
+		}, status: public, def: http.StatusCreated},
+		"GET /api/v1/audit/witnesses": {request: func(*accessFixture) (string, any) { return "/api/v1/audit/witnesses", nil }, status: public, def: http.StatusOK},
+		"POST /api/v1/audit/witnesses": {request: func(f *accessFixture) (string, any) {
+			k, _ := audit.GenerateWitnessKey(fmt.Sprintf("w%d.example", f.n))
+			f.n++
+			return "/api/v1/audit/witnesses", map[string]any{"key": k.VerifierKey()}
+		}, status: public, def: http.StatusForbidden},
+		"GET /api/v1/audit/entries": {request: func(*accessFixture) (string, any) { return "/api/v1/audit/entries", nil }, status: public, def: http.StatusForbidden},
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"caseroom"
+	"caseroom/audit"
 	"caseroom/sqlstore"
 )
 
@@ -32,6 +33,7 @@ type apiEnv struct {
 	srv    *httptest.Server
 	doc    *openAPIDoc
 	tokens map[string]string // user name -> API token
+	log    *audit.Log
 }
 
 // newAPIEnv opens a fresh store and creates the named users, each with a token.
@@ -62,7 +64,14 @@ func (e *apiEnv) start() {
 		e.t.Fatalf("open store: %v", err)
 	}
 	e.db = db
-	e.srv = httptest.NewServer(NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	key, err := audit.LoadOrCreateLogKey(e.path + ".audit.key")
+	if err != nil {
+		e.t.Fatalf("log key: %v", err)
+	}
+	e.log = &audit.Log{Store: db, Key: key, Now: db.Now}
+	srv := NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv.Log = e.log
+	e.srv = httptest.NewServer(srv)
 }
 
 func (e *apiEnv) stop() {

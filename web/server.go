@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"caseroom"
+	"caseroom/audit"
 )
 
 //go:embed openapi.json
@@ -30,6 +31,9 @@ type Server struct {
 	Places    caseroom.PlaceService
 	Audit     caseroom.AuditService
 	Accounts  caseroom.AccountService
+	// Log is the transparency log over the audit entries; without it the audit
+	// checkpoint and proof routes answer 404.
+	Log *audit.Log
 	// Ping reports whether the store is open; /healthz answers 200 only when it is.
 	Ping func(ctx context.Context) error
 	// Logger receives one line per request; never a request body, a cookie or a
@@ -150,6 +154,14 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/cases/{case}/locations", s.handleRegisterLocation, false},
 
 		{"GET", "/api/v1/cases/{case}/audit", s.handleCaseAudit, false},
+
+		{"GET", "/api/v1/audit/checkpoint", s.handleCheckpoint, true},
+		{"GET", "/api/v1/audit/consistency", s.handleConsistency, true},
+		{"GET", "/api/v1/audit/inclusion", s.handleInclusion, true},
+		{"POST", "/api/v1/audit/cosignatures", s.handleCosign, true},
+		{"GET", "/api/v1/audit/witnesses", s.handleListWitnesses, false},
+		{"POST", "/api/v1/audit/witnesses", s.handleAddWitness, false},
+		{"GET", "/api/v1/audit/entries", s.handleAuditEntries, false},
 	}
 }
 

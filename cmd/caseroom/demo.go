@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"caseroom/audit"
 	"caseroom/demo"
 	"caseroom/sqlstore"
 )
@@ -34,7 +35,12 @@ func newDemoCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("seed demo case: %w", err)
 			}
-			return serve(cmd.Context(), cmd, db, addr, func(url string) {
+			key, err := audit.LoadOrCreateLogKey(filepath.Join(dir, "audit.key"))
+			if err != nil {
+				return err
+			}
+			log := &audit.Log{Store: db, Key: key, Now: db.Now}
+			return serve(cmd.Context(), cmd, db, log, addr, func(url string) {
 				out := cmd.OutOrStdout()
 				fmt.Fprintf(out, "Caseroom demo serving on %s\n", url)
 				fmt.Fprintf(out, "Data directory (deleted on exit): %s\n", dir)

@@ -4,6 +4,8 @@
 //	caseroom user add|totp|unlock|disable|enable NAME
 //	caseroom token create --user NAME | list --user NAME | revoke ID
 //	caseroom key rotate
+//	caseroom audit key | checkpoint | verify [--checkpoint FILE]... | witness add VKEY | witness list
+//	caseroom witness --log URL --log-key KEY --state FILE [--key FILE]
 //	caseroom demo [--addr 127.0.0.1:8080]
 package main
 
@@ -51,6 +53,6 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newServeCommand(), newUserCommand(), newTokenCommand(), newKeyCommand(), newDemoCommand())
+	root.AddCommand(newServeCommand(), newUserCommand(), newTokenCommand(), newKeyCommand(), newAuditCommand(), newWitnessCommand(), newDemoCommand())
 	return root
 }

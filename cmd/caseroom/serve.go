@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"caseroom/audit"
 	"caseroom/sqlstore"
 	"caseroom/web"
 )
@@ -18,7 +19,7 @@ import (
 func newServeCommand() *cobra.Command {
 	var flags storeFlags
 	var addr, certFile, keyFile string
-	var idle, lifetime time.Duration
+	var idle, lifetime, checkpointEvery time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the API and web UI",
@@ -37,7 +38,11 @@ func newServeCommand() *cobra.Command {
 			}
 			defer db.Close()
 			db.Sessions = sqlstore.SessionPolicy{IdleTimeout: idle, Lifetime: lifetime}
-			return serveWith(cmd.Context(), cmd, db, addr, tlsConfig, nil)
+			log, err := flags.auditLog(db)
+			if err != nil {
+				return err
+			}
+			return serveWith(cmd.Context(), cmd, db, log, checkpointEvery, addr, tlsConfig, nil)
 		},
 	}
 	flags.register(cmd)
@@ -46,6 +51,7 @@ func newServeCommand() *cobra.Command {
 	cmd.Flags().StringVar(&keyFile, "tls-key", "", "the PEM private key of --tls-cert")
 	cmd.Flags().DurationVar(&idle, "session-idle", sqlstore.DefaultIdleTimeout, "end a web session unused for this long")
 	cmd.Flags().DurationVar(&lifetime, "session-lifetime", sqlstore.DefaultSessionLifetime, "end a web session this long after sign-in")
+	cmd.Flags().DurationVar(&checkpointEvery, "checkpoint-every", time.Minute, "sign a checkpoint of the audit log this often while it grows")
 	return cmd
 }
 
@@ -65,14 +71,18 @@ func loadTLS(certFile, keyFile string) (*tls.Config, error) {
 	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}, nil
 }
 
-// serve listens on addr and serves the store over plain HTTP until ctx ends. ready,
-// if set, is called with the base URL once the server accepts connections.
-func serve(ctx context.Context, cmd *cobra.Command, store web.Store, addr string, ready func(url string)) error {
-	return serveWith(ctx, cmd, store, addr, nil, ready)
+// serve listens on addr and serves the store over plain HTTP until ctx ends, signing a
+// checkpoint of log every minute while it grows. ready, if set, is called with the base
+// URL once the server accepts connections.
+func serve(ctx context.Context, cmd *cobra.Command, store web.Store, log *audit.Log, addr string, ready func(url string)) error {
+	return serveWith(ctx, cmd, store, log, time.Minute, addr, nil, ready)
 }
 
-// serveWith is serve, over TLS when tlsConfig is set.
-func serveWith(ctx context.Context, cmd *cobra.Command, store web.Store, addr string, tlsConfig *tls.Config, ready func(url string)) error {
+// serveWith is serve, checkpointing every checkpointEvery, over TLS when tlsConfig is set.
+func serveWith(ctx context.Context, cmd *cobra.Command, store web.Store, log *audit.Log, checkpointEvery time.Duration, addr string, tlsConfig *tls.Config, ready func(url string)) error {
+	if checkpointEvery <= 0 {
+		return errors.New("--checkpoint-every must be positive")
+	}
 	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -85,6 +95,14 @@ func serveWith(ctx context.Context, cmd *cobra.Command, store web.Store, addr st
 	url := scheme + "://" + ln.Addr().String()
 	srv := web.NewServer(store, logger)
 	srv.TLSConfig = tlsConfig
+	srv.Log = log
+	runCtx, stopCheckpoints := context.WithCancel(ctx)
+	checkpointsDone := make(chan struct{})
+	go func() {
+		defer close(checkpointsDone)
+		log.Run(runCtx, checkpointEvery, func(format string, args ...any) { logger.Error(fmt.Sprintf(format, args...)) })
+	}()
+	defer func() { stopCheckpoints(); <-checkpointsDone }()
 	if ready != nil {
 		ready(url)
 	} else {

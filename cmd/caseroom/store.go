@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"caseroom"
+	"caseroom/audit"
 	"caseroom/sqlstore"
 )
 
@@ -18,12 +19,33 @@ type storeFlags struct {
 	data     string
 	db       string
 	vaultKey string
+	auditKey string
 }
 
 func (f *storeFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.data, "data", "./caseroom-data", "data directory (SQLite database, later blobs and keys)")
 	cmd.Flags().StringVar(&f.db, "db", "", "database URL (postgres://...) instead of the SQLite database in the data directory")
 	cmd.Flags().StringVar(&f.vaultKey, "vault-key", "", "identity vault master key file (default DATA/vault.key); keep it apart from database backups")
+	cmd.Flags().StringVar(&f.auditKey, "audit-key", "", "the audit log's checkpoint signing key file (default DATA/audit.key)")
+}
+
+// auditKeyFile is the log's signing key file: --audit-key, or audit.key in the data
+// directory.
+func (f *storeFlags) auditKeyFile() string {
+	if f.auditKey != "" {
+		return f.auditKey
+	}
+	return filepath.Join(f.data, "audit.key")
+}
+
+// auditLog returns the transparency log over db, with its signing key, made on first
+// use.
+func (f *storeFlags) auditLog(db *sqlstore.DB) (*audit.Log, error) {
+	key, err := audit.LoadOrCreateLogKey(f.auditKeyFile())
+	if err != nil {
+		return nil, err
+	}
+	return &audit.Log{Store: db, Key: key, Now: db.Now}, nil
 }
 
 // open creates the data directory if needed and opens the store.

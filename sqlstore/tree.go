@@ -1,0 +1,171 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// The audit log is an RFC 6962 Merkle tree (issue 4), kept with golang.org/x/mod/sumdb/tlog:
+//
+//   - Leaf N is audit entry N (seq N). Its leaf data is the canonical JSON of the audit_log
+//     row, encoded as record rows are (see canonical.go): an object of every column to its
+//     value, keys sorted. The leaf hash is tlog.RecordHash(data) = SHA-256(0x00 || data).
+//   - The entry's state_hash, inside the leaf, is the SHA-256 of the canonical state of the
+//     rows the entry created (canonical.go), so the tree commits to every record as well.
+//     Events create no rows (eventActions below); their state hash is of what was shown or
+//     decided, which is not stored, and the leaf commits to the entry alone.
+//   - The stored hashes of the tree (tlog.StoredHashes: every complete subtree's hash, at
+//     tlog.StoredHashIndex numbering) are in audit_tree as lower-case hex, written in the
+//     same transaction as the entry, so a committed entry always has its hashes.
+//   - The size of the log is the number of entries, MAX(seq)+1; entries are dense from 0.
+//
+// Never ALTER audit_log: a new column would change every leaf.
+
+// eventActions are the audit actions recorded with appendEvent: they create no record
+// rows. Every other action must create at least one; verify relies on the difference.
+var eventActions = map[string]bool{
+	"signin":             true,
+	"signin.fail":        true,
+	"signin.refuse":      true,
+	"signout":            true,
+	"user.lock":          true,
+	"user.unlock":        true,
+	"person.search.name": true,
+	"vault.init":         true,
+	"vault.rotate":       true,
+}
+
+// IsEvent reports whether audit action is an event, which creates no records.
+func IsEvent(action string) bool { return eventActions[action] }
+
+// leafData returns the canonical JSON of the audit row as scanned into cols and vals.
+func leafData(cols []string, vals []any) ([]byte, error) {
+	return json.Marshal(canonicalRow(cols, vals))
+}
+
+// hashReader reads stored tree hashes through q: a write transaction sees the hashes it
+// has written itself.
+type hashReader struct {
+	ctx context.Context
+	q   querier
+}
+
+// ReadHashes implements tlog.HashReader.
+func (r hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	if len(indexes) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(indexes))
+	for i, x := range indexes {
+		args[i] = x
+	}
+	found := make(map[int64]tlog.Hash, len(indexes))
+	err := scanEach(r.ctx, r.q, `SELECT idx, hash FROM audit_tree WHERE idx IN (`+placeholders(len(indexes))+`)`, args,
+		func(scan func(...any) error) error {
+			var idx int64
+			var s string
+			if err := scan(&idx, &s); err != nil {
+				return err
+			}
+			h, err := parseHash(s)
+			if err != nil {
+				return fmt.Errorf("stored tree hash %d: %w", idx, err)
+			}
+			found[idx] = h
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read tree hashes: %w", err)
+	}
+	out := make([]tlog.Hash, len(indexes))
+	for i, x := range indexes {
+		h, ok := found[x]
+		if !ok {
+			return nil, fmt.Errorf("read tree hashes: hash %d is missing from audit_tree", x)
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// placeholders returns "?, ?, ..." with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func parseHash(s string) (tlog.Hash, error) {
+	var h tlog.Hash
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != len(h) {
+		return h, fmt.Errorf("%q is not a hex SHA-256", s)
+	}
+	copy(h[:], b)
+	return h, nil
+}
+
+// appendLeaf adds audit entry seq, just inserted, to the tree: it reads the row back as
+// stored, hashes it, and writes the new stored hashes.
+func (tx *Tx) appendLeaf(seq int64) error {
+	rows, err := tx.QueryContext(tx.ctx, `SELECT * FROM audit_log WHERE seq = ?`, seq)
+	if err != nil {
+		return fmt.Errorf("read audit entry %d: %w", seq, err)
+	}
+	var data []byte
+	err = scanRows(rows, func(cols []string, vals []any) error {
+		var err error
+		data, err = leafData(cols, vals)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("read audit entry %d: %w", seq, err)
+	}
+	if data == nil {
+		return fmt.Errorf("audit entry %d vanished in its own transaction", seq)
+	}
+	hashes, err := tlog.StoredHashes(seq, data, hashReader{tx.ctx, tx})
+	if err != nil {
+		return fmt.Errorf("tree hashes of entry %d: %w", seq, err)
+	}
+	first := tlog.StoredHashIndex(0, seq)
+	args := make([]any, 0, 2*len(hashes))
+	for i, h := range hashes {
+		args = append(args, first+int64(i), hex.EncodeToString(h[:]))
+	}
+	values := strings.TrimSuffix(strings.Repeat("(?, ?), ", len(hashes)), ", ")
+	if err := tx.exec(`INSERT INTO audit_tree (idx, hash) VALUES `+values, args...); err != nil {
+		if tx.db.dialect.isUniqueViolation(err) {
+			return fmt.Errorf("the audit tree already holds hashes for entry %d although the log ends before it: the log was truncated behind the server's back; run caseroom audit verify", seq)
+		}
+		return fmt.Errorf("store tree hashes of entry %d: %w", seq, err)
+	}
+	return nil
+}
+
+// scanRows calls fn with the column names and the values of each row, then closes rows.
+func scanRows(rows *sql.Rows, fn func(cols []string, vals []any) error) error {
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		if err := fn(cols, vals); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
