@@ -54,7 +54,7 @@ func ParseCheckpoint(text string) (Checkpoint, error) {
 	}
 	c.Size = size
 	hash, err := base64.StdEncoding.DecodeString(strings.TrimSuffix(lines[2], "\n"))
-	if err != nil || len(hash) != len(c.Hash) {
+	if err != nil || len(hash) != len(c.Hash) || base64.StdEncoding.EncodeToString(hash) != strings.TrimSuffix(lines[2], "\n") {
 		return c, fmt.Errorf("checkpoint: root hash %q is not base64 of 32 bytes", strings.TrimSuffix(lines[2], "\n"))
 	}
 	copy(c.Hash[:], hash)

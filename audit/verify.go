@@ -103,7 +103,7 @@ func Verify(ctx context.Context, snap Snapshot, logKey note.Verifier, files []Ch
 	var next int64
 	err = snap.StoredHashes(ctx, func(index int64, h tlog.Hash) error {
 		if index != next {
-			return storedHashFinding(next, "is missing from the stored tree")
+			return missingHashFinding(next)
 		}
 		next++
 		if index >= int64(len(hashes)) {
@@ -114,7 +114,7 @@ func Verify(ctx context.Context, snap Snapshot, logKey note.Verifier, files []Ch
 			return &Finding{Entry: -1, What: fmt.Sprintf("the stored tree holds hashes beyond the last entry (%d): entries were deleted from the end of the log", rep.Entries-1)}
 		}
 		if h != hashes[index] {
-			return storedHashFinding(index, "does not match the entries as they are now")
+			return changedHashFinding(index)
 		}
 		return nil
 	})
@@ -122,7 +122,7 @@ func Verify(ctx context.Context, snap Snapshot, logKey note.Verifier, files []Ch
 		return nil, err
 	}
 	if next < int64(len(hashes)) {
-		return nil, storedHashFinding(next, "is missing from the stored tree")
+		return nil, missingHashFinding(next)
 	}
 	if rep.Entries > 0 {
 		if rep.Root, err = tlog.TreeHash(rep.Entries, mem); err != nil {
@@ -167,12 +167,23 @@ func Verify(ctx context.Context, snap Snapshot, logKey note.Verifier, files []Ch
 	return rep, nil
 }
 
-func storedHashFinding(index int64, what string) *Finding {
+// changedHashFinding reports a stored tree hash that differs from the one recomputed
+// from the entries.
+func changedHashFinding(index int64) *Finding {
 	level, n := tlog.SplitStoredHashIndex(index)
 	if level == 0 {
-		return &Finding{Entry: n, What: fmt.Sprintf("the leaf hash stored when the entry was written %s: the audit entry was edited, or entries were swapped", what)}
+		return &Finding{Entry: n, What: "the entry no longer matches the leaf hash stored when it was written: the audit entry was edited, or entries were swapped"}
 	}
-	return &Finding{Entry: -1, What: fmt.Sprintf("stored tree hash %d (level %d) %s: the stored tree was edited", index, level, what)}
+	return &Finding{Entry: -1, What: fmt.Sprintf("stored tree hash %d (level %d) does not match the entries: the stored tree was edited", index, level)}
+}
+
+// missingHashFinding reports a stored tree hash that is not there.
+func missingHashFinding(index int64) *Finding {
+	level, n := tlog.SplitStoredHashIndex(index)
+	if level == 0 {
+		return &Finding{Entry: n, What: "the leaf hash stored when the entry was written is missing: the stored tree was deleted or truncated"}
+	}
+	return &Finding{Entry: -1, What: fmt.Sprintf("stored tree hash %d (level %d) is missing: the stored tree was deleted or truncated", index, level)}
 }
 
 // IsFinding reports whether err is a verification finding rather than a failure to

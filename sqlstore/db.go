@@ -10,13 +10,17 @@ import (
 	"database/sql"
 	"embed"
 	"encoding/base32"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
 
 	"caseroom"
 	"caseroom/vault"
@@ -36,6 +40,10 @@ type DB struct {
 	Now func() time.Time
 	// Sessions says how long web sessions last (see auth.go); set it before serving.
 	Sessions SessionPolicy
+	// writes queues writes for group commit (see write).
+	writes writeQueue
+	// stmts caches prepared write-path statements on SQLite (see Tx.prepared).
+	stmts stmtCache
 }
 
 // Options configure Open.
@@ -85,7 +93,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	db.stmts.close()
+	return db.db.Close()
+}
 
 // Ping reports whether the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
@@ -130,7 +141,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			}
 		}
 		if hook := migrationHooks[name]; hook != nil {
-			if err := hook(&Tx{Tx: tx, db: db, ctx: ctx, now: db.Now().UTC(), nextSeq: -1, inserted: map[string]bool{}}); err != nil {
+			if err := hook(&Tx{Tx: tx, db: db, ctx: ctx, now: db.Now().UTC(), group: &groupState{nextSeq: -1, hashes: map[int64]tlog.Hash{}}, inserted: map[string]bool{}}); err != nil {
 				return fmt.Errorf("migrate %s: %w", name, err)
 			}
 		}
@@ -147,18 +158,7 @@ func (db *DB) migrate(ctx context.Context) error {
 // migrationHooks are steps in Go that complete a migration, in its transaction.
 var migrationHooks = map[string]func(tx *Tx) error{
 	// The tree over entries written before it existed.
-	"migrations/0005_audit_tree.sql": func(tx *Tx) error {
-		var n int64
-		if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM audit_log`).Scan(&n); err != nil {
-			return err
-		}
-		for seq := int64(0); seq < n; seq++ {
-			if err := tx.appendLeaf(seq); err != nil {
-				return err
-			}
-		}
-		return nil
-	},
+	"migrations/0005_audit_tree.sql": backfillTree,
 }
 
 // splitStatements splits a migration file on semicolons that end a line, dropping
@@ -254,11 +254,11 @@ func entityKindOf(id string) (caseroom.EntityKind, bool) {
 // numbers, and appends audit entries that commit or roll back with the records.
 type Tx struct {
 	*sql.Tx
-	db      *DB
-	ctx     context.Context
-	now     time.Time
-	actor   *caseroom.User
-	nextSeq int64 // -1 until the first reservation
+	db    *DB
+	ctx   context.Context
+	now   time.Time
+	actor *caseroom.User
+	group *groupState // shared by the writes of one transaction
 	// inserted names the tables this transaction has inserted into, so that an entry's
 	// state is read from those alone.
 	inserted map[string]bool
@@ -270,29 +270,156 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// write runs fn in a write transaction and commits it if fn returns nil. The actor
-// comes from ctx; without one the call is refused.
+// write runs fn in a write transaction and returns once its changes are committed, or
+// fn's error once they are undone. The actor comes from ctx; without one the call is
+// refused.
+//
+// Writes are committed in groups: while one transaction commits (on SQLite an fsync),
+// the writes that arrive queue up, and the next transaction runs them one after the
+// other, each inside its own savepoint, and commits them together. A write whose fn
+// fails is rolled back to its savepoint alone; the others commit. Nobody's write is
+// reported done before the commit that holds it is durable. One writer pays for one
+// commit per write; many writers at once share commits.
 func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 	actor := caseroom.UserFromContext(ctx)
 	if actor == nil {
 		return caseroom.Errorf(caseroom.EUNAUTHORIZED, "Sign in first.")
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	req := &writeRequest{ctx: ctx, fn: fn, actor: actor, done: make(chan writeResult, 1)}
+	q := &db.writes
+	q.mu.Lock()
+	q.pending = append(q.pending, req)
+	lead := !q.leading
+	q.leading = true
+	q.mu.Unlock()
+	for {
+		if lead {
+			db.commitGroup()
+		}
+		r := <-req.done
+		if !r.lead {
+			return r.err
+		}
+		lead = true
+	}
+}
+
+// maxGroup bounds the writes committed together.
+const maxGroup = 512
+
+// writeQueue holds the writes waiting for the next group commit. One waiting writer at
+// a time leads: it runs a group, then hands the lead to the first writer still waiting.
+type writeQueue struct {
+	mu      sync.Mutex
+	pending []*writeRequest
+	leading bool
+}
+
+type writeRequest struct {
+	ctx   context.Context
+	fn    func(tx *Tx) error
+	actor *caseroom.User
+	done  chan writeResult
+}
+
+// writeResult is a write's outcome, or (lead) the order to run the next group.
+type writeResult struct {
+	err  error
+	lead bool
+}
+
+// commitGroup takes the waiting writes, runs and commits them, reports to each, and
+// hands the lead on.
+func (db *DB) commitGroup() {
+	q := &db.writes
+	q.mu.Lock()
+	group := q.pending[:min(len(q.pending), maxGroup)]
+	q.pending = append([]*writeRequest(nil), q.pending[len(group):]...)
+	q.mu.Unlock()
+
+	results := db.runGroup(group)
+	for i, req := range group {
+		req.done <- writeResult{err: results[i]}
+	}
+	q.mu.Lock()
+	if len(q.pending) > 0 {
+		q.pending[0].done <- writeResult{lead: true}
+	} else {
+		q.leading = false
+	}
+	q.mu.Unlock()
+}
+
+// runGroup runs each write of group in its own savepoint of one transaction and
+// commits; it returns each write's error.
+func (db *DB) runGroup(group []*writeRequest) []error {
+	results := make([]error, len(group))
+	fail := func(err error) []error {
+		for i := range results {
+			if results[i] == nil {
+				results[i] = err
+			}
+		}
+		return results
+	}
+	// The group's transaction outlives any one writer's context: a writer that gives
+	// up must not interrupt the others' statements.
+	ctx := context.WithoutCancel(group[0].ctx)
 	sqltx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return fail(fmt.Errorf("begin: %w", err))
 	}
 	defer sqltx.Rollback()
 	if err := db.dialect.lockWrites(ctx, sqltx); err != nil {
-		return fmt.Errorf("lock: %w", err)
+		return fail(fmt.Errorf("lock: %w", err))
 	}
-	tx := &Tx{Tx: sqltx, db: db, ctx: ctx, now: db.Now().UTC(), actor: actor, nextSeq: -1, inserted: map[string]bool{}}
-	if err := fn(tx); err != nil {
-		return err
+	committed := 0
+	state := newGroupState()
+	for i, req := range group {
+		if err := req.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		if _, err := sqltx.ExecContext(ctx, `SAVEPOINT write`); err != nil {
+			return fail(fmt.Errorf("savepoint: %w", err))
+		}
+		tx := &Tx{Tx: sqltx, db: db, ctx: context.WithoutCancel(req.ctx), now: db.Now().UTC(), actor: req.actor, group: state, inserted: map[string]bool{}}
+		if err := runWrite(tx, req.fn); err != nil {
+			results[i] = err
+			stmts := state.stmts
+			*state = *newGroupState() // it may hold what was just undone
+			state.stmts = stmts
+			if _, rerr := sqltx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT write`); rerr != nil {
+				return fail(fmt.Errorf("roll back a failed write: %w", rerr))
+			}
+		} else {
+			committed++
+		}
+		if _, err := sqltx.ExecContext(ctx, `RELEASE SAVEPOINT write`); err != nil {
+			return fail(fmt.Errorf("release savepoint: %w", err))
+		}
+	}
+	if committed == 0 {
+		return results
 	}
 	if err := sqltx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fail(fmt.Errorf("commit: %w", err))
 	}
-	return nil
+	return results
+}
+
+// runWrite runs fn, turning a panic into an error so that one bad write cannot take
+// the others of its group down with it.
+func runWrite(tx *Tx, fn func(tx *Tx) error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("write panicked: %v", v)
+		}
+	}()
+	return fn(tx)
 }
 
 // exec runs a statement written with ? placeholders.
@@ -301,18 +428,84 @@ func (tx *Tx) exec(query string, args ...any) error {
 		table, _, _ := strings.Cut(rest, " ")
 		tx.inserted[table] = true
 	}
+	if st := tx.prepared(query); st != nil {
+		_, err := st.ExecContext(tx.ctx, args...)
+		return err
+	}
 	_, err := tx.ExecContext(tx.ctx, tx.db.dialect.rebind(query), args...)
 	return err
 }
 
 // QueryContext rebinds placeholders so that read helpers can take a *Tx.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := tx.prepared(query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return tx.Tx.QueryContext(ctx, tx.db.dialect.rebind(query), args...)
 }
 
 // QueryRowContext rebinds placeholders so that read helpers can take a *Tx.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := tx.prepared(query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return tx.Tx.QueryRowContext(ctx, tx.db.dialect.rebind(query), args...)
+}
+
+// prepared returns query prepared for this transaction, or nil to run it unprepared.
+// On SQLite, preparing a statement costs about as much as running a small one, and a
+// write runs a dozen; the statements stay prepared on their connections across
+// transactions. (pgx caches prepared statements itself.)
+func (tx *Tx) prepared(query string) *sql.Stmt {
+	if tx.db.dialect.name() != "sqlite" || tx.group == nil || tx.group.stmts == nil {
+		return nil
+	}
+	if st, ok := tx.group.stmts[query]; ok {
+		return st
+	}
+	parent := tx.db.stmts.get(tx.ctx, tx.db.db, query)
+	if parent == nil {
+		return nil
+	}
+	st := tx.Tx.StmtContext(tx.ctx, parent)
+	tx.group.stmts[query] = st
+	return st
+}
+
+// stmtCache holds statements prepared on the database, by query text, up to a bound:
+// queries built with a varying number of placeholders beyond it are not cached.
+type stmtCache struct {
+	mu     sync.Mutex
+	m      map[string]*sql.Stmt
+	closed bool
+}
+
+const maxCachedStmts = 512
+
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok || c.closed || len(c.m) >= maxCachedStmts {
+		return st
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // run unprepared; the error, if real, shows there
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = st
+	return st
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m, c.closed = nil, true
 }
 
 // reader wraps *sql.DB so that reads outside a transaction rebind placeholders too.
@@ -332,18 +525,19 @@ func (db *DB) reader() querier { return reader{db} }
 // Records created by an operation carry that number in their entry column. The write
 // lock makes MAX(seq)+1 safe: no other writer can take the same number.
 func (tx *Tx) reserveSeq() (int64, error) {
-	if tx.nextSeq < 0 {
+	g := tx.group
+	if g.nextSeq < 0 {
 		var max sql.NullInt64
 		if err := tx.QueryRowContext(tx.ctx, `SELECT MAX(seq) FROM audit_log`).Scan(&max); err != nil {
 			return 0, fmt.Errorf("reserve audit seq: %w", err)
 		}
-		tx.nextSeq = 0
+		g.nextSeq = 0
 		if max.Valid {
-			tx.nextSeq = max.Int64 + 1
+			g.nextSeq = max.Int64 + 1
 		}
 	}
-	seq := tx.nextSeq
-	tx.nextSeq++
+	seq := g.nextSeq
+	g.nextSeq++
 	return seq, nil
 }
 
@@ -383,11 +577,20 @@ func (tx *Tx) insertAudit(seq int64, action, kind, objectID, caseID, hash string
 	if caseID != "" {
 		c = caseID
 	}
+	at := formatTime(tx.now)
 	if err := tx.exec(`INSERT INTO audit_log (seq, at, actor, action, object_kind, object_id, case_id, state_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		seq, formatTime(tx.now), tx.actor.Name, action, kind, objectID, c, hash); err != nil {
+		seq, at, tx.actor.Name, action, kind, objectID, c, hash); err != nil {
 		return fmt.Errorf("append audit entry %d (%s): %w", seq, action, err)
 	}
-	return tx.appendLeaf(seq)
+	// The leaf is the canonical JSON of the row just written, built from the values
+	// rather than read back: verify reads the row and must arrive at the same bytes
+	// (every column of audit_log, text as strings, seq as an integer, no case as null).
+	data, err := json.Marshal(map[string]any{"seq": seq, "at": at, "actor": tx.actor.Name, "action": action,
+		"object_kind": kind, "object_id": objectID, "case_id": c, "state_hash": hash})
+	if err != nil {
+		return err
+	}
+	return tx.appendLeaf(seq, data)
 }
 
 // isNoRows reports whether err is sql.ErrNoRows.

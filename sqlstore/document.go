@@ -346,7 +346,21 @@ func loadDocuments(ctx context.Context, q querier, v *vault.Vault, caseID, filte
 	if len(docs) == 0 && strings.Contains(filter, "d.id") {
 		return nil, caseroom.Errorf(caseroom.ENOTFOUND, "There is no such document in this case.")
 	}
-	err = scanEach(ctx, q, `SELECT p.document_id, p.person_id, p.capacity FROM statement_presence p WHERE p.case_id = ? ORDER BY p.document_id, p.pos`, []any{caseID},
+	// For a few documents (one just registered, one read), read only theirs: a write
+	// must not cost more as the case grows.
+	presenceFilter, correctionFilter, docArgs := ``, ``, []any{caseID}
+	if len(docs) <= 100 {
+		ids := make([]any, len(docs))
+		for i, d := range docs {
+			ids[i] = d.ID
+		}
+		in := `(` + placeholders(len(ids)) + `)`
+		if len(ids) == 0 {
+			in = `(NULL)`
+		}
+		presenceFilter, correctionFilter, docArgs = ` AND p.document_id IN `+in, ` AND corrects_id IN `+in, append(docArgs, ids...)
+	}
+	err = scanEach(ctx, q, `SELECT p.document_id, p.person_id, p.capacity FROM statement_presence p WHERE p.case_id = ?`+presenceFilter+` ORDER BY p.document_id, p.pos`, docArgs,
 		func(scan func(...any) error) error {
 			var docID string
 			var pr caseroom.Presence
@@ -362,7 +376,7 @@ func loadDocuments(ctx context.Context, q querier, v *vault.Vault, caseID, filte
 	if err != nil {
 		return nil, fmt.Errorf("load presence: %w", err)
 	}
-	err = scanEach(ctx, q, `SELECT corrects_id, ref FROM documents WHERE case_id = ? AND corrects_id IS NOT NULL ORDER BY entry`, []any{caseID},
+	err = scanEach(ctx, q, `SELECT corrects_id, ref FROM documents WHERE case_id = ? AND corrects_id IS NOT NULL`+correctionFilter+` ORDER BY entry`, docArgs,
 		func(scan func(...any) error) error {
 			var target, ref string
 			if err := scan(&target, &ref); err != nil {

@@ -109,26 +109,59 @@ func parseHash(s string) (tlog.Hash, error) {
 	return h, nil
 }
 
-// appendLeaf adds audit entry seq, just inserted, to the tree: it reads the row back as
-// stored, hashes it, and writes the new stored hashes.
-func (tx *Tx) appendLeaf(seq int64) error {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT * FROM audit_log WHERE seq = ?`, seq)
+// groupState is what the writes of one transaction share: the next audit seq, and the
+// tree hashes written so far, so that a group of writes reads neither back. A write
+// rolled back to its savepoint resets it (see runGroup).
+type groupState struct {
+	nextSeq int64 // -1 until read from the database
+	hashes  map[int64]tlog.Hash
+	// stmts are the prepared statements bound to the transaction (see Tx.prepared).
+	stmts map[string]*sql.Stmt
+}
+
+func newGroupState() *groupState {
+	return &groupState{nextSeq: -1, hashes: map[int64]tlog.Hash{}, stmts: map[string]*sql.Stmt{}}
+}
+
+// treeReader reads stored hashes for a write: those written in this transaction from
+// memory, the rest from the database.
+type treeReader struct{ tx *Tx }
+
+// ReadHashes implements tlog.HashReader.
+func (r treeReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	var missing []int64
+	for i, x := range indexes {
+		h, ok := r.tx.group.hashes[x]
+		if !ok {
+			missing = append(missing, x)
+			continue
+		}
+		out[i] = h
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	read, err := hashReader{r.tx.ctx, r.tx}.ReadHashes(missing)
 	if err != nil {
-		return fmt.Errorf("read audit entry %d: %w", seq, err)
+		return nil, err
 	}
-	var data []byte
-	err = scanRows(rows, func(cols []string, vals []any) error {
-		var err error
-		data, err = leafData(cols, vals)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("read audit entry %d: %w", seq, err)
+	found := make(map[int64]tlog.Hash, len(missing))
+	for i, x := range missing {
+		found[x] = read[i]
 	}
-	if data == nil {
-		return fmt.Errorf("audit entry %d vanished in its own transaction", seq)
+	for i, x := range indexes {
+		if h, ok := found[x]; ok {
+			out[i] = h
+		}
 	}
-	hashes, err := tlog.StoredHashes(seq, data, hashReader{tx.ctx, tx})
+	return out, nil
+}
+
+// appendLeaf adds audit entry seq, whose row's canonical JSON is data, to the tree: it
+// writes the entry's new stored hashes.
+func (tx *Tx) appendLeaf(seq int64, data []byte) error {
+	hashes, err := tlog.StoredHashes(seq, data, treeReader{tx})
 	if err != nil {
 		return fmt.Errorf("tree hashes of entry %d: %w", seq, err)
 	}
@@ -143,6 +176,41 @@ func (tx *Tx) appendLeaf(seq int64) error {
 			return fmt.Errorf("the audit tree already holds hashes for entry %d although the log ends before it: the log was truncated behind the server's back; run caseroom audit verify", seq)
 		}
 		return fmt.Errorf("store tree hashes of entry %d: %w", seq, err)
+	}
+	for i, h := range hashes {
+		tx.group.hashes[first+int64(i)] = h
+	}
+	return nil
+}
+
+// backfillTree adds the entries written before the tree existed (migration 0005).
+func backfillTree(tx *Tx) error {
+	rows, err := tx.QueryContext(tx.ctx, `SELECT * FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return err
+	}
+	var leaves [][]byte
+	var seqs []int64
+	err = scanRows(rows, func(cols []string, vals []any) error {
+		data, err := leafData(cols, vals)
+		for i, c := range cols {
+			if c == "seq" {
+				seqs = append(seqs, canonicalValue(vals[i]).(int64))
+			}
+		}
+		leaves = append(leaves, data)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, data := range leaves {
+		if seqs[i] != int64(i) {
+			return fmt.Errorf("audit entry %d is missing; the log cannot be made a tree", i)
+		}
+		if err := tx.appendLeaf(int64(i), data); err != nil {
+			return err
+		}
 	}
 	return nil
 }

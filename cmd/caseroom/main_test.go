@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,7 +25,33 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the CLI scripts in testdata/script.
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{Dir: "testdata/script"})
+	testscript.Run(t, testscript.Params{Dir: "testdata/script", Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"sql": sqlCommand,
+	}})
+}
+
+// sqlCommand is the script command "sql DBFILE STATEMENT": it runs one SQL statement on
+// a SQLite file directly, behind the server's back, as someone tampering with it would.
+func sqlCommand(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: sql DBFILE STATEMENT")
+	}
+	db, err := sql.Open("sqlite", ts.MkAbs(args[0]))
+	if err != nil {
+		ts.Fatalf("sql: %v", err)
+	}
+	defer db.Close()
+	res, err := db.Exec(args[1])
+	if err == nil {
+		var n int64
+		n, err = res.RowsAffected()
+		if err == nil && n == 0 {
+			err = fmt.Errorf("no row changed")
+		}
+	}
+	if neg != (err != nil) {
+		ts.Fatalf("sql %q: %v", args[1], err)
+	}
 }
 
 // cli runs one command line in-process and returns its stdout; it fails the test on a
