@@ -10,7 +10,6 @@ import (
 	"database/sql"
 	"embed"
 	"encoding/base32"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -52,10 +51,11 @@ type Options struct {
 	// store Open creates it; on an existing one it must be the key the store was made
 	// with, or Open fails rather than run without being able to read identities.
 	KeyFile string
-	// NoVault opens the store without its identity vault, for verifying the audit log
-	// where the key is not at hand. Nothing that seals or opens identities may then be
-	// called.
-	NoVault bool
+	// ReadOnly opens the store to read it as it is, for verifying the audit log (perhaps
+	// a copy kept as evidence, without the vault key): no migration is applied (a store
+	// that needs one is refused) and the identity vault is not opened. Only reads that
+	// open no identities may then be called.
+	ReadOnly bool
 }
 
 // Open opens the store at dsn, applies any pending migrations and opens the identity
@@ -78,12 +78,16 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s database: %w", d.name(), err)
 	}
+	if opts.ReadOnly {
+		if err := db.checkMigrated(ctx); err != nil {
+			sqldb.Close()
+			return nil, err
+		}
+		return db, nil
+	}
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
-	}
-	if opts.NoVault {
-		return db, nil
 	}
 	if err := db.openVault(ctx, opts.KeyFile); err != nil {
 		sqldb.Close()
@@ -159,6 +163,24 @@ func (db *DB) migrate(ctx context.Context) error {
 var migrationHooks = map[string]func(tx *Tx) error{
 	// The tree over entries written before it existed.
 	"migrations/0005_audit_tree.sql": backfillTree,
+}
+
+// checkMigrated refuses a store that lacks a migration of this build.
+func (db *DB) checkMigrated(ctx context.Context) error {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		var n int
+		if err := db.db.QueryRowContext(ctx, db.dialect.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE name = ?`), name).Scan(&n); err != nil {
+			return fmt.Errorf("this is not a Caseroom store, or not a complete one: %w", err)
+		}
+		if n == 0 {
+			return fmt.Errorf("this store was made by an older Caseroom and lacks %s; open it once with caseroom serve to upgrade it", name)
+		}
+	}
+	return nil
 }
 
 // splitStatements splits a migration file on semicolons that end a line, dropping
@@ -585,7 +607,7 @@ func (tx *Tx) insertAudit(seq int64, action, kind, objectID, caseID, hash string
 	// The leaf is the canonical JSON of the row just written, built from the values
 	// rather than read back: verify reads the row and must arrive at the same bytes
 	// (every column of audit_log, text as strings, seq as an integer, no case as null).
-	data, err := json.Marshal(map[string]any{"seq": seq, "at": at, "actor": tx.actor.Name, "action": action,
+	data, err := appendCanonical(nil, map[string]any{"seq": seq, "at": at, "actor": tx.actor.Name, "action": action,
 		"object_kind": kind, "object_id": objectID, "case_id": c, "state_hash": hash})
 	if err != nil {
 		return err

@@ -301,13 +301,9 @@ func (db *DB) FindDocument(ctx context.Context, caseID, ref string) (*caseroom.D
 // loadDocuments reads a case's documents matching filter (on the alias d), with how
 // statements were taken, who was present, and which later documents correct them.
 func loadDocuments(ctx context.Context, q querier, v *vault.Vault, caseID, filter string, args []any) ([]*caseroom.Document, error) {
-	labels, err := personLabels(ctx, q, v, caseID)
-	if err != nil {
-		return nil, err
-	}
 	docs := []*caseroom.Document{}
 	byID := map[string]*caseroom.Document{}
-	err = scanEach(ctx, q, `SELECT d.id, d.case_id, d.ref, d.kind, d.title, d.body, d.body_sha256, d.external_ref,
+	err := scanEach(ctx, q, `SELECT d.id, d.case_id, d.ref, d.kind, d.title, d.body, d.body_sha256, d.external_ref,
 			COALESCE(c.ref, ''), d.correction_reason, d.registered_by, d.registered_at,
 			s.document_id, COALESCE(s.giver_id, ''), s.recorded_by, s.recorded_at, s.place, s.language, COALESCE(s.interpreter_id, ''), s.method
 		FROM documents d
@@ -329,7 +325,7 @@ func loadDocuments(ctx context.Context, q querier, v *vault.Vault, caseID, filte
 				return err
 			}
 			if sID != nil {
-				st := &caseroom.Statement{Giver: giver, GiverLabel: labels[giver], RecordedBy: *sRecordedBy, Place: *sPlace,
+				st := &caseroom.Statement{Giver: giver, RecordedBy: *sRecordedBy, Place: *sPlace,
 					Language: *sLanguage, Interpreter: interpreter, Method: *sMethod, Present: []caseroom.Presence{}}
 				if st.RecordedAt, err = parseTime(*sRecordedAt); err != nil {
 					return err
@@ -368,7 +364,6 @@ func loadDocuments(ctx context.Context, q querier, v *vault.Vault, caseID, filte
 				return err
 			}
 			if d := byID[docID]; d != nil && d.Statement != nil {
-				pr.Label = labels[pr.Person]
 				d.Statement.Present = append(d.Statement.Present, pr)
 			}
 			return nil
@@ -390,15 +385,55 @@ func loadDocuments(ctx context.Context, q querier, v *vault.Vault, caseID, filte
 	if err != nil {
 		return nil, fmt.Errorf("load corrections: %w", err)
 	}
+	// Labels of the persons these documents name: for a few documents, those alone.
+	var named []string
+	if len(docs) <= 100 {
+		named = []string{}
+		for _, d := range docs {
+			if d.Statement != nil {
+				named = append(named, d.Statement.Giver)
+				for _, pr := range d.Statement.Present {
+					named = append(named, pr.Person)
+				}
+			}
+		}
+	}
+	labels, err := personLabels(ctx, q, v, caseID, named)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if st := d.Statement; st != nil {
+			st.GiverLabel = labels[st.Giver]
+			for i := range st.Present {
+				st.Present[i].Label = labels[st.Present[i].Person]
+			}
+		}
+	}
 	return docs, nil
 }
 
 // personLabels maps each person of a case to how they are shown in other records: a
 // victim's pseudonym, else the first name recorded, else the first alias. Only the
-// names of persons without a pseudonym are opened.
-func personLabels(ctx context.Context, q querier, v *vault.Vault, caseID string) (map[string]string, error) {
+// names of persons without a pseudonym are opened. If only is not nil, just those
+// persons are labelled.
+func personLabels(ctx context.Context, q querier, v *vault.Vault, caseID string, only []string) (map[string]string, error) {
 	labels := map[string]string{}
-	err := scanEach(ctx, q, `SELECT person_id, pseudonym FROM pseudonyms WHERE case_id = ?`, []any{caseID}, func(scan func(...any) error) error {
+	filter, args := ``, []any{caseID}
+	if only != nil {
+		seen := map[string]bool{}
+		for _, id := range only {
+			if id != "" && !seen[id] {
+				seen[id] = true
+				args = append(args, id)
+			}
+		}
+		if len(args) == 1 {
+			return labels, nil
+		}
+		filter = ` AND person_id IN (` + placeholders(len(args)-1) + `)`
+	}
+	err := scanEach(ctx, q, `SELECT person_id, pseudonym FROM pseudonyms WHERE case_id = ?`+filter, args, func(scan func(...any) error) error {
 		var id, pseudonym string
 		if err := scan(&id, &pseudonym); err != nil {
 			return err
@@ -411,7 +446,7 @@ func personLabels(ctx context.Context, q querier, v *vault.Vault, caseID string)
 	}
 	// Names before aliases, each in the order given: the first row seen for a person wins.
 	for _, src := range []struct{ table, column string }{{"person_names", "name"}, {"person_aliases", "alias"}} {
-		err := scanEach(ctx, q, `SELECT id, person_id, `+src.column+` FROM `+src.table+` WHERE case_id = ? ORDER BY entry, pos`, []any{caseID},
+		err := scanEach(ctx, q, `SELECT id, person_id, `+src.column+` FROM `+src.table+` WHERE case_id = ?`+filter+` ORDER BY entry, pos`, args,
 			func(scan func(...any) error) error {
 				var rowID, id, sealed string
 				if err := scan(&rowID, &id, &sealed); err != nil {

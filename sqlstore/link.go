@@ -240,7 +240,7 @@ func loadLinks(ctx context.Context, q querier, v *vault.Vault, caseID, filter st
 // entityLabels maps every record of a case a link can join to a short label. An
 // identifier held by a victim is labelled by kind and pseudonym, not by its value.
 func entityLabels(ctx context.Context, q querier, v *vault.Vault, caseID string) (map[string]string, error) {
-	labels, err := personLabels(ctx, q, v, caseID)
+	labels, err := personLabels(ctx, q, v, caseID, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -46,7 +45,7 @@ func IsEvent(action string) bool { return eventActions[action] }
 
 // leafData returns the canonical JSON of the audit row as scanned into cols and vals.
 func leafData(cols []string, vals []any) ([]byte, error) {
-	return json.Marshal(canonicalRow(cols, vals))
+	return appendCanonical(nil, canonicalRow(cols, vals))
 }
 
 // hashReader reads stored tree hashes through q: a write transaction sees the hashes it

@@ -39,7 +39,7 @@ const verifyWindow = 4096
 type logEntry struct {
 	seq                            int64
 	action, kind, object, stateHex string
-	leaf                           tlog.Hash
+	row                            map[string]any // the canonical row, the leaf's data
 }
 
 func (e *logEntry) describe() string {
@@ -59,42 +59,48 @@ func (ls *LogSnapshot) Leaves(ctx context.Context, fn func(seq int64, leaf tlog.
 	if minSeq.Valid && minSeq.Int64 < 0 {
 		return &audit.Finding{Entry: minSeq.Int64, What: "a negative sequence number: the entry was edited"}
 	}
-	for lo := int64(0); lo < n; lo += verifyWindow {
-		hi := min(lo+verifyWindow, n)
-		entries, err := ls.readEntries(ctx, lo, hi)
-		if err != nil {
-			return err
-		}
-		states, err := ls.readStates(ctx, lo, hi, entries)
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			st := states[e.seq]
-			records := 0
-			for _, rows := range st {
-				records += len(rows)
+	// Reading (one goroutine, on the snapshot) and hashing (this one) overlap: the
+	// reader works a window ahead.
+	type window struct {
+		entries []*logEntry
+		states  map[int64]map[string][]map[string]any
+		err     error
+	}
+	windows := make(chan window, 2)
+	readCtx, stopReading := context.WithCancel(ctx)
+	readDone := make(chan struct{})
+	defer func() { stopReading(); <-readDone }()
+	go func() {
+		defer close(readDone)
+		defer close(windows)
+		for lo := int64(0); lo < n; lo += verifyWindow {
+			hi := min(lo+verifyWindow, n)
+			var w window
+			if w.entries, w.err = ls.readEntries(readCtx, lo, hi); w.err == nil {
+				w.states, w.err = ls.readStates(readCtx, lo, hi, w.entries)
 			}
-			if IsEvent(e.action) {
-				if records > 0 {
-					return &audit.Finding{Entry: e.seq, What: fmt.Sprintf("%s is an event, which creates no records, but %s claim it: records were added behind the server's back", e.describe(), rowNames(st))}
-				}
-			} else {
-				if records == 0 {
-					return &audit.Finding{Entry: e.seq, What: fmt.Sprintf("the records of %s are missing: they were deleted", e.describe())}
-				}
-				got, err := canonicalHash(st)
-				if err != nil {
-					return err
-				}
-				if got != e.stateHex {
-					return &audit.Finding{Entry: e.seq, What: fmt.Sprintf("the records of %s (%s) no longer match the state hash the entry committed to (%s, now %s): a record was edited", e.describe(), rowNames(st), e.stateHex, got)}
-				}
+			select {
+			case windows <- w:
+			case <-readCtx.Done():
+				return
 			}
-			if err := fn(e.seq, e.leaf, records); err != nil {
+			if w.err != nil {
+				return
+			}
+		}
+	}()
+	for w := range windows {
+		if w.err != nil {
+			return w.err
+		}
+		for _, e := range w.entries {
+			if err := ls.checkEntry(e, w.states[e.seq], fn); err != nil {
 				return err
 			}
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	// Records that claim an entry past the end of the log outlived their entries.
 	for _, t := range recordTables {
@@ -107,6 +113,36 @@ func (ls *LogSnapshot) Leaves(ctx context.Context, fn func(seq int64, leaf tlog.
 		}
 	}
 	return nil
+}
+
+// checkEntry checks entry e's records st against its state hash, hashes its leaf and
+// passes it to fn.
+func (ls *LogSnapshot) checkEntry(e *logEntry, st map[string][]map[string]any, fn func(seq int64, leaf tlog.Hash, records int) error) error {
+	records := 0
+	for _, rows := range st {
+		records += len(rows)
+	}
+	if IsEvent(e.action) {
+		if records > 0 {
+			return &audit.Finding{Entry: e.seq, What: fmt.Sprintf("%s is an event, which creates no records, but %s claim it: records were added behind the server's back", e.describe(), rowNames(st))}
+		}
+	} else {
+		if records == 0 {
+			return &audit.Finding{Entry: e.seq, What: fmt.Sprintf("the records of %s are missing: they were deleted", e.describe())}
+		}
+		got, err := canonicalHash(st)
+		if err != nil {
+			return err
+		}
+		if got != e.stateHex {
+			return &audit.Finding{Entry: e.seq, What: fmt.Sprintf("the records of %s (%s) no longer match the state hash the entry committed to (%s, now %s): a record was edited", e.describe(), rowNames(st), e.stateHex, got)}
+		}
+	}
+	data, err := appendCanonical(nil, e.row)
+	if err != nil {
+		return err
+	}
+	return fn(e.seq, tlog.RecordHash(data), records)
 }
 
 // readEntries reads entries lo <= seq < hi and checks that none is missing.
@@ -133,11 +169,7 @@ func (ls *LogSnapshot) readEntries(ctx context.Context, lo, hi int64) ([]*logEnt
 				e.stateHex, _ = v.(string)
 			}
 		}
-		data, err := leafData(cols, vals)
-		if err != nil {
-			return err
-		}
-		e.leaf = tlog.RecordHash(data)
+		e.row = canonicalRow(cols, vals)
 		entries = append(entries, e)
 		return nil
 	})

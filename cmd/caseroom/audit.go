@@ -107,7 +107,7 @@ directory.`,
 					return fmt.Errorf("no store to verify: %w", err)
 				}
 			}
-			db, err := sqlstore.Open(cmd.Context(), dsn, sqlstore.Options{NoVault: true})
+			db, err := sqlstore.Open(cmd.Context(), dsn, sqlstore.Options{ReadOnly: true})
 			if err != nil {
 				return err
 			}
