@@ -127,6 +127,10 @@ func LoadOrCreateWitnessKey(path, name string) (k *WitnessKey, created bool, err
 		return nil, false, err
 	}
 	if err := writeFileAtomic(path, []byte(k.String()+"\n"), 0o600, true); err != nil {
+		if errors.Is(err, fs.ErrExist) { // made by another process meanwhile
+			k, _, err := LoadOrCreateWitnessKey(path, name)
+			return k, false, err
+		}
 		return nil, false, fmt.Errorf("save witness key: %w", err)
 	}
 	return k, true, nil

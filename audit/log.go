@@ -132,7 +132,10 @@ func (l *Log) AddCosignature(ctx context.Context, cosigned []byte) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	var kept []string
+	// Check every line before keeping any: a note with one bad cosignature is refused
+	// whole.
+	type good struct{ name, line string }
+	var valid []good
 	for _, w := range witnesses {
 		v, err := ParseCosignVerifier(w.Key)
 		if err != nil {
@@ -149,11 +152,19 @@ func (l *Log) AddCosignature(ctx context.Context, cosigned []byte) ([]string, er
 			if l.Now != nil && t.After(l.Now().Add(10*time.Minute)) {
 				return nil, caseroom.Errorf(caseroom.EINVALID, "The cosignature of %s is dated in the future (%s).", w.Name, t.Format(time.RFC3339))
 			}
-			if err := l.Store.SaveCosignature(ctx, c.Size, w.Name, line); err != nil {
-				return nil, err
+			if len(valid) > 0 && valid[len(valid)-1].name == w.Name {
+				valid[len(valid)-1].line = line // the witness's last line counts
+				continue
 			}
-			kept = append(kept, w.Name)
+			valid = append(valid, good{w.Name, line})
 		}
+	}
+	var kept []string
+	for _, g := range valid {
+		if err := l.Store.SaveCosignature(ctx, c.Size, g.name, g.line); err != nil {
+			return nil, err
+		}
+		kept = append(kept, g.name)
 	}
 	if len(kept) == 0 {
 		return nil, caseroom.Errorf(caseroom.EFORBIDDEN, "No cosignature on this checkpoint is by a witness registered with this log; an administrator registers one with caseroom audit witness add.")

@@ -86,7 +86,7 @@ func Verify(ctx context.Context, snap Snapshot, logKey note.Verifier, files []Ch
 	})
 	err := snap.Leaves(ctx, func(seq int64, leaf tlog.Hash, records int) error {
 		if seq != rep.Entries {
-			return &Finding{Entry: rep.Entries, What: fmt.Sprintf("missing: the log jumps from entry %d to %d", rep.Entries-1, seq)}
+			return &Finding{Entry: rep.Entries, What: fmt.Sprintf("missing: entry %d comes where entry %d should (entries were deleted, or numbered again)", seq, rep.Entries)}
 		}
 		hs, err := tlog.StoredHashesForRecordHash(seq, leaf, mem)
 		if err != nil {
@@ -124,10 +124,9 @@ func Verify(ctx context.Context, snap Snapshot, logKey note.Verifier, files []Ch
 	if next < int64(len(hashes)) {
 		return nil, missingHashFinding(next)
 	}
-	if rep.Entries > 0 {
-		if rep.Root, err = tlog.TreeHash(rep.Entries, mem); err != nil {
-			return nil, err
-		}
+	// RFC 6962: the root of the empty tree is SHA-256 of nothing, as tlog computes it.
+	if rep.Root, err = tlog.TreeHash(rep.Entries, mem); err != nil {
+		return nil, err
 	}
 	check := func(name string, signed []byte) (*Checkpoint, error) {
 		c, _, err := OpenCheckpoint(signed, logKey)

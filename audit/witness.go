@@ -159,7 +159,8 @@ func (w *Witness) Run(ctx context.Context) (*WitnessResult, error) {
 			return nil, evidence(fmt.Sprintf("two different roots for the same %d entries: the log's history was rewritten", cur.Size), nil)
 		case cur.Size > prev.Size:
 			body, status, err := w.get(ctx, fmt.Sprintf("/api/v1/audit/consistency?old=%d&new=%d", prev.Size, cur.Size))
-			if err != nil && status == 0 {
+			if err != nil && (status == 0 || status >= 500 || status == http.StatusTooManyRequests) {
+				// Not reachable or not working: no statement by the log, so no evidence.
 				return nil, fmt.Errorf("fetch consistency proof: %w", err)
 			}
 			if err != nil {

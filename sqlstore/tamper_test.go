@@ -559,7 +559,7 @@ func TestTamperEntries(t *testing.T) {
 			seq := ts.at["organisation"]
 			saved := ts.cut("audit_log", `seq = ?`, seq)
 			_, f := ts.verify()
-			wantFinding(t, f, seq, "missing", fmt.Sprintf("from entry %d to %d", seq-1, seq+1))
+			wantFinding(t, f, seq, "missing", fmt.Sprintf("entry %d comes where entry %d should", seq+1, seq))
 			ts.putBack([]savedRows{saved})
 			ts.mustVerify(ts.checkpoint)
 		})

@@ -178,7 +178,7 @@ func (ls *LogSnapshot) readEntries(ctx context.Context, lo, hi int64) ([]*logEnt
 	}
 	for i, e := range entries {
 		if want := lo + int64(i); e.seq != want {
-			return nil, &audit.Finding{Entry: want, What: fmt.Sprintf("missing: the log jumps from entry %d to %d; entries were deleted", want-1, e.seq)}
+			return nil, &audit.Finding{Entry: want, What: fmt.Sprintf("missing: entry %d comes where entry %d should; entries were deleted", e.seq, want)}
 		}
 	}
 	if int64(len(entries)) != hi-lo {
