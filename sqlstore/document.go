@@ -344,7 +344,9 @@ func loadDocuments(ctx context.Context, q querier, v *vault.Vault, caseID, filte
 	}
 	// For a few documents (one just registered, one read), read only theirs: a write
 	// must not cost more as the case grows.
-	presenceFilter, correctionFilter, docArgs := ``, ``, []any{caseID}
+	// (Corrections are looked up by corrects_id alone then: a correction is always in
+	// its document's case, and SQLite would otherwise read the case's every document.)
+	presenceFilter, corrections, docArgs, corrArgs := ``, `case_id = ? AND corrects_id IS NOT NULL`, []any{caseID}, []any{caseID}
 	if len(docs) <= 100 {
 		ids := make([]any, len(docs))
 		for i, d := range docs {
@@ -354,7 +356,7 @@ func loadDocuments(ctx context.Context, q querier, v *vault.Vault, caseID, filte
 		if len(ids) == 0 {
 			in = `(NULL)`
 		}
-		presenceFilter, correctionFilter, docArgs = ` AND p.document_id IN `+in, ` AND corrects_id IN `+in, append(docArgs, ids...)
+		presenceFilter, corrections, docArgs, corrArgs = ` AND p.document_id IN `+in, `corrects_id IN `+in, append(docArgs, ids...), ids
 	}
 	err = scanEach(ctx, q, `SELECT p.document_id, p.person_id, p.capacity FROM statement_presence p WHERE p.case_id = ?`+presenceFilter+` ORDER BY p.document_id, p.pos`, docArgs,
 		func(scan func(...any) error) error {
@@ -371,7 +373,7 @@ func loadDocuments(ctx context.Context, q querier, v *vault.Vault, caseID, filte
 	if err != nil {
 		return nil, fmt.Errorf("load presence: %w", err)
 	}
-	err = scanEach(ctx, q, `SELECT corrects_id, ref FROM documents WHERE case_id = ? AND corrects_id IS NOT NULL`+correctionFilter+` ORDER BY entry`, docArgs,
+	err = scanEach(ctx, q, `SELECT corrects_id, ref FROM documents WHERE `+corrections+` ORDER BY entry`, corrArgs,
 		func(scan func(...any) error) error {
 			var target, ref string
 			if err := scan(&target, &ref); err != nil {
