@@ -33,11 +33,15 @@ type Snapshot interface {
 	// those records against the entry's state hash. It returns a *Finding for the
 	// first entry or record that does not match, or a gap in the entries.
 	Leaves(ctx context.Context, fn func(seq int64, leaf tlog.Hash, records int) error) error
-	// StoredHashes calls fn with every stored tree hash, in index order.
+	// StoredHashes calls fn with every stored tree hash, in index order. Verify calls
+	// it while Leaves runs, from another goroutine.
 	StoredHashes(ctx context.Context, fn func(index int64, h tlog.Hash) error) error
 	// LatestCheckpoint returns the stored checkpoint of the largest size, or nil.
 	LatestCheckpoint(ctx context.Context) ([]byte, error)
 }
+
+// A Snapshot may also have a method Size(ctx) (int64, error) saying how many entries
+// it holds, so that Verify can allocate once.
 
 // CheckpointFile is a checkpoint someone kept: a court, a witness, an auditor.
 type CheckpointFile struct {
@@ -84,6 +88,26 @@ func Verify(ctx context.Context, snap Snapshot, logKey note.Verifier, files []Ch
 		}
 		return out, nil
 	})
+	// The stored tree is read while the leaves are recomputed, then compared.
+	type storedHash struct {
+		index int64
+		hash  tlog.Hash
+	}
+	var stored []storedHash
+	if sized, ok := snap.(interface{ Size(context.Context) (int64, error) }); ok {
+		if n, err := sized.Size(ctx); err == nil && n > 0 {
+			hashes = make([]tlog.Hash, 0, tlog.StoredHashCount(n))
+			stored = make([]storedHash, 0, tlog.StoredHashCount(n))
+		}
+	}
+	storedCtx, stopStored := context.WithCancel(ctx)
+	storedErr := make(chan error, 1)
+	go func() {
+		storedErr <- snap.StoredHashes(storedCtx, func(index int64, h tlog.Hash) error {
+			stored = append(stored, storedHash{index, h})
+			return nil
+		})
+	}()
 	err := snap.Leaves(ctx, func(seq int64, leaf tlog.Hash, records int) error {
 		if seq != rep.Entries {
 			return &Finding{Entry: rep.Entries, What: fmt.Sprintf("missing: entry %d comes where entry %d should (entries were deleted, or numbered again)", seq, rep.Entries)}
@@ -98,28 +122,32 @@ func Verify(ctx context.Context, snap Snapshot, logKey note.Verifier, files []Ch
 		return nil
 	})
 	if err != nil {
+		stopStored()
+		<-storedErr
+		return nil, err
+	}
+	err = <-storedErr
+	stopStored()
+	if err != nil {
 		return nil, err
 	}
 	var next int64
-	err = snap.StoredHashes(ctx, func(index int64, h tlog.Hash) error {
+	for _, sh := range stored {
+		index, h := sh.index, sh.hash
 		if index != next {
-			return missingHashFinding(next)
+			return nil, missingHashFinding(next)
 		}
 		next++
 		if index >= int64(len(hashes)) {
 			level, n := tlog.SplitStoredHashIndex(index)
 			if level == 0 {
-				return &Finding{Entry: -1, What: fmt.Sprintf("the stored tree holds a leaf for entry %d but the log ends at entry %d: entries were deleted from the end of the log", n, rep.Entries-1)}
+				return nil, &Finding{Entry: -1, What: fmt.Sprintf("the stored tree holds a leaf for entry %d but the log ends at entry %d: entries were deleted from the end of the log", n, rep.Entries-1)}
 			}
-			return &Finding{Entry: -1, What: fmt.Sprintf("the stored tree holds hashes beyond the last entry (%d): entries were deleted from the end of the log", rep.Entries-1)}
+			return nil, &Finding{Entry: -1, What: fmt.Sprintf("the stored tree holds hashes beyond the last entry (%d): entries were deleted from the end of the log", rep.Entries-1)}
 		}
 		if h != hashes[index] {
-			return changedHashFinding(index)
+			return nil, changedHashFinding(index)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	if next < int64(len(hashes)) {
 		return nil, missingHashFinding(next)
@@ -129,6 +157,9 @@ func Verify(ctx context.Context, snap Snapshot, logKey note.Verifier, files []Ch
 		return nil, err
 	}
 	check := func(name string, signed []byte) (*Checkpoint, error) {
+		if logKey == nil {
+			return nil, fmt.Errorf("cannot check %s: no log key to check its signature with", name)
+		}
 		c, _, err := OpenCheckpoint(signed, logKey)
 		if err != nil {
 			return nil, &Finding{Entry: -1, What: fmt.Sprintf("%s: %v", name, err)}

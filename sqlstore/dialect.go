@@ -30,7 +30,13 @@ type dialect interface {
 	// snapshotOptions start a read-only transaction that sees one state of the store
 	// without blocking writers.
 	snapshotOptions() *sql.TxOptions
+	// shareSnapshot makes second, a fresh snapshot transaction, see what first sees,
+	// or returns errSnapshotMoved if it cannot and a retry may.
+	shareSnapshot(ctx context.Context, first, second *sql.Tx) error
 }
+
+// errSnapshotMoved says the store changed between two snapshots meant to be one.
+var errSnapshotMoved = errors.New("the store changed while the snapshot was taken")
 
 // sqliteDialect: WAL for concurrent readers, foreign keys on, synchronous FULL so a
 // committed transaction survives a power cut, a busy timeout instead of SQLITE_BUSY,
@@ -63,6 +69,24 @@ func (sqliteDialect) lockMigrations(context.Context, *sql.Tx) error { return nil
 // snapshotOptions: a read-only transaction begins DEFERRED (not IMMEDIATE), so it takes
 // no write lock; in WAL mode its first read fixes its snapshot.
 func (sqliteDialect) snapshotOptions() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
+
+// shareSnapshot: SQLite cannot hand a snapshot to another connection through
+// database/sql, so both read the log's size and the stored tree's; every committed
+// write appends to both in its own transaction, so equal sizes mean the same state.
+func (sqliteDialect) shareSnapshot(ctx context.Context, first, second *sql.Tx) error {
+	const q = `SELECT COALESCE(MAX(seq), -1), (SELECT COALESCE(MAX(idx), -1) FROM audit_tree), (SELECT COUNT(*) FROM audit_checkpoints) FROM audit_log`
+	var a, b [3]int64
+	if err := first.QueryRowContext(ctx, q).Scan(&a[0], &a[1], &a[2]); err != nil {
+		return err
+	}
+	if err := second.QueryRowContext(ctx, q).Scan(&b[0], &b[1], &b[2]); err != nil {
+		return err
+	}
+	if a != b {
+		return errSnapshotMoved
+	}
+	return nil
+}
 
 func (sqliteDialect) isUniqueViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
@@ -113,6 +137,17 @@ func (d postgresDialect) lockMigrations(ctx context.Context, tx *sql.Tx) error {
 
 func (postgresDialect) snapshotOptions() *sql.TxOptions {
 	return &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+}
+
+// shareSnapshot: PostgreSQL exports the first transaction's snapshot and the second
+// adopts it.
+func (postgresDialect) shareSnapshot(ctx context.Context, first, second *sql.Tx) error {
+	var id string
+	if err := first.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&id); err != nil {
+		return err
+	}
+	_, err := second.ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+strings.ReplaceAll(id, "'", "''")+`'`)
+	return err
 }
 
 func (postgresDialect) isUniqueViolation(err error) bool {

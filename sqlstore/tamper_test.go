@@ -585,6 +585,17 @@ func TestTamperEntries(t *testing.T) {
 			})
 		}
 
+		t.Run("record claims no entry", func(t *testing.T) {
+			// A row slipped in under an entry number the log never had is found too.
+			ts := ts.within(t)
+			ts.exec(`INSERT INTO person_roles (id, person_id, case_id, role, created_at, entry) VALUES (?, ?, ?, ?, ?, ?)`,
+				"prl_orphan", ts.suspect.ID, ts.f.c.ID, "guardian", "2025-01-01T00:00:00.000000000Z", -1)
+			_, f := ts.verify()
+			wantFinding(t, f, -1, "person_roles", "prl_orphan", "no entry")
+			ts.exec(`DELETE FROM person_roles WHERE id = ?`, "prl_orphan")
+			ts.mustVerify(ts.checkpoint)
+		})
+
 		t.Run("record claims an event", func(t *testing.T) {
 			// An event creates no records: one that claims it was added behind the
 			// server's back.

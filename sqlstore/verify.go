@@ -2,8 +2,12 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -12,24 +16,51 @@ import (
 )
 
 // LogSnapshot reads the whole log and its records in one snapshot, for audit.Verify.
+// It holds two read transactions on the same state, so that the stored tree (tree) can
+// be read while the entries and records are (s).
 type LogSnapshot struct {
-	db *DB
-	s  *snapshot
+	db   *DB
+	s    *snapshot
+	tree *snapshot
 }
 
 var _ audit.Snapshot = (*LogSnapshot)(nil)
 
 // AuditSnapshot opens a snapshot of the store for verification; close it when done.
 func (db *DB) AuditSnapshot(ctx context.Context) (*LogSnapshot, error) {
-	s, err := db.snapshot(ctx)
-	if err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		s, err := db.snapshot(ctx)
+		if err != nil {
+			return nil, err
+		}
+		tree, err := db.snapshot(ctx)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		err = db.dialect.shareSnapshot(ctx, s.tx, tree.tx)
+		if err == nil {
+			return &LogSnapshot{db: db, s: s, tree: tree}, nil
+		}
+		s.Close()
+		tree.Close()
+		if !errors.Is(err, errSnapshotMoved) || attempt == 5 {
+			return nil, fmt.Errorf("open a snapshot of the store: %w", err)
+		}
 	}
-	return &LogSnapshot{db: db, s: s}, nil
 }
 
+// Size returns the number of entries in the snapshot.
+func (ls *LogSnapshot) Size(ctx context.Context) (int64, error) { return logSize(ctx, ls.s) }
+
 // Close ends the snapshot.
-func (ls *LogSnapshot) Close() error { return ls.s.Close() }
+func (ls *LogSnapshot) Close() error {
+	err := ls.tree.Close()
+	if err2 := ls.s.Close(); err == nil {
+		err = err2
+	}
+	return err
+}
 
 // verifyWindow is how many entries Leaves reads at a time: one query per table per
 // window, with the window's rows held in memory.
@@ -39,12 +70,30 @@ const verifyWindow = 4096
 type logEntry struct {
 	seq                            int64
 	action, kind, object, stateHex string
-	row                            map[string]any // the canonical row, the leaf's data
+	row                            rawRow // the audit row, whose canonical JSON is the leaf's data
+	// records are the entry's rows in the order of the canonical state: tables by
+	// name, rows by key.
+	records []rawRow
+}
+
+// rawRow is a row as read, with the encoder of its query; the reader collects rows
+// and the hashing side encodes them, so the two overlap.
+type rawRow struct {
+	table string
+	enc   *rowEncoder
+	vals  []any
 }
 
 func (e *logEntry) describe() string {
 	return fmt.Sprintf("%s of %s %s", e.action, e.kind, e.object)
 }
+
+// tablesByName are the record tables in the order of the keys of a canonical state.
+var tablesByName = func() []struct{ table, key string } {
+	t := append([]struct{ table, key string }(nil), recordTables...)
+	sort.Slice(t, func(i, j int) bool { return t[i].table < t[j].table })
+	return t
+}()
 
 // Leaves recomputes each entry's leaf and checks its records. See audit.Snapshot.
 func (ls *LogSnapshot) Leaves(ctx context.Context, fn func(seq int64, leaf tlog.Hash, records int) error) error {
@@ -63,7 +112,6 @@ func (ls *LogSnapshot) Leaves(ctx context.Context, fn func(seq int64, leaf tlog.
 	// reader works a window ahead.
 	type window struct {
 		entries []*logEntry
-		states  map[int64]map[string][]map[string]any
 		err     error
 	}
 	windows := make(chan window, 2)
@@ -77,7 +125,7 @@ func (ls *LogSnapshot) Leaves(ctx context.Context, fn func(seq int64, leaf tlog.
 			hi := min(lo+verifyWindow, n)
 			var w window
 			if w.entries, w.err = ls.readEntries(readCtx, lo, hi); w.err == nil {
-				w.states, w.err = ls.readStates(readCtx, lo, hi, w.entries)
+				w.err = ls.readRecords(readCtx, lo, w.entries)
 			}
 			select {
 			case windows <- w:
@@ -89,12 +137,13 @@ func (ls *LogSnapshot) Leaves(ctx context.Context, fn func(seq int64, leaf tlog.
 			}
 		}
 	}()
+	var buf []byte
 	for w := range windows {
 		if w.err != nil {
 			return w.err
 		}
 		for _, e := range w.entries {
-			if err := ls.checkEntry(e, w.states[e.seq], fn); err != nil {
+			if buf, err = ls.checkEntry(e, buf[:0], fn); err != nil {
 				return err
 			}
 		}
@@ -102,77 +151,141 @@ func (ls *LogSnapshot) Leaves(ctx context.Context, fn func(seq int64, leaf tlog.
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	// Records that claim an entry past the end of the log outlived their entries.
+	// Records that claim no entry of the log: past its end (they outlived their
+	// entries), or no entry at all (added behind the server's back).
 	for _, t := range recordTables {
-		var max sql.NullInt64
-		if err := ls.s.QueryRowContext(ctx, `SELECT MAX(entry) FROM `+t.table).Scan(&max); err != nil {
+		var key string
+		err := ls.s.QueryRowContext(ctx, `SELECT `+t.key+` FROM `+t.table+` WHERE NOT (entry >= 0 AND entry < ?) ORDER BY entry DESC LIMIT 1`, n).Scan(&key)
+		if isNoRows(err) {
+			continue
+		} else if err != nil {
 			return fmt.Errorf("read %s: %w", t.table, err)
 		}
-		if max.Valid && max.Int64 >= n {
+		var max sql.NullInt64
+		if err := ls.s.QueryRowContext(ctx, `SELECT MAX(entry) FROM `+t.table+` WHERE entry >= ?`, n).Scan(&max); err == nil && max.Valid {
 			return &audit.Finding{Entry: max.Int64, What: fmt.Sprintf("%s rows claim entry %d but the log ends at entry %d: entries were deleted from the end of the log", t.table, max.Int64, n-1)}
 		}
+		return &audit.Finding{Entry: -1, What: fmt.Sprintf("%s row %s claims no entry of the log: it was added or changed behind the server's back", t.table, key)}
 	}
 	return nil
 }
 
-// checkEntry checks entry e's records st against its state hash, hashes its leaf and
-// passes it to fn.
-func (ls *LogSnapshot) checkEntry(e *logEntry, st map[string][]map[string]any, fn func(seq int64, leaf tlog.Hash, records int) error) error {
-	records := 0
-	for _, rows := range st {
-		records += len(rows)
-	}
+// checkEntry checks entry e's records against its state hash, hashes its leaf and
+// passes it to fn. buf is scratch space, returned for reuse.
+func (ls *LogSnapshot) checkEntry(e *logEntry, buf []byte, fn func(seq int64, leaf tlog.Hash, records int) error) ([]byte, error) {
 	if IsEvent(e.action) {
-		if records > 0 {
-			return &audit.Finding{Entry: e.seq, What: fmt.Sprintf("%s is an event, which creates no records, but %s claim it: records were added behind the server's back", e.describe(), rowNames(st))}
+		if len(e.records) > 0 {
+			return buf, &audit.Finding{Entry: e.seq, What: fmt.Sprintf("%s is an event, which creates no records, but %s claim it: records were added behind the server's back", e.describe(), rowNames(e.records))}
 		}
 	} else {
-		if records == 0 {
-			return &audit.Finding{Entry: e.seq, What: fmt.Sprintf("the records of %s are missing: they were deleted", e.describe())}
+		if len(e.records) == 0 {
+			return buf, &audit.Finding{Entry: e.seq, What: fmt.Sprintf("the records of %s are missing: they were deleted", e.describe())}
 		}
-		got, err := canonicalHash(st)
-		if err != nil {
-			return err
+		// {"table":[row,...],...}: what appendCanonical writes for the state's map.
+		buf = append(buf, '{')
+		for i, r := range e.records {
+			switch {
+			case i == 0:
+				buf = appendJSONString(buf, r.table)
+				buf = append(buf, ':', '[')
+			case r.table != e.records[i-1].table:
+				buf = append(buf, ']', ',')
+				buf = appendJSONString(buf, r.table)
+				buf = append(buf, ':', '[')
+			default:
+				buf = append(buf, ',')
+			}
+			var err error
+			if buf, err = r.enc.encode(buf, r.vals); err != nil {
+				return buf, err
+			}
 		}
-		if got != e.stateHex {
-			return &audit.Finding{Entry: e.seq, What: fmt.Sprintf("the records of %s (%s) no longer match the state hash the entry committed to (%s, now %s): a record was edited", e.describe(), rowNames(st), e.stateHex, got)}
+		buf = append(buf, ']', '}')
+		sum := sha256.Sum256(buf)
+		if got := hex.EncodeToString(sum[:]); got != e.stateHex {
+			return buf, &audit.Finding{Entry: e.seq, What: fmt.Sprintf("the records of %s (%s) no longer match the state hash the entry committed to (%s, now %s): a record was edited", e.describe(), rowNames(e.records), e.stateHex, got)}
 		}
 	}
-	data, err := appendCanonical(nil, e.row)
+	leaf, err := e.row.enc.encode(buf[:0], e.row.vals)
+	if err != nil {
+		return leaf, err
+	}
+	return leaf, fn(e.seq, tlog.RecordHash(leaf), len(e.records))
+}
+
+// rowEncoder writes rows of one query in canonical JSON: columns sorted by name.
+type rowEncoder struct {
+	order []int    // column indexes sorted by name
+	keys  [][]byte // `"name":` for each column, in that order
+}
+
+func newRowEncoder(cols []string) *rowEncoder {
+	enc := &rowEncoder{order: make([]int, len(cols))}
+	for i := range cols {
+		enc.order[i] = i
+	}
+	sort.Slice(enc.order, func(i, j int) bool { return cols[enc.order[i]] < cols[enc.order[j]] })
+	for _, i := range enc.order {
+		enc.keys = append(enc.keys, append(appendJSONString(nil, cols[i]), ':'))
+	}
+	return enc
+}
+
+// encode appends the canonical JSON of a row, as appendCanonical(canonicalRow(...)).
+func (enc *rowEncoder) encode(out []byte, vals []any) ([]byte, error) {
+	out = append(out, '{')
+	for k, i := range enc.order {
+		if k > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, enc.keys[k]...)
+		var err error
+		if out, err = appendCanonical(out, canonicalValue(vals[i])); err != nil {
+			return nil, err
+		}
+	}
+	return append(out, '}'), nil
+}
+
+// scanRaw runs query and calls fn with each row's values and the query's encoder.
+func scanRaw(ctx context.Context, q querier, query string, args []any, fn func(cols []string, vals []any, enc *rowEncoder) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
-	return fn(e.seq, tlog.RecordHash(data), records)
+	var enc *rowEncoder
+	return scanRows(rows, func(cols []string, vals []any) error {
+		if enc == nil {
+			enc = newRowEncoder(cols)
+		}
+		return fn(cols, vals, enc)
+	})
 }
 
 // readEntries reads entries lo <= seq < hi and checks that none is missing.
 func (ls *LogSnapshot) readEntries(ctx context.Context, lo, hi int64) ([]*logEntry, error) {
-	rows, err := ls.s.QueryContext(ctx, `SELECT * FROM audit_log WHERE seq >= ? AND seq < ? ORDER BY seq`, lo, hi)
-	if err != nil {
-		return nil, fmt.Errorf("read audit log: %w", err)
-	}
 	entries := make([]*logEntry, 0, hi-lo)
-	err = scanRows(rows, func(cols []string, vals []any) error {
-		e := &logEntry{}
-		for i, c := range cols {
-			v := canonicalValue(vals[i])
-			switch c {
-			case "seq":
-				e.seq, _ = v.(int64)
-			case "action":
-				e.action, _ = v.(string)
-			case "object_kind":
-				e.kind, _ = v.(string)
-			case "object_id":
-				e.object, _ = v.(string)
-			case "state_hash":
-				e.stateHex, _ = v.(string)
+	err := scanRaw(ctx, ls.s, `SELECT * FROM audit_log WHERE seq >= ? AND seq < ? ORDER BY seq`, []any{lo, hi},
+		func(cols []string, vals []any, enc *rowEncoder) error {
+			e := &logEntry{row: rawRow{table: "audit_log", enc: enc, vals: vals}}
+			for i, c := range cols {
+				v := canonicalValue(vals[i])
+				switch c {
+				case "seq":
+					e.seq, _ = v.(int64)
+				case "action":
+					e.action, _ = v.(string)
+				case "object_kind":
+					e.kind, _ = v.(string)
+				case "object_id":
+					e.object, _ = v.(string)
+				case "state_hash":
+					e.stateHex, _ = v.(string)
+				}
 			}
-		}
-		e.row = canonicalRow(cols, vals)
-		entries = append(entries, e)
-		return nil
-	})
+			entries = append(entries, e)
+			return nil
+		})
 	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}
@@ -187,45 +300,49 @@ func (ls *LogSnapshot) readEntries(ctx context.Context, lo, hi int64) ([]*logEnt
 	return entries, nil
 }
 
-// readStates reads the records of entries lo <= entry < hi, by entry and table.
-func (ls *LogSnapshot) readStates(ctx context.Context, lo, hi int64, entries []*logEntry) (map[int64]map[string][]map[string]any, error) {
-	states := make(map[int64]map[string][]map[string]any, len(entries))
-	for _, t := range recordTables {
-		rows, err := ls.s.QueryContext(ctx, `SELECT * FROM `+t.table+` WHERE entry >= ? AND entry < ? ORDER BY entry, `+t.key, lo, hi)
+// readRecords reads the records of the entries from lo, table by table in name order,
+// and gives each entry its rows.
+func (ls *LogSnapshot) readRecords(ctx context.Context, lo int64, entries []*logEntry) error {
+	hi := lo + int64(len(entries))
+	for _, t := range tablesByName {
+		entryCol := -1
+		err := scanRaw(ctx, ls.s, `SELECT * FROM `+t.table+` WHERE entry >= ? AND entry < ? ORDER BY entry, `+t.key, []any{lo, hi},
+			func(cols []string, vals []any, enc *rowEncoder) error {
+				if entryCol < 0 {
+					for i, c := range cols {
+						if c == "entry" {
+							entryCol = i
+						}
+					}
+				}
+				entry, _ := canonicalValue(vals[entryCol]).(int64)
+				e := entries[entry-lo]
+				e.records = append(e.records, rawRow{table: t.table, enc: enc, vals: vals})
+				return nil
+			})
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", t.table, err)
-		}
-		err = scanRows(rows, func(cols []string, vals []any) error {
-			row := canonicalRow(cols, vals)
-			entry, _ := row["entry"].(int64)
-			st := states[entry]
-			if st == nil {
-				st = map[string][]map[string]any{}
-				states[entry] = st
-			}
-			st[t.table] = append(st[t.table], row)
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", t.table, err)
+			return fmt.Errorf("read %s: %w", t.table, err)
 		}
 	}
-	return states, nil
+	return nil
 }
 
-// rowNames says which tables hold the rows of a state, and how many, for a finding:
+// rowNames says which tables hold the rows of an entry, and how many, for a finding:
 // "persons 1 row, pseudonyms 1 row". (One hash covers them all, so which row changed
 // cannot be told; the entry's object and these tables are where to look.)
-func rowNames(st map[string][]map[string]any) string {
+func rowNames(records []rawRow) string {
 	var names []string
-	for _, t := range recordTables {
-		switch n := len(st[t.table]); n {
-		case 0:
-		case 1:
-			names = append(names, t.table+" 1 row")
-		default:
-			names = append(names, fmt.Sprintf("%s %d rows", t.table, n))
+	for i := 0; i < len(records); {
+		j := i
+		for j < len(records) && records[j].table == records[i].table {
+			j++
 		}
+		if j-i == 1 {
+			names = append(names, records[i].table+" 1 row")
+		} else {
+			names = append(names, fmt.Sprintf("%s %d rows", records[i].table, j-i))
+		}
+		i = j
 	}
 	return strings.Join(names, ", ")
 }
@@ -236,7 +353,7 @@ func (ls *LogSnapshot) StoredHashes(ctx context.Context, fn func(index int64, h 
 	lo := int64(0)
 	for {
 		got := 0
-		err := scanEach(ctx, ls.s, `SELECT idx, hash FROM audit_tree WHERE idx >= ? AND idx < ? ORDER BY idx`, []any{lo, lo + batch},
+		err := scanEach(ctx, ls.tree, `SELECT idx, hash FROM audit_tree WHERE idx >= ? AND idx < ? ORDER BY idx`, []any{lo, lo + batch},
 			func(scan func(...any) error) error {
 				var idx int64
 				var s string
@@ -259,7 +376,7 @@ func (ls *LogSnapshot) StoredHashes(ctx context.Context, fn func(index int64, h 
 		}
 		// An empty batch: the end, or a gap that the caller reports at the next hash.
 		var next sql.NullInt64
-		if err := ls.s.QueryRowContext(ctx, `SELECT MIN(idx) FROM audit_tree WHERE idx >= ?`, lo).Scan(&next); err != nil {
+		if err := ls.tree.QueryRowContext(ctx, `SELECT MIN(idx) FROM audit_tree WHERE idx >= ?`, lo).Scan(&next); err != nil {
 			return err
 		}
 		if !next.Valid {
