@@ -94,7 +94,9 @@ func Verify(ctx context.Context, snap Snapshot, logKey note.Verifier, files []Ch
 		hash  tlog.Hash
 	}
 	var stored []storedHash
-	if sized, ok := snap.(interface{ Size(context.Context) (int64, error) }); ok {
+	if sized, ok := snap.(interface {
+		Size(context.Context) (int64, error)
+	}); ok {
 		if n, err := sized.Size(ctx); err == nil && n > 0 {
 			hashes = make([]tlog.Hash, 0, tlog.StoredHashCount(n))
 			stored = make([]storedHash, 0, tlog.StoredHashCount(n))
