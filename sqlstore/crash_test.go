@@ -208,30 +208,38 @@ func TestCrashWriter(t *testing.T) {
 	}
 	c := cases[0].ID
 	writer := caseroom.NewContextWithUser(ctx, u)
-	for i := 0; ctx.Err() == nil; i++ {
-		var err error
-		switch i % 3 {
-		case 0:
-			_, err = db.RegisterPerson(writer, c, caseroom.NewPerson{
-				Names:   []caseroom.PersonName{{Name: fmt.Sprintf("Person %d Khan", i), Script: "Latn"}},
-				Aliases: []caseroom.Alias{{Alias: fmt.Sprintf("Alias %d", i)}},
-				Roles:   []caseroom.PersonRole{caseroom.PersonSuspect, caseroom.PersonWitness},
-				Parents: []string{"Parent Khan"}, Address: "Chak 12"})
-		case 1:
-			_, err = db.RegisterPerson(writer, c, caseroom.NewPerson{
-				Names: []caseroom.PersonName{{Name: fmt.Sprintf("Victim %d", i)}}, Roles: []caseroom.PersonRole{caseroom.PersonVictim}})
-		case 2:
-			_, err = db.RegisterDocument(writer, c, caseroom.NewDocument{Kind: caseroom.DocComplaint,
-				Title: fmt.Sprintf("Complaint %d", i), Text: fmt.Sprintf("The text of complaint %d.", i)})
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return
+	// Four writers at once, so that kills also land in group commits of several
+	// writes (see DB.write); each write is one of three kinds.
+	var ready sync.Once
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Go(func() {
+			for i := w; ctx.Err() == nil; i += 4 {
+				var err error
+				switch i % 3 {
+				case 0:
+					_, err = db.RegisterPerson(writer, c, caseroom.NewPerson{
+						Names:   []caseroom.PersonName{{Name: fmt.Sprintf("Person %d Khan", i), Script: "Latn"}},
+						Aliases: []caseroom.Alias{{Alias: fmt.Sprintf("Alias %d", i)}},
+						Roles:   []caseroom.PersonRole{caseroom.PersonSuspect, caseroom.PersonWitness},
+						Parents: []string{"Parent Khan"}, Address: "Chak 12"})
+				case 1:
+					_, err = db.RegisterPerson(writer, c, caseroom.NewPerson{
+						Names: []caseroom.PersonName{{Name: fmt.Sprintf("Victim %d", i)}}, Roles: []caseroom.PersonRole{caseroom.PersonVictim}})
+				case 2:
+					_, err = db.RegisterDocument(writer, c, caseroom.NewDocument{Kind: caseroom.DocComplaint,
+						Title: fmt.Sprintf("Complaint %d", i), Text: fmt.Sprintf("The text of complaint %d.", i)})
+				}
+				if err != nil {
+					if ctx.Err() != nil {
+						return
+					}
+					t.Errorf("write %d: %v", i, err)
+					return
+				}
+				ready.Do(func() { fmt.Println(crashReady) })
 			}
-			t.Fatalf("write %d: %v", i, err)
-		}
-		if i == 0 {
-			fmt.Println(crashReady)
-		}
+		})
 	}
+	wg.Wait()
 }

@@ -1,0 +1,26 @@
+package sqlstore
+
+import "context"
+
+// WriteCaseForTest runs one write through the group commit: it inserts a case titled
+// title under a new audit entry, then panics if panics is set, else returns fail.
+func (db *DB) WriteCaseForTest(ctx context.Context, title string, fail error, panics bool) error {
+	return db.write(ctx, func(tx *Tx) error {
+		seq, err := tx.reserveSeq()
+		if err != nil {
+			return err
+		}
+		id := newID(prefixCase)
+		if err := tx.exec(`INSERT INTO cases (id, title, time_zone, created_by, created_at, entry) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, title, "UTC", tx.actor.Name, formatTime(tx.now), seq); err != nil {
+			return err
+		}
+		if err := tx.appendAudit(seq, "case.create", "case", id, id); err != nil {
+			return err
+		}
+		if panics {
+			panic("a write that panics")
+		}
+		return fail
+	})
+}
