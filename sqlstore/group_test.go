@@ -72,4 +72,3 @@ func TestGroupCommitIsolatesFailedWrites(t *testing.T) {
 		}
 	})
 }
-
