@@ -134,6 +134,12 @@ func (s *Server) handleAddWitness(w http.ResponseWriter, r *http.Request) {
 
 // handleAuditEntries serves the whole log's entries to an administrator.
 func (s *Server) handleAuditEntries(w http.ResponseWriter, r *http.Request) {
+	s.writeAuditEntries(w, r, "")
+}
+
+// writeAuditEntries serves a page of the audit log, of one case or ("") all of it, as
+// the query's after and limit say.
+func (s *Server) writeAuditEntries(w http.ResponseWriter, r *http.Request, caseID string) {
 	after, err := intQuery(r, "after", -1)
 	if err != nil {
 		writeError(w, r, err)
@@ -144,6 +150,6 @@ func (s *Server) handleAuditEntries(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	entries, err := s.Audit.FindAuditEntries(r.Context(), caseroom.AuditFilter{After: after, Limit: int(limit)})
+	entries, err := s.Audit.FindAuditEntries(r.Context(), caseroom.AuditFilter{CaseID: caseID, After: after, Limit: int(limit)})
 	respond(w, r, map[string]any{"entries": entries}, err)
 }

@@ -34,16 +34,5 @@ func (s *Server) handleAddMember(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleCaseAudit(w http.ResponseWriter, r *http.Request) {
-	after, err := intQuery(r, "after", -1)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	limit, err := intQuery(r, "limit", 1000)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	entries, err := s.Audit.FindAuditEntries(r.Context(), caseroom.AuditFilter{CaseID: r.PathValue("case"), After: after, Limit: int(limit)})
-	respond(w, r, map[string]any{"entries": entries}, err)
+	s.writeAuditEntries(w, r, r.PathValue("case"))
 }
