@@ -63,6 +63,16 @@ func (r Role) CanRecord() bool {
 	return false
 }
 
+// CanHandleExhibits reports whether the role registers exhibits, records their custody
+// and ingests the files found in them: lead, investigator, indexer and examiner.
+func (r Role) CanHandleExhibits() bool {
+	switch r {
+	case RoleLead, RoleInvestigator, RoleIndexer, RoleExaminer:
+		return true
+	}
+	return false
+}
+
 // CanReadAll reports whether the role reads every record of the case (victims'
 // identities withheld). An advocate reads only their clients' records.
 func (r Role) CanReadAll() bool { return r != RoleAdvocate }

@@ -85,7 +85,7 @@ func (db *DB) SignIn(ctx context.Context, in caseroom.SignIn) (*caseroom.Session
 		return nil, fmt.Errorf("sign in: %w", err)
 	}
 	if !known {
-		hash = dummyHash
+		hash = dummyHash()
 	}
 	passwordOK := verifyPassword(hash, in.Password) && known
 	actor := unknownActor

@@ -47,6 +47,10 @@ var recordTables = []struct{ table, key string }{
 	{"account_status", "id"},
 	{"totp_enrolments", "id"},
 	{"audit_witnesses", "id"},
+	{"exhibits", "id"},
+	{"custody_events", "id"},
+	{"contents", "sha256"},
+	{"media", "id"},
 }
 
 // EntryState returns the canonical state of audit entry seq as defined above.

@@ -458,20 +458,24 @@ func (tx *Tx) exec(query string, args ...any) error {
 	return err
 }
 
-// QueryContext rebinds placeholders so that read helpers can take a *Tx.
-func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// QueryContext rebinds placeholders so that read helpers can take a *Tx. It runs under
+// the transaction's own context, whatever ctx is passed: the transaction may be shared
+// by a group of writes (see write), and one writer giving up must not cancel a query
+// in it.
+func (tx *Tx) QueryContext(_ context.Context, query string, args ...any) (*sql.Rows, error) {
 	if st := tx.prepared(query); st != nil {
-		return st.QueryContext(ctx, args...)
+		return st.QueryContext(tx.ctx, args...)
 	}
-	return tx.Tx.QueryContext(ctx, tx.db.dialect.rebind(query), args...)
+	return tx.Tx.QueryContext(tx.ctx, tx.db.dialect.rebind(query), args...)
 }
 
-// QueryRowContext rebinds placeholders so that read helpers can take a *Tx.
-func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+// QueryRowContext rebinds placeholders so that read helpers can take a *Tx, under the
+// transaction's own context (see QueryContext).
+func (tx *Tx) QueryRowContext(_ context.Context, query string, args ...any) *sql.Row {
 	if st := tx.prepared(query); st != nil {
-		return st.QueryRowContext(ctx, args...)
+		return st.QueryRowContext(tx.ctx, args...)
 	}
-	return tx.Tx.QueryRowContext(ctx, tx.db.dialect.rebind(query), args...)
+	return tx.Tx.QueryRowContext(tx.ctx, tx.db.dialect.rebind(query), args...)
 }
 
 // prepared returns query prepared for this transaction, or nil to run it unprepared.

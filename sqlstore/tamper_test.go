@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/mod/sumdb/tlog"
@@ -56,6 +57,10 @@ var tamperTables = []struct{ table, key, column string }{
 	{"account_status", "id", "status"},
 	{"totp_enrolments", "id", "secret"},
 	{"audit_witnesses", "id", "vkey"},
+	{"exhibits", "id", "description"},
+	{"custody_events", "id", "purpose"},
+	{"contents", "sha256", "mime"},
+	{"media", "id", "path"},
 }
 
 // tamperStore is a store with a realistic case in it, built through the services, and a
@@ -156,6 +161,16 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	step("witness", "witness.add", err)
 	_, err = s.DB.FindPersons(f.ctx, c, caseroom.PersonFilter{Name: "Hidden"})
 	step("search again", "person.search.name", err)
+	seized := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	_, err = s.DB.RegisterExhibit(f.ctx, c, caseroom.NewExhibit{Ref: "SB/1", Description: "A CD bought from a villager", Kind: caseroom.ExhibitDisc,
+		SeizedFrom: ts.suspect.ID, SeizedAt: &seized, Place: "Chak 12", Seal: "S-0001"})
+	step("exhibit", "exhibit.register", err)
+	examined := seized.Add(time.Hour)
+	_, err = s.DB.RecordCustody(f.ctx, c, "SB/1", caseroom.NewCustodyEvent{Event: caseroom.CustodyExamined, At: &examined, Purpose: "Listing the files."})
+	step("custody", "custody.record", err)
+	_, err = s.DB.RecordMedia(f.ctx, c, "SB/1", []caseroom.NewMedia{{Path: "SB1/clip.bin", Size: 3, MIME: "application/octet-stream",
+		SHA256: strings.Repeat("ab", 32), SHA1: strings.Repeat("cd", 20), MD5: strings.Repeat("ef", 16)}})
+	step("media", "media.ingest", err)
 
 	signed, cp, err := (&audit.Log{Store: s.DB, Key: key}).MakeCheckpoint(context.Background())
 	if err != nil {

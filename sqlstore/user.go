@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 
@@ -152,7 +153,7 @@ func (db *DB) CheckPassword(ctx context.Context, name, password string) (bool, e
 	var stored string
 	err := db.reader().QueryRowContext(ctx, `SELECT password_hash FROM users WHERE name = ?`, name).Scan(&stored)
 	if isNoRows(err) {
-		verifyPassword(dummyHash, password)
+		verifyPassword(dummyHash(), password)
 		return false, nil
 	} else if err != nil {
 		return false, err
@@ -168,7 +169,12 @@ var (
 	argonThreads uint8  = 2
 )
 
-var dummyHash, _ = hashPassword("not a real password")
+// dummyHash is hashed against when there is no user, so that a wrong name costs what a
+// wrong password does. Made on first use: every command line would pay for it at start.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := hashPassword("not a real password")
+	return h
+})
 
 // hashPassword returns the PHC-format argon2id hash of password with a random salt:
 // $argon2id$v=19$m=MEMORY,t=TIME,p=THREADS$SALT$HASH (salt and hash in unpadded base64).

@@ -27,6 +27,7 @@ var matrixUsers = map[caseroom.Role]string{
 type accessFixture struct {
 	e                                 *apiEnv
 	witness                           *audit.WitnessKey // registered with the log
+	exhibit                           string            // SB/1, held by the lead
 	caseID, victim, suspect, document string
 	n                                 int // makes each write's body unique
 }
@@ -56,6 +57,7 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	post[caseroom.Membership](e, "lead", base+"/members", map[string]any{"user": "adv", "role": "advocate", "person": rep})
 	post[caseroom.Organisation](e, "lead", base+"/organisations", map[string]any{"name": "Matrix Shop"})
 	post[caseroom.Location](e, "lead", base+"/locations", map[string]any{"name": "Matrix Village", "kind": "village"})
+	f.exhibit = post[caseroom.Exhibit](e, "lead", base+"/exhibits", map[string]any{"ref": "SB/1", "description": "A disc", "kind": "disc", "seizedAt": "2026-11-20T09:00:00Z"}).ID
 	var err error
 	if f.witness, err = audit.GenerateWitnessKey("matrix.example/witness"); err != nil {
 		t.Fatal(err)
@@ -90,6 +92,8 @@ var (
 	recorders   = []string{"lead", "inv", "idx", "prot"}
 	nonRecorder = []string{"exam", "med", "pros", "over", "adv"}
 	revealers   = []string{"lead", "prot", "med"}
+	// exhibitHandlers register exhibits, record custody and ingest files.
+	exhibitHandlers = []string{"lead", "inv", "idx", "exam"}
 )
 
 // only gives status to the listed users, other to the other members, and 404 to the
@@ -199,6 +203,29 @@ func accessMatrix() map[string]accessRow {
 		"POST /api/v1/users/{name}/disable": {request: func(*accessFixture) (string, any) { return "/api/v1/users/spare0/disable", nil }, status: public, def: http.StatusForbidden},
 		"POST /api/v1/users/{name}/enable":  {request: func(*accessFixture) (string, any) { return "/api/v1/users/spare0/enable", nil }, status: public, def: http.StatusForbidden},
 		"GET /api/v1/cases/{case}/audit":    {request: casePath("/audit"), status: only(http.StatusOK, []string{"lead", "pros", "over"}, http.StatusForbidden)},
+
+		// Exhibits: handled by lead, investigator, indexer and examiner; read by all but advocates.
+		"GET /api/v1/cases/{case}/exhibits": {request: casePath("/exhibits"), status: notAdvocate},
+		"POST /api/v1/cases/{case}/exhibits": {request: write("/exhibits", func(f *accessFixture) any {
+			return map[string]any{"ref": fmt.Sprintf("MX/%d", f.n), "description": "A phone", "kind": "phone", "seizedAt": "2026-11-20T09:00:00Z"}
+		}), status: only(http.StatusCreated, exhibitHandlers, http.StatusForbidden)},
+		"GET /api/v1/cases/{case}/exhibits/{id}": {request: func(f *accessFixture) (string, any) {
+			return "/api/v1/cases/" + f.caseID + "/exhibits/" + f.exhibit, nil
+		}, status: notAdvocate},
+		"POST /api/v1/cases/{case}/exhibits/{id}/custody": {request: func(f *accessFixture) (string, any) {
+			f.n++
+			return "/api/v1/cases/" + f.caseID + "/exhibits/" + f.exhibit + "/custody",
+				map[string]any{"event": "examined", "by": "lead", "at": time.Date(2026, 11, 21, 0, f.n, 0, 0, time.UTC), "purpose": "access matrix"}
+		}, status: only(http.StatusCreated, exhibitHandlers, http.StatusForbidden)},
+		"GET /api/v1/cases/{case}/exhibits/{id}/media": {request: func(f *accessFixture) (string, any) {
+			return "/api/v1/cases/" + f.caseID + "/exhibits/" + f.exhibit + "/media", nil
+		}, status: notAdvocate},
+		"POST /api/v1/cases/{case}/exhibits/{id}/media": {request: func(f *accessFixture) (string, any) {
+			f.n++
+			return fmt.Sprintf("/api/v1/cases/%s/exhibits/%s/media?path=file%d.txt", f.caseID, f.exhibit, f.n), fmt.Sprintf("benign text %d", f.n)
+		}, status: only(http.StatusCreated, exhibitHandlers, http.StatusForbidden)},
+		"GET /api/v1/cases/{case}/media":         {request: casePath("/media"), status: notAdvocate},
+		"GET /api/v1/cases/{case}/media/summary": {request: casePath("/media/summary"), status: notAdvocate},
 
 		// The transparency log: checkpoints and proofs for anyone, witnesses for admins.
 		"GET /api/v1/audit/checkpoint": {request: func(f *accessFixture) (string, any) {

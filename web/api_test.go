@@ -17,6 +17,7 @@ import (
 
 	"caseroom"
 	"caseroom/audit"
+	"caseroom/blob"
 	"caseroom/sqlstore"
 )
 
@@ -71,6 +72,12 @@ func (e *apiEnv) start() {
 	e.log = &audit.Log{Store: db, Key: key, Now: db.Now}
 	srv := NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv.Log = e.log
+	blobs, err := blob.NewDisk(e.path + ".blobs")
+	if err != nil {
+		e.t.Fatalf("blob store: %v", err)
+	}
+	e.t.Cleanup(func() { blobs.Close() })
+	srv.Blobs = blobs
 	e.srv = httptest.NewServer(srv)
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"caseroom"
 	"caseroom/audit"
+	"caseroom/ingest"
 )
 
 // The tests in this file fail when openapi.json and the code drift apart: a route
@@ -299,6 +300,8 @@ var requestTypes = map[string]any{
 	"POST /api/v1/cases/{case}/organisations":            caseroom.NewOrganisation{},
 	"POST /api/v1/cases/{case}/locations":                caseroom.NewLocation{},
 	"POST /api/v1/audit/witnesses":                       AddWitnessRequest{},
+	"POST /api/v1/cases/{case}/exhibits":                 caseroom.NewExhibit{},
+	"POST /api/v1/cases/{case}/exhibits/{id}/custody":    caseroom.NewCustodyEvent{},
 }
 
 func TestOpenAPIRequestBodiesMatchGoTypes(t *testing.T) {
@@ -369,6 +372,14 @@ func TestOpenAPIResponseSchemasMatchGoTypes(t *testing.T) {
 		"Witness":              caseroom.Witness{},
 		"ConsistencyProof":     audit.ConsistencyProof{},
 		"InclusionProof":       InclusionProof{},
+		"Exhibit":              caseroom.Exhibit{},
+		"CustodyEvent":         caseroom.CustodyEvent{},
+		"Media":                caseroom.Media{},
+		"MediaMeta":            caseroom.MediaMeta{},
+		"MediaLocation":        caseroom.MediaLocation{},
+		"MediaSummary":         caseroom.MediaSummary{},
+		"IngestSummary":        ingest.Summary{},
+		"FileError":            ingest.FileError{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := d.schema(t, name)
@@ -409,12 +420,14 @@ func TestOpenAPIEnumsMatchGoLists(t *testing.T) {
 		return out
 	}
 	for name, list := range map[string]any{
-		"Role":           caseroom.Roles,
-		"PersonRole":     caseroom.PersonRoles,
-		"DocumentKind":   caseroom.DocumentKinds,
-		"IdentifierKind": caseroom.IdentifierKinds,
-		"LinkType":       caseroom.LinkTypes,
-		"LocationKind":   caseroom.LocationKinds,
+		"Role":             caseroom.Roles,
+		"PersonRole":       caseroom.PersonRoles,
+		"DocumentKind":     caseroom.DocumentKinds,
+		"IdentifierKind":   caseroom.IdentifierKinds,
+		"LinkType":         caseroom.LinkTypes,
+		"LocationKind":     caseroom.LocationKinds,
+		"ExhibitKind":      caseroom.ExhibitKinds,
+		"CustodyEventKind": caseroom.CustodyEventKinds,
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := stringList(d.schema(t, name)["enum"])

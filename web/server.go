@@ -16,6 +16,7 @@ import (
 
 	"caseroom"
 	"caseroom/audit"
+	"caseroom/blob"
 )
 
 //go:embed openapi.json
@@ -31,6 +32,9 @@ type Server struct {
 	Places    caseroom.PlaceService
 	Audit     caseroom.AuditService
 	Accounts  caseroom.AccountService
+	Exhibits  caseroom.ExhibitService
+	// Blobs stores uploaded files; without it uploads answer 501.
+	Blobs blob.Store
 	// Log is the transparency log over the audit entries; without it the audit
 	// checkpoint and proof routes answer 404.
 	Log *audit.Log
@@ -59,6 +63,7 @@ type Store interface {
 	caseroom.PlaceService
 	caseroom.AuditService
 	caseroom.AccountService
+	caseroom.ExhibitService
 	Ping(ctx context.Context) error
 }
 
@@ -67,7 +72,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Ping: s.Ping, Logger: logger, Now: time.Now}
+	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, Ping: s.Ping, Logger: logger, Now: time.Now}
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
 		h := rt.handler
@@ -154,6 +159,15 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/cases/{case}/locations", s.handleRegisterLocation, false},
 
 		{"GET", "/api/v1/cases/{case}/audit", s.handleCaseAudit, false},
+
+		{"GET", "/api/v1/cases/{case}/exhibits", s.handleListExhibits, false},
+		{"POST", "/api/v1/cases/{case}/exhibits", s.handleRegisterExhibit, false},
+		{"GET", "/api/v1/cases/{case}/exhibits/{id}", s.handleGetExhibit, false},
+		{"POST", "/api/v1/cases/{case}/exhibits/{id}/custody", s.handleRecordCustody, false},
+		{"GET", "/api/v1/cases/{case}/exhibits/{id}/media", s.handleExhibitMedia, false},
+		{"POST", "/api/v1/cases/{case}/exhibits/{id}/media", s.handleUploadMedia, false},
+		{"GET", "/api/v1/cases/{case}/media", s.handleCaseMedia, false},
+		{"GET", "/api/v1/cases/{case}/media/summary", s.handleMediaSummary, false},
 
 		{"GET", "/api/v1/audit/checkpoint", s.handleCheckpoint, true},
 		{"GET", "/api/v1/audit/consistency", s.handleConsistency, true},

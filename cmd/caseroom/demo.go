@@ -40,7 +40,12 @@ func newDemoCommand() *cobra.Command {
 				return err
 			}
 			log := &audit.Log{Store: db, Key: key, Now: db.Now}
-			return serve(cmd.Context(), cmd, db, log, addr, func(url string) {
+			blobs, release, err := (&blobFlags{}).open(cmd.Context(), dir)
+			if err != nil {
+				return err
+			}
+			defer release()
+			return serve(cmd.Context(), cmd, db, log, blobs, addr, func(url string) {
 				out := cmd.OutOrStdout()
 				fmt.Fprintf(out, "Caseroom demo serving on %s\n", url)
 				fmt.Fprintf(out, "Data directory (deleted on exit): %s\n", dir)

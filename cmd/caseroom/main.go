@@ -6,6 +6,8 @@
 //	caseroom key rotate
 //	caseroom audit key | checkpoint | verify [--checkpoint FILE]... | witness add VKEY | witness list
 //	caseroom witness --log URL --log-key KEY --state FILE [--key FILE]
+//	caseroom ingest --case ID --exhibit REF [--json] PATH...
+//	caseroom blobs verify [--json]
 //	caseroom demo [--addr 127.0.0.1:8080]
 package main
 
@@ -53,6 +55,6 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newServeCommand(), newUserCommand(), newTokenCommand(), newKeyCommand(), newAuditCommand(), newWitnessCommand(), newDemoCommand())
+	root.AddCommand(newServeCommand(), newUserCommand(), newTokenCommand(), newKeyCommand(), newAuditCommand(), newWitnessCommand(), newIngestCommand(), newBlobsCommand(), newDemoCommand())
 	return root
 }

@@ -12,12 +12,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"caseroom/audit"
+	"caseroom/blob"
 	"caseroom/sqlstore"
 	"caseroom/web"
 )
 
 func newServeCommand() *cobra.Command {
 	var flags storeFlags
+	var bflags blobFlags
 	var addr, certFile, keyFile string
 	var idle, lifetime, checkpointEvery time.Duration
 	cmd := &cobra.Command{
@@ -42,10 +44,16 @@ func newServeCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return serveWith(cmd.Context(), cmd, db, log, checkpointEvery, addr, tlsConfig, nil)
+			blobs, release, err := bflags.open(cmd.Context(), flags.data)
+			if err != nil {
+				return err
+			}
+			defer release()
+			return serveWith(cmd.Context(), cmd, db, log, blobs, checkpointEvery, addr, tlsConfig, nil)
 		},
 	}
 	flags.register(cmd)
+	bflags.register(cmd)
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().StringVar(&certFile, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs --tls-key")
 	cmd.Flags().StringVar(&keyFile, "tls-key", "", "the PEM private key of --tls-cert")
@@ -74,12 +82,12 @@ func loadTLS(certFile, keyFile string) (*tls.Config, error) {
 // serve listens on addr and serves the store over plain HTTP until ctx ends, signing a
 // checkpoint of log every minute while it grows. ready, if set, is called with the base
 // URL once the server accepts connections.
-func serve(ctx context.Context, cmd *cobra.Command, store web.Store, log *audit.Log, addr string, ready func(url string)) error {
-	return serveWith(ctx, cmd, store, log, time.Minute, addr, nil, ready)
+func serve(ctx context.Context, cmd *cobra.Command, store web.Store, log *audit.Log, blobs blob.Store, addr string, ready func(url string)) error {
+	return serveWith(ctx, cmd, store, log, blobs, time.Minute, addr, nil, ready)
 }
 
 // serveWith is serve, checkpointing every checkpointEvery, over TLS when tlsConfig is set.
-func serveWith(ctx context.Context, cmd *cobra.Command, store web.Store, log *audit.Log, checkpointEvery time.Duration, addr string, tlsConfig *tls.Config, ready func(url string)) error {
+func serveWith(ctx context.Context, cmd *cobra.Command, store web.Store, log *audit.Log, blobs blob.Store, checkpointEvery time.Duration, addr string, tlsConfig *tls.Config, ready func(url string)) error {
 	if checkpointEvery <= 0 {
 		return errors.New("--checkpoint-every must be positive")
 	}
@@ -96,6 +104,7 @@ func serveWith(ctx context.Context, cmd *cobra.Command, store web.Store, log *au
 	srv := web.NewServer(store, logger)
 	srv.TLSConfig = tlsConfig
 	srv.Log = log
+	srv.Blobs = blobs
 	runCtx, stopCheckpoints := context.WithCancel(ctx)
 	checkpointsDone := make(chan struct{})
 	go func() {

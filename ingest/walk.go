@@ -1,0 +1,134 @@
+package ingest
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Source is one file to ingest: a file in a folder, or an entry of a zip archive in one.
+type Source struct {
+	// Path is where the file is inside the exhibit: the root's base name, then the path
+	// below it with slashes; an archive's entries follow the archive's path and "!/".
+	Path    string
+	Size    int64
+	ModTime *time.Time
+	// Local is the file's own path on disk, for tools that need one (ffprobe); "" for
+	// an archive's entries.
+	Local string
+	open  func() (io.ReadCloser, error)
+}
+
+// Open opens the file for reading.
+func (s Source) Open() (io.ReadCloser, error) { return s.open() }
+
+// SourceFromReader makes a Source of one upload, read once from r.
+func SourceFromReader(p string, size int64, r io.Reader) Source {
+	return Source{Path: p, Size: size, open: func() (io.ReadCloser, error) { return io.NopCloser(r), nil }}
+}
+
+// walker lists the files below some roots, in a fixed order (so that two walks agree),
+// expanding zip archives. Archives opened stay open until Close.
+type walker struct {
+	roots []string
+	zips  []*zip.ReadCloser
+}
+
+// isArchive says whether a file is walked as a zip archive rather than stored.
+func isArchive(name string) bool { return strings.EqualFold(filepath.Ext(name), ".zip") }
+
+// walk calls fn with every file, and fail with every file or folder that cannot be
+// read; it stops only if fn returns an error. A root that does not exist is a failure.
+func (w *walker) walk(keepOpen bool, fn func(Source) error, fail func(path string, err error)) error {
+	for _, root := range w.roots {
+		info, err := os.Stat(root)
+		if err != nil {
+			fail(root, fmt.Errorf("cannot read %s: %w", root, errors.Unwrap(err)))
+			continue
+		}
+		base := filepath.Base(filepath.Clean(root))
+		if !info.IsDir() {
+			if err := w.file(root, base, info, keepOpen, fn, fail); err != nil {
+				return err
+			}
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			rel, _ := filepath.Rel(root, p)
+			inside := path.Join(base, filepath.ToSlash(rel))
+			if err != nil {
+				fail(inside, err)
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() || !d.Type().IsRegular() {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				fail(inside, err)
+				return nil
+			}
+			return w.file(p, inside, info, keepOpen, fn, fail)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// file emits one file, or an archive's entries.
+func (w *walker) file(local, inside string, info fs.FileInfo, keepOpen bool, fn func(Source) error, fail func(string, error)) error {
+	mod := info.ModTime().UTC()
+	if !isArchive(local) {
+		return fn(Source{Path: inside, Size: info.Size(), ModTime: &mod, Local: local,
+			open: func() (io.ReadCloser, error) { return os.Open(local) }})
+	}
+	z, err := zip.OpenReader(local)
+	if err != nil {
+		fail(inside, fmt.Errorf("not a readable zip archive (truncated or damaged?): %w", err))
+		return nil
+	}
+	if keepOpen {
+		w.zips = append(w.zips, z)
+	} else {
+		defer z.Close()
+	}
+	files := append([]*zip.File(nil), z.File...)
+	sort.SliceStable(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	for _, f := range files {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		mod := f.Modified.UTC()
+		var modp *time.Time
+		if !f.Modified.IsZero() {
+			modp = &mod
+		}
+		f := f
+		if err := fn(Source{Path: inside + "!/" + strings.TrimPrefix(f.Name, "/"), Size: int64(f.UncompressedSize64), ModTime: modp,
+			open: func() (io.ReadCloser, error) { return f.Open() }}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close closes the archives kept open.
+func (w *walker) Close() {
+	for _, z := range w.zips {
+		z.Close()
+	}
+	w.zips = nil
+}

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"net/http"
+	"path"
+	"strings"
+
+	"caseroom"
+	"caseroom/ingest"
+)
+
+func (s *Server) handleListExhibits(w http.ResponseWriter, r *http.Request) {
+	xs, err := s.Exhibits.FindExhibits(r.Context(), r.PathValue("case"))
+	respond(w, r, map[string]any{"exhibits": xs}, err)
+}
+
+func (s *Server) handleRegisterExhibit(w http.ResponseWriter, r *http.Request) {
+	create(w, r, func(ne caseroom.NewExhibit) (*caseroom.Exhibit, error) {
+		return s.Exhibits.RegisterExhibit(r.Context(), r.PathValue("case"), ne)
+	})
+}
+
+// handleGetExhibit serves an exhibit with its chain. {id} is its id or its reference
+// with the slash escaped (SB%2F3).
+func (s *Server) handleGetExhibit(w http.ResponseWriter, r *http.Request) {
+	x, err := s.Exhibits.FindExhibit(r.Context(), r.PathValue("case"), r.PathValue("id"))
+	respond(w, r, x, err)
+}
+
+func (s *Server) handleRecordCustody(w http.ResponseWriter, r *http.Request) {
+	create(w, r, func(ev caseroom.NewCustodyEvent) (*caseroom.Exhibit, error) {
+		return s.Exhibits.RecordCustody(r.Context(), r.PathValue("case"), r.PathValue("id"), ev)
+	})
+}
+
+func (s *Server) handleExhibitMedia(w http.ResponseWriter, r *http.Request) {
+	s.writeMedia(w, r, r.PathValue("id"))
+}
+
+func (s *Server) handleCaseMedia(w http.ResponseWriter, r *http.Request) {
+	s.writeMedia(w, r, r.URL.Query().Get("exhibit"))
+}
+
+func (s *Server) writeMedia(w http.ResponseWriter, r *http.Request, exhibit string) {
+	limit, err := intQuery(r, "limit", 1000)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ms, err := s.Exhibits.FindMedia(r.Context(), r.PathValue("case"), caseroom.MediaFilter{ExhibitID: exhibit, Limit: int(limit), After: r.URL.Query().Get("after")})
+	respond(w, r, map[string]any{"media": ms}, err)
+}
+
+func (s *Server) handleMediaSummary(w http.ResponseWriter, r *http.Request) {
+	sum, err := s.Exhibits.SummariseMedia(r.Context(), r.PathValue("case"))
+	respond(w, r, sum, err)
+}
+
+// maxUpload is the largest file one upload takes; larger evidence is ingested from the
+// device with caseroom ingest.
+const maxUpload = 4 << 30
+
+// handleUploadMedia ingests one file sent as the request body, named by ?path=, into
+// the exhibit: the same operation as caseroom ingest, for uploads from the UI.
+func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
+	if s.Blobs == nil {
+		writeError(w, r, caseroom.Errorf(caseroom.ENOTIMPL, "This server has no blob store."))
+		return
+	}
+	name := strings.TrimSpace(r.URL.Query().Get("path"))
+	if name == "" || len(name) > 4096 || strings.ContainsRune(name, 0) {
+		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "path: required: the file's name or path inside the exhibit, as a query parameter"))
+		return
+	}
+	name = strings.TrimPrefix(path.Clean("/"+name), "/")
+	size := r.ContentLength
+	if size > maxUpload {
+		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "The file is larger than %d bytes; ingest it with caseroom ingest.", int64(maxUpload)))
+		return
+	}
+	body := http.MaxBytesReader(w, r.Body, maxUpload)
+	sum, err := ingest.RunOne(r.Context(), s.Exhibits, s.Blobs, ingest.SourceFromReader("upload/"+name, size, body),
+		ingest.Options{CaseID: r.PathValue("case"), Exhibit: r.PathValue("id"), Workers: 1})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if sum.Errors > 0 {
+		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "The upload could not be stored: %s.", sum.Failed[0].Error))
+		return
+	}
+	status := http.StatusCreated
+	if sum.Skipped > 0 {
+		status = http.StatusOK // already recorded at that path: nothing new
+	}
+	writeJSON(w, status, sum)
+}
