@@ -90,10 +90,32 @@ type run struct {
 }
 
 // claim is a content first met in this run: done closes once its blob is committed (or
-// failed, then err is set), so that copies are recorded only after it.
+// failed, then err is set), so that copies are recorded only after it, with its type
+// and metadata.
 type claim struct {
 	done chan struct{}
 	err  error
+	mime string
+	meta caseroom.MediaMeta
+}
+
+// describe sets the type and technical metadata of a new content from its first bytes,
+// and from ffprobe for a video or audio file on disk.
+func (r *run) describe(ctx context.Context, m *caseroom.NewMedia, head []byte, local string) {
+	info := mediainfo.Inspect(head)
+	if r.opts.Probe && local != "" && (strings.HasPrefix(info.MIME, "video/") || strings.HasPrefix(info.MIME, "audio/")) {
+		ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+		probed, err := mediainfo.Probe(ctx, local, info)
+		cancel()
+		if err != nil {
+			r.warn(m.Path, fmt.Errorf("no video metadata: %w", err))
+		} else {
+			info = probed
+		}
+	}
+	m.MIME = info.MIME
+	m.Meta = caseroom.MediaMeta{Width: info.Width, Height: info.Height, Camera: info.Camera, TakenAt: info.TakenAt,
+		Orientation: info.Orientation, Duration: info.Duration, Codec: info.Codec, CreatedAt: info.CreatedAt}
 }
 
 // result is a file read and stored, to record.
@@ -273,6 +295,9 @@ func (r *run) record(results <-chan result) error {
 				r.copies.Add(-1)
 				continue
 			}
+			if res.waitFor != nil {
+				res.media.MIME, res.media.Meta = res.waitFor.mime, res.waitFor.meta
+			}
 			files = append(files, res.media)
 		}
 		batch = batch[:0]
@@ -393,20 +418,6 @@ func (r *run) process(src Source, buf []byte) (result, bool, []byte) {
 		head = buf[:min(n, mediainfo.HeadSize)]
 	}
 	m := caseroom.NewMedia{Path: src.Path, ModTime: src.ModTime, Size: n, SHA256: d.sha256, SHA1: d.sha1, MD5: d.md5}
-	info := mediainfo.Inspect(head)
-	if r.opts.Probe && src.Local != "" && (strings.HasPrefix(info.MIME, "video/") || strings.HasPrefix(info.MIME, "audio/")) {
-		ctx, cancel := context.WithTimeout(r.ctx, probeTimeout)
-		probed, err := mediainfo.Probe(ctx, src.Local, info)
-		cancel()
-		if err != nil {
-			r.warn(src.Path, fmt.Errorf("no video metadata: %w", err))
-		} else {
-			info = probed
-		}
-	}
-	m.MIME = info.MIME
-	m.Meta = caseroom.MediaMeta{Width: info.Width, Height: info.Height, Camera: info.Camera, TakenAt: info.TakenAt,
-		Orientation: info.Orientation, Duration: info.Duration, Codec: info.Codec, CreatedAt: info.CreatedAt}
 
 	// The first file of a content in this run stores it; the others are copies.
 	r.mu.Lock()
@@ -430,6 +441,9 @@ func (r *run) process(src Source, buf []byte) (result, bool, []byte) {
 		r.copies.Add(1)
 		return result{media: m}, true, buf
 	}
+	// A new content: what it is is looked at once, here (copies share it).
+	r.describe(r.ctx, &m, head, src.Local)
+	c.mime, c.meta = m.MIME, m.Meta
 	if w == nil { // read whole: write it now
 		if w, err = r.blobs.Create(r.ctx); err == nil {
 			_, err = w.Write(buf[:n])
