@@ -78,9 +78,10 @@ const (
 // blobs, and a fresh 256 KiB buffer for each would keep the collector busy.
 var writeBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, writeBufferSize) }}
 
-// NewDisk opens the store rooted at dir, creating dir and dir/tmp (0700) if
-// they do not exist. Call CleanTemp once at start to remove the temporary
-// files a crash left behind, and Close when done.
+// NewDisk opens the store rooted at dir, creating dir, dir/tmp and the 256
+// blob directories (0700) if they do not exist, so that storing a blob never
+// waits on a mkdir. Call CleanTemp once at start to remove the temporary files
+// a crash left behind, and Close when done.
 func NewDisk(dir string) (*Disk, error) {
 	if dir == "" {
 		return nil, errors.New("open disk blob store: no directory given")
@@ -88,6 +89,17 @@ func NewDisk(dir string) (*Disk, error) {
 	tmp := filepath.Join(dir, "tmp")
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
 		return nil, fmt.Errorf("open disk blob store %s: %w", dir, err)
+	}
+	d0, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open disk blob store %s: %w", dir, err)
+	}
+	if len(d0) < 257 { // tmp and the 256 blob directories
+		for i := 0; i < 256; i++ {
+			if err := os.Mkdir(filepath.Join(dir, fmt.Sprintf("%02x", i)), 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+				return nil, fmt.Errorf("open disk blob store %s: %w", dir, err)
+			}
+		}
 	}
 	var id [8]byte
 	if _, err := rand.Read(id[:]); err != nil {
