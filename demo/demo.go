@@ -32,6 +32,7 @@ type Services interface {
 	caseroom.LinkService
 	caseroom.PlaceService
 	caseroom.AccountService
+	caseroom.ExhibitService
 }
 
 // Login is a demo user with their password, their role in the demo case and an API
@@ -266,7 +267,7 @@ func (sd *seeder) seed() {
 	steps := []func(){
 		sd.places, sd.registerOfficers, sd.registerFamilies, sd.registerComplaints, sd.registerSuspects,
 		sd.officerStatements, sd.victimStatements, sd.representatives, sd.reports, sd.identifiers,
-		sd.financesAndCalls, sd.correspondence,
+		sd.financesAndCalls, sd.correspondence, sd.exhibits,
 	}
 	for _, step := range steps {
 		if sd.err != nil {
@@ -849,5 +850,50 @@ func (sd *seeder) correspondence() {
 	}
 	for _, nd := range docs {
 		sd.register(string(nd.Kind), nd)
+	}
+}
+
+// exhibits registers the items seized from the ring (no files: the demo holds no
+// media), each with a chain of custody: seized, sealed, taken to the forensic
+// laboratory, examined there.
+func (sd *seeder) exhibits() {
+	specs := []struct {
+		ref, description string
+		kind             caseroom.ExhibitKind
+		suspect          int
+	}{
+		{"SB/1", "CD-R in a paper sleeve, sold at a phone shop", caseroom.ExhibitDisc, 0},
+		{"SB/2", "Mobile phone, black, cracked screen", caseroom.ExhibitPhone, 0},
+		{"SB/3", "Desktop computer from the back room of the shop", caseroom.ExhibitComputer, 1},
+		{"AK/1", "USB memory stick, 16 GB", caseroom.ExhibitStorage, 2},
+		{"AK/2", "Notebook with names and amounts", caseroom.ExhibitDocument, 2},
+	}
+	lab := "Punjab Forensic Science Agency (fictional desk 4)"
+	for i, spec := range specs {
+		if sd.err != nil {
+			return
+		}
+		seized := sd.day(3 + i).Add(10 * time.Hour)
+		ne := caseroom.NewExhibit{Ref: spec.ref, Description: spec.description, Kind: spec.kind, SeizedAt: &seized,
+			Place: stationName, Seal: fmt.Sprintf("QS-%04d", 311+i)}
+		if spec.suspect < len(sd.suspects) {
+			ne.SeizedFrom = sd.suspects[spec.suspect].ID
+		}
+		x, err := sd.s.RegisterExhibit(sd.ctx, sd.caseID, ne)
+		if err != nil {
+			sd.fail("exhibit %s: %v", spec.ref, err)
+			return
+		}
+		sealed, sent, examined := seized.Add(30*time.Minute), seized.Add(26*time.Hour), seized.Add(74*time.Hour)
+		for _, ev := range []caseroom.NewCustodyEvent{
+			{Event: caseroom.CustodySealed, At: &sealed, Seal: ne.Seal, Place: stationName},
+			{Event: caseroom.CustodyTransferred, To: lab, At: &sent, Purpose: "Forensic examination", Place: stationName},
+			{Event: caseroom.CustodyExamined, By: lab, At: &examined, Purpose: "Listing and hashing the files; nothing viewed", Place: lab},
+		} {
+			if _, err := sd.s.RecordCustody(sd.ctx, sd.caseID, x.ID, ev); err != nil {
+				sd.fail("custody of %s: %v", spec.ref, err)
+				return
+			}
+		}
 	}
 }
