@@ -79,6 +79,21 @@ func (f *blobFlags) open(ctx context.Context, data string) (blob.Store, func(), 
 	return blob.NewEncrypted(inner, id), release, nil
 }
 
+// atConsoleWithBlobs opens the store as the console operator and the blob store beside
+// it; release closes both.
+func atConsoleWithBlobs(cmd *cobra.Command, flags *storeFlags, bflags *blobFlags) (context.Context, *sqlstore.DB, blob.Store, func(), error) {
+	ctx, db, err := flags.atConsole(cmd)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	blobs, closeBlobs, err := bflags.open(ctx, flags.data)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, nil, err
+	}
+	return ctx, db, blobs, func() { closeBlobs(); db.Close() }, nil
+}
+
 func newIngestCommand() *cobra.Command {
 	var flags storeFlags
 	var bflags blobFlags
@@ -100,12 +115,7 @@ failed.`,
 			if caseID == "" || exhibit == "" {
 				return errors.New("--case and --exhibit are required")
 			}
-			ctx, db, err := flags.atConsole(cmd)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			blobs, release, err := bflags.open(ctx, flags.data)
+			ctx, db, blobs, release, err := atConsoleWithBlobs(cmd, &flags, &bflags)
 			if err != nil {
 				return err
 			}
@@ -219,12 +229,7 @@ it is stored under; lists orphans (blobs no record points at) and missing blobs
 (records whose blob is absent). Exit status 1 if anything is wrong.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, db, err := flags.atConsole(cmd)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			blobs, release, err := bflags.open(ctx, flags.data)
+			ctx, db, blobs, release, err := atConsoleWithBlobs(cmd, &flags, &bflags)
 			if err != nil {
 				return err
 			}
