@@ -196,6 +196,14 @@ func (w *diskWriter) Commit(sum string) error {
 	if err := w.d.mkdirs(filepath.Dir(final)); err != nil {
 		return errors.Join(fmt.Errorf("commit blob %s: %w", sum, err), removeTemp(tmp))
 	}
+	// Replacing a blob that exists: it may be durable and recorded (another process
+	// stored the same content meanwhile), so the new file must be on disk before it
+	// takes the name; a rename over it with unwritten data could lose both on a crash.
+	if _, err := os.Lstat(final); err == nil {
+		if err := fsyncPath(tmp); err != nil {
+			return errors.Join(fmt.Errorf("commit blob %s: %w", sum, err), removeTemp(tmp))
+		}
+	}
 	if err := os.Rename(tmp, final); err != nil {
 		return errors.Join(fmt.Errorf("commit blob %s: %w", sum, err), removeTemp(tmp))
 	}
@@ -444,6 +452,11 @@ func hexPair(s string) bool {
 	return len(s) == 2 && lowerHex(s[0]) && lowerHex(s[1])
 }
 
+// staleTemp is how long a temporary file must have been left untouched before
+// CleanTemp takes it for a crash's leftover rather than another process's blob in
+// progress (a server receiving an upload while caseroom ingest starts).
+const staleTemp = time.Hour
+
 // CleanTemp removes the temporary files that an earlier run left in dir/tmp
 // when it crashed or was killed while writing. It removes only files named
 // like temporary blob files, not written by this Disk, and last modified
@@ -470,7 +483,7 @@ func (d *Disk) CleanTemp() error {
 			errs = append(errs, err)
 			continue
 		}
-		if !info.ModTime().Before(d.opened) {
+		if !info.ModTime().Before(d.opened.Add(-staleTemp)) {
 			continue
 		}
 		if err := os.Remove(filepath.Join(d.tmp, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -340,6 +340,9 @@ func (r *run) abort(err error, results <-chan result) error {
 	return err
 }
 
+// maxPath is the longest path inside an exhibit that a media record holds.
+const maxPath = 4096
+
 // errTruncated is a source that ended before its end: a cut-off archive entry or upload.
 var errTruncated = errors.New("the data ends before the file does (truncated)")
 
@@ -367,6 +370,9 @@ func (r *run) process(src Source, buf []byte) (result, bool, []byte) {
 	failed := func(err error) (result, bool, []byte) {
 		r.fail(src.Path, err)
 		return result{}, false, buf
+	}
+	if len(src.Path) > maxPath {
+		return failed(fmt.Errorf("its path is %d bytes long, more than the %d a record holds", len(src.Path), maxPath))
 	}
 	rc, err := src.Open()
 	if err != nil {

@@ -10,8 +10,10 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Source is one file to ingest: a file in a folder, or an entry of a zip archive in one.
@@ -35,11 +37,35 @@ func SourceFromReader(p string, size int64, r io.Reader) Source {
 	return Source{Path: p, Size: size, open: func() (io.ReadCloser, error) { return io.NopCloser(r), nil }}
 }
 
+// recordablePath returns p as a media record keeps it: as it is if it is valid UTF-8
+// without NUL bytes, else Go-quoted ("caf\xe9.jpg", with the quotes), which keeps
+// every byte and tells the two forms apart.
+func recordablePath(p string) string {
+	if utf8.ValidString(p) && !strings.ContainsRune(p, 0) {
+		return p
+	}
+	return strconv.Quote(p)
+}
+
 // walker lists the files below some roots, in a fixed order (so that two walks agree),
 // expanding zip archives. Archives opened stay open until Close.
 type walker struct {
 	roots []string
 	zips  []*zip.ReadCloser
+	seen  map[string]int // paths emitted in this walk, for naming the duplicates apart
+}
+
+// unique returns p, or p with "#2", "#3"... if this walk has emitted p before: two
+// entries of one archive may bear the same name, and each is its own file.
+func (w *walker) unique(p string) string {
+	if w.seen == nil {
+		w.seen = map[string]int{}
+	}
+	w.seen[p]++
+	if n := w.seen[p]; n > 1 {
+		return fmt.Sprintf("%s#%d", p, n)
+	}
+	return p
 }
 
 // isArchive says whether a file is walked as a zip archive rather than stored.
@@ -48,6 +74,7 @@ func isArchive(name string) bool { return strings.EqualFold(filepath.Ext(name), 
 // walk calls fn with every file, and fail with every file or folder that cannot be
 // read; it stops only if fn returns an error. A root that does not exist is a failure.
 func (w *walker) walk(keepOpen bool, fn func(Source) error, fail func(path string, err error)) error {
+	w.seen = nil
 	for _, root := range w.roots {
 		info, err := os.Stat(root)
 		if err != nil {
@@ -92,7 +119,7 @@ func (w *walker) walk(keepOpen bool, fn func(Source) error, fail func(path strin
 func (w *walker) file(local, inside string, info fs.FileInfo, keepOpen bool, fn func(Source) error, fail func(string, error)) error {
 	mod := info.ModTime().UTC()
 	if !isArchive(local) {
-		return fn(Source{Path: inside, Size: info.Size(), ModTime: &mod, Local: local,
+		return fn(Source{Path: w.unique(recordablePath(inside)), Size: info.Size(), ModTime: &mod, Local: local,
 			open: func() (io.ReadCloser, error) { return os.Open(local) }})
 	}
 	z, err := zip.OpenReader(local)
@@ -117,7 +144,7 @@ func (w *walker) file(local, inside string, info fs.FileInfo, keepOpen bool, fn 
 			modp = &mod
 		}
 		f := f
-		if err := fn(Source{Path: inside + "!/" + strings.TrimPrefix(f.Name, "/"), Size: int64(f.UncompressedSize64), ModTime: modp,
+		if err := fn(Source{Path: w.unique(recordablePath(inside + "!/" + strings.TrimPrefix(f.Name, "/"))), Size: int64(f.UncompressedSize64), ModTime: modp,
 			open: func() (io.ReadCloser, error) { return f.Open() }}); err != nil {
 			return err
 		}

@@ -41,8 +41,6 @@ type DB struct {
 	Sessions SessionPolicy
 	// writes queues writes for group commit (see write).
 	writes writeQueue
-	// stmts caches prepared write-path statements on SQLite (see Tx.prepared).
-	stmts stmtCache
 }
 
 // Options configure Open.
@@ -97,10 +95,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 }
 
 // Close closes the database.
-func (db *DB) Close() error {
-	db.stmts.close()
-	return db.db.Close()
-}
+func (db *DB) Close() error { return db.db.Close() }
 
 // Ping reports whether the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
@@ -478,10 +473,11 @@ func (tx *Tx) QueryRowContext(_ context.Context, query string, args ...any) *sql
 	return tx.Tx.QueryRowContext(tx.ctx, tx.db.dialect.rebind(query), args...)
 }
 
-// prepared returns query prepared for this transaction, or nil to run it unprepared.
-// On SQLite, preparing a statement costs about as much as running a small one, and a
-// write runs a dozen; the statements stay prepared on their connections across
-// transactions. (pgx caches prepared statements itself.)
+// prepared returns query prepared on this transaction's connection, or nil to run it
+// unprepared. On SQLite, preparing a statement costs about as much as running a small
+// one, and a write runs a dozen; the writes of a group share the statements. They are
+// prepared on the transaction's own connection: one from the pool could wait for the
+// write lock this transaction holds. (pgx caches prepared statements itself.)
 func (tx *Tx) prepared(query string) *sql.Stmt {
 	if tx.db.dialect.name() != "sqlite" || tx.group == nil || tx.group.stmts == nil {
 		return nil
@@ -489,50 +485,20 @@ func (tx *Tx) prepared(query string) *sql.Stmt {
 	if st, ok := tx.group.stmts[query]; ok {
 		return st
 	}
-	parent := tx.db.stmts.get(tx.ctx, tx.db.db, query)
-	if parent == nil {
+	if len(tx.group.stmts) >= maxPreparedPerGroup {
 		return nil
 	}
-	st := tx.Tx.StmtContext(tx.ctx, parent)
+	st, err := tx.Tx.PrepareContext(tx.ctx, query)
+	if err != nil {
+		return nil // run it unprepared; a real error shows there
+	}
 	tx.group.stmts[query] = st
 	return st
 }
 
-// stmtCache holds statements prepared on the database, by query text, up to a bound:
-// queries built with a varying number of placeholders beyond it are not cached.
-type stmtCache struct {
-	mu     sync.Mutex
-	m      map[string]*sql.Stmt
-	closed bool
-}
-
-const maxCachedStmts = 512
-
-func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) *sql.Stmt {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.m[query]; ok || c.closed || len(c.m) >= maxCachedStmts {
-		return st
-	}
-	st, err := db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil // run unprepared; the error, if real, shows there
-	}
-	if c.m == nil {
-		c.m = map[string]*sql.Stmt{}
-	}
-	c.m[query] = st
-	return st
-}
-
-func (c *stmtCache) close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, st := range c.m {
-		st.Close()
-	}
-	c.m, c.closed = nil, true
-}
+// maxPreparedPerGroup bounds the statements one group transaction prepares: queries
+// with a varying number of placeholders beyond it run unprepared.
+const maxPreparedPerGroup = 256
 
 // reader wraps *sql.DB so that reads outside a transaction rebind placeholders too.
 type reader struct{ db *DB }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"caseroom"
 )
@@ -342,8 +343,8 @@ func (tx *Tx) exhibitForMedia(caseID, exhibit string) (string, error) {
 func (db *DB) RecordMedia(ctx context.Context, caseID, exhibit string, files []caseroom.NewMedia) (int, error) {
 	for i, f := range files {
 		switch {
-		case f.Path == "" || len(f.Path) > 4096:
-			return 0, caseroom.Errorf(caseroom.EINVALID, "files[%d].path: required, at most 4096 bytes", i)
+		case f.Path == "" || len(f.Path) > 4096 || !utf8.ValidString(f.Path) || strings.ContainsRune(f.Path, 0):
+			return 0, caseroom.Errorf(caseroom.EINVALID, "files[%d].path: required: valid UTF-8 without NUL, at most 4096 bytes", i)
 		case !lowerHex(f.SHA256, 64) || !lowerHex(f.SHA1, 40) || !lowerHex(f.MD5, 32):
 			return 0, caseroom.Errorf(caseroom.EINVALID, "files[%d]: sha256, sha1 and md5 are required, in lower-case hex", i)
 		case f.Size < 0:
@@ -398,7 +399,10 @@ func (db *DB) RecordMedia(ctx context.Context, caseID, exhibit string, files []c
 		}
 		return nil
 	})
-	return recorded, err
+	if err != nil {
+		return 0, err
+	}
+	return recorded, nil
 }
 
 // lowerHex reports whether s is n lower-case hex digits.

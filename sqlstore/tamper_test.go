@@ -907,3 +907,17 @@ func readTreeHashes(s *testStore, indexes []int64) ([]tlog.Hash, error) {
 	}
 	return out, nil
 }
+
+// TestTamperEntryColumn: a record's entry column edited to something that is no entry
+// number (SQLite keeps whatever it is given) is a finding, not a crash of verify.
+func TestTamperEntryColumn(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		if s.schema != "" {
+			t.Skip("PostgreSQL's BIGINT column holds only integers")
+		}
+		ts := newTamperStore(t, s)
+		ts.exec(`UPDATE cases SET entry = entry + 0.5`) // still inside the first window of entries
+		_, f := ts.verify()
+		wantFinding(t, f, -1, "cases", "not an entry number")
+	})
+}

@@ -315,7 +315,10 @@ func (ls *LogSnapshot) readRecords(ctx context.Context, lo int64, entries []*log
 						}
 					}
 				}
-				entry, _ := canonicalValue(vals[entryCol]).(int64)
+				entry, ok := canonicalValue(vals[entryCol]).(int64)
+				if !ok || entry < lo || entry >= hi {
+					return &audit.Finding{Entry: -1, What: fmt.Sprintf("a %s row has entry %v, which is not an entry number: it was edited behind the server's back", t.table, canonicalValue(vals[entryCol]))}
+				}
 				e := entries[entry-lo]
 				e.records = append(e.records, rawRow{table: t.table, enc: enc, vals: vals})
 				return nil

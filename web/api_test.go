@@ -202,7 +202,7 @@ func (e *apiEnv) checkDocumented(req *http.Request, r response) {
 		return
 	}
 	var schema any = map[string]any{"$ref": "#/components/schemas/Error"}
-	if op := e.doc.operationFor(req.Method, req.URL.Path); op != nil {
+	if op := e.doc.operationFor(req.Method, req.URL.EscapedPath()); op != nil {
 		resp, ok := op["responses"].(map[string]any)[strconv.Itoa(r.status)]
 		if !ok {
 			e.t.Errorf("%s %s answered %d, which openapi.json does not document:\n%s", req.Method, req.URL.Path, r.status, r.body)

@@ -89,9 +89,11 @@ func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "The upload could not be stored: %s.", sum.Failed[0].Error))
 		return
 	}
-	status := http.StatusCreated
 	if sum.Skipped > 0 {
-		status = http.StatusOK // already recorded at that path: nothing new
+		// Its body was not read: a file is recorded at that path already. Cameras reuse
+		// names; the uploader must name this one apart.
+		writeError(w, r, caseroom.Errorf(caseroom.ECONFLICT, "path: a file is already recorded at upload/%s in this exhibit; give this one another name", name))
+		return
 	}
-	writeJSON(w, status, sum)
+	writeJSON(w, http.StatusCreated, sum)
 }

@@ -1,0 +1,41 @@
+package ingest_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestIngestOddPaths: two entries of one archive with the same name are two files, a
+// path a record cannot hold fails that file alone, and a name that is not UTF-8 is
+// kept, quoted, with every byte.
+func TestIngestOddPaths(t *testing.T) {
+	e := newEnv(t)
+	root := filepath.Join(t.TempDir(), "card")
+	a, b, c, d := randomBytes(t, 500), randomBytes(t, 600), randomBytes(t, 700), randomBytes(t, 800)
+	writeZip(t, filepath.Join(root, "twice.zip"), zipEntry{name: "photo.bin", content: a}, zipEntry{name: "photo.bin", content: b})
+	writeZip(t, filepath.Join(root, "long.zip"), zipEntry{name: strings.Repeat("x", 4200), content: c})
+	writeFile(t, filepath.Join(root, "caf\xe9.bin"), d)
+
+	sum := e.run(root)
+	if sum.Files != 4 || sum.New != 3 || sum.Errors != 1 {
+		t.Fatalf("summary %+v; want 4 files, 3 new, 1 error (the long path)", sum)
+	}
+	if !strings.Contains(sum.Failed[0].Error, "path is") {
+		t.Errorf("the long path failed with %q", sum.Failed[0].Error)
+	}
+	got := e.media("SB/1")
+	for _, p := range []string{"card/twice.zip!/photo.bin", "card/twice.zip!/photo.bin#2", `"card/caf\xe9.bin"`} {
+		if got[p] == nil {
+			t.Errorf("no media at %s; recorded %v", p, sortedKeys(got))
+		}
+	}
+	e.checkBlobs()
+
+	// A second run records nothing more and stores nothing more.
+	again := e.run(root)
+	if again.New != 0 || again.Skipped != 3 {
+		t.Errorf("second run %+v; want 3 skipped, nothing new", again)
+	}
+	e.checkBlobs()
+}
