@@ -547,6 +547,19 @@ func (tx *Tx) appendAudit(seq int64, action string, kind, objectID, caseID strin
 	return tx.insertAudit(seq, action, kind, objectID, caseID, hash)
 }
 
+// appendAuditState writes the audit entry seq for a change whose rows the caller gives
+// in their canonical form (table to rows, each row every column to its value as stored:
+// text as string, integers as int64, NULL as nil), instead of reading them back; for
+// bulk writes. Verify reads the rows and must arrive at the same hash, and the tests
+// hold it to that.
+func (tx *Tx) appendAuditState(seq int64, action, kind, objectID, caseID string, state map[string][]map[string]any) error {
+	hash, err := canonicalHash(state)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return tx.insertAudit(seq, action, kind, objectID, caseID, hash)
+}
+
 // appendEvent records an event that creates no record rows (a search of identities,
 // key management): the state hash is of the given value, which is not stored.
 func (tx *Tx) appendEvent(action, kind, objectID, caseID string, shown any) error {

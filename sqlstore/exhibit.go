@@ -355,33 +355,55 @@ func (db *DB) RecordMedia(ctx context.Context, caseID, exhibit string, files []c
 	err := db.write(ctx, func(tx *Tx) error {
 		recorded = 0
 		exhibitID, err := tx.exhibitForMedia(caseID, exhibit)
-		if err != nil {
+		if err != nil || len(files) == 0 {
 			return err
 		}
+		// What is recorded already, in two queries for the whole batch.
+		paths, sums := make([]any, 0, len(files)), make([]any, 0, len(files))
 		for _, f := range files {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM media WHERE exhibit_id = ? AND path = ?`, exhibitID, f.Path).Scan(&n); err != nil {
-				return err
+			paths, sums = append(paths, f.Path), append(sums, f.SHA256)
+		}
+		known, held := map[string]bool{}, map[string]bool{}
+		collect := func(into map[string]bool) func(scan func(...any) error) error {
+			return func(scan func(...any) error) error {
+				var v string
+				if err := scan(&v); err != nil {
+					return err
+				}
+				into[v] = true
+				return nil
 			}
-			if n > 0 {
+		}
+		if err := scanEach(tx.ctx, tx, `SELECT path FROM media WHERE exhibit_id = ? AND path IN (`+placeholders(len(paths))+`)`, append([]any{exhibitID}, paths...), collect(known)); err != nil {
+			return err
+		}
+		if err := scanEach(tx.ctx, tx, `SELECT sha256 FROM contents WHERE sha256 IN (`+placeholders(len(sums))+`)`, sums, collect(held)); err != nil {
+			return err
+		}
+		actor, now := tx.actor.Name, formatTime(tx.now)
+		for _, f := range files {
+			if known[f.Path] {
 				continue
 			}
+			known[f.Path] = true
 			seq, err := tx.reserveSeq()
 			if err != nil {
 				return err
 			}
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM contents WHERE sha256 = ?`, f.SHA256).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
+			// The rows as stored, for the entry's state hash (see appendAuditState).
+			state := map[string][]map[string]any{}
+			if !held[f.SHA256] {
 				meta, err := json.Marshal(f.Meta)
 				if err != nil {
 					return err
 				}
 				if err := tx.exec(`INSERT INTO contents (sha256, sha1, md5, size, mime, meta, stored_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-					f.SHA256, f.SHA1, f.MD5, f.Size, f.MIME, string(meta), formatTime(tx.now), seq); err != nil {
+					f.SHA256, f.SHA1, f.MD5, f.Size, f.MIME, string(meta), now, seq); err != nil {
 					return fmt.Errorf("insert content: %w", err)
 				}
+				held[f.SHA256] = true
+				state["contents"] = []map[string]any{{"sha256": f.SHA256, "sha1": f.SHA1, "md5": f.MD5, "size": f.Size,
+					"mime": f.MIME, "meta": string(meta), "stored_at": now, "entry": seq}}
 			}
 			var mod any
 			if f.ModTime != nil {
@@ -389,10 +411,12 @@ func (db *DB) RecordMedia(ctx context.Context, caseID, exhibit string, files []c
 			}
 			id := newID(prefixMedia)
 			if err := tx.exec(`INSERT INTO media (id, case_id, exhibit_id, sha256, path, mod_time, ingested_by, ingested_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				id, caseID, exhibitID, f.SHA256, f.Path, mod, tx.actor.Name, formatTime(tx.now), seq); err != nil {
+				id, caseID, exhibitID, f.SHA256, f.Path, mod, actor, now, seq); err != nil {
 				return fmt.Errorf("insert media: %w", err)
 			}
-			if err := tx.appendAudit(seq, "media.ingest", "media", id, caseID); err != nil {
+			state["media"] = []map[string]any{{"id": id, "case_id": caseID, "exhibit_id": exhibitID, "sha256": f.SHA256, "path": f.Path,
+				"mod_time": mod, "ingested_by": actor, "ingested_at": now, "entry": seq}}
+			if err := tx.appendAuditState(seq, "media.ingest", "media", id, caseID, state); err != nil {
 				return err
 			}
 			recorded++
