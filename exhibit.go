@@ -164,6 +164,7 @@ type MediaSummary struct {
 // MediaFilter narrows FindMedia.
 type MediaFilter struct {
 	ExhibitID string // id or reference
+	Path      string // only the file at this path (with ExhibitID)
 	Limit     int
 	After     string // media id: the page after it
 }

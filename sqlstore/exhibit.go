@@ -492,6 +492,9 @@ func (db *DB) FindMedia(ctx context.Context, caseID string, f caseroom.MediaFilt
 			return nil, err
 		}
 		filter, args = ` AND m.exhibit_id = ?`, append(args, x.ID)
+		if f.Path != "" {
+			filter, args = filter+` AND m.path = ?`, append(args, f.Path)
+		}
 	}
 	if f.After != "" {
 		filter, args = filter+` AND m.id > ?`, append(args, f.After)

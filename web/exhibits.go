@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"path"
 	"strings"
@@ -95,5 +96,16 @@ func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, caseroom.Errorf(caseroom.ECONFLICT, "path: a file is already recorded at upload/%s in this exhibit; give this one another name", name))
 		return
 	}
-	writeJSON(w, http.StatusCreated, sum)
+	// The record, with where else in this case its content was found. Not the run's
+	// summary: whether the content was new to the store would tell the uploader that a
+	// file is held in some other case.
+	ms, err := s.Exhibits.FindMedia(r.Context(), r.PathValue("case"), caseroom.MediaFilter{ExhibitID: r.PathValue("id"), Path: "upload/" + name, Limit: 1})
+	if err == nil && len(ms) == 0 {
+		err = fmt.Errorf("upload %s: recorded but not found", name)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, ms[0])
 }

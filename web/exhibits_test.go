@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"caseroom"
-	"caseroom/ingest"
 )
 
 // TestExhibitUploadAndChain walks the exhibit API as the UI would: register SB/1, read
@@ -36,16 +35,20 @@ func TestExhibitUploadAndChain(t *testing.T) {
 	}
 
 	content := "a benign text file found on the disc"
-	sum := post[ingest.Summary](e, "exam", base+"/exhibits/"+x.ID+"/media?path=notes/list.txt", content)
-	if sum.Files != 1 || sum.New != 1 || sum.Errors != 0 {
-		t.Fatalf("upload summary %+v", sum)
+	m := post[caseroom.Media](e, "exam", base+"/exhibits/"+x.ID+"/media?path=notes/list.txt", content)
+	want := sha256.Sum256([]byte(content))
+	if m.Path != "upload/notes/list.txt" || m.SHA256 != hex.EncodeToString(want[:]) || !strings.HasPrefix(m.MIME, "text/plain") || m.Size != int64(len(content)) {
+		t.Fatalf("uploaded media: %+v", m)
+	}
+	// The same content under another name: its record says where else it was found.
+	m2 := post[caseroom.Media](e, "exam", base+"/exhibits/"+x.ID+"/media?path=copy.txt", content)
+	if len(m2.AlsoFoundIn) != 1 || m2.AlsoFoundIn[0].Path != "upload/notes/list.txt" {
+		t.Fatalf("copy's alsoFoundIn: %+v", m2.AlsoFoundIn)
 	}
 	r = e.do("lead", "GET", base+"/exhibits/"+x.ID+"/media", nil)
 	mustStatus(t, r, http.StatusOK)
-	list := decodeInto[struct{ Media []caseroom.Media }](t, r)
-	want := sha256.Sum256([]byte(content))
-	if len(list.Media) != 1 || list.Media[0].Path != "upload/notes/list.txt" || list.Media[0].SHA256 != hex.EncodeToString(want[:]) || !strings.HasPrefix(list.Media[0].MIME, "text/plain") {
-		t.Fatalf("media after upload: %+v", list.Media)
+	if list := decodeInto[struct{ Media []caseroom.Media }](t, r); len(list.Media) != 2 {
+		t.Fatalf("media after uploads: %+v", list.Media)
 	}
 	// Another file at the same path is refused, not dropped in silence.
 	r = e.do("exam", "POST", base+"/exhibits/"+x.ID+"/media?path=notes/list.txt", "other content")
