@@ -247,6 +247,11 @@ func runSources(ctx context.Context, store Store, blobs blob.Store, opts Options
 			return ctx.Err()
 		}
 	}, func(path string, err error) {
+		var special notRegularError
+		if errors.As(err, &special) {
+			r.warn(path, err) // in the summary, not a failure: nothing there to read
+			return
+		}
 		r.files.Add(1)
 		r.fail(path, err)
 	})

@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,4 +67,19 @@ func TestIngestVerifies(t *testing.T) {
 	root, _ := card(t)
 	e.run(root)
 	e.verifyLog()
+}
+
+// TestIngestSymlink: a symbolic link in a device's folder is named in the summary's
+// warnings, not followed, not counted as a failure.
+func TestIngestSymlink(t *testing.T) {
+	e := newEnv(t)
+	root := filepath.Join(t.TempDir(), "phone")
+	writeFile(t, filepath.Join(root, "a.bin"), randomBytes(t, 100))
+	if err := os.Symlink("/etc/hostname", filepath.Join(root, "link")); err != nil {
+		t.Skip(err)
+	}
+	sum := e.run(root)
+	if sum.Files != 1 || sum.Errors != 0 || len(sum.Warnings) != 1 || sum.Warnings[0].Path != "phone/link" || !strings.Contains(sum.Warnings[0].Error, "symbolic link") {
+		t.Fatalf("summary %+v", sum)
+	}
 }

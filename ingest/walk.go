@@ -37,6 +37,18 @@ func SourceFromReader(p string, size int64, r io.Reader) Source {
 	return Source{Path: p, Size: size, open: func() (io.ReadCloser, error) { return io.NopCloser(r), nil }}
 }
 
+// notRegularError is a folder entry that is not a file: a symbolic link, a device, a
+// socket. It is reported, not followed or read.
+type notRegularError struct{ mode fs.FileMode }
+
+func (e notRegularError) Error() string {
+	kind := "special file"
+	if e.mode&fs.ModeSymlink != 0 {
+		kind = "symbolic link"
+	}
+	return fmt.Sprintf("a %s (%s): not followed or read", kind, e.mode.Type())
+}
+
 // recordablePath returns p as a media record keeps it: as it is if it is valid UTF-8
 // without NUL bytes, else Go-quoted ("caf\xe9.jpg", with the quotes), which keeps
 // every byte and tells the two forms apart.
@@ -98,7 +110,11 @@ func (w *walker) walk(keepOpen bool, fn func(Source) error, fail func(path strin
 				}
 				return nil
 			}
-			if d.IsDir() || !d.Type().IsRegular() {
+			if d.IsDir() {
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				fail(recordablePath(inside), notRegularError{d.Type()})
 				return nil
 			}
 			info, err := d.Info()
