@@ -192,8 +192,9 @@ type ExhibitService interface {
 	// Returns how many were recorded. With no files it only checks that the actor may
 	// record media in the exhibit (EFORBIDDEN, ENOTFOUND).
 	RecordMedia(ctx context.Context, caseID, exhibit string, files []NewMedia) (int, error)
-	// IngestedPaths returns the paths of the files already recorded for an exhibit.
-	IngestedPaths(ctx context.Context, caseID, exhibit string) (map[string]bool, error)
+	// IngestedPaths returns the paths of the files already recorded for an exhibit,
+	// with the size of each.
+	IngestedPaths(ctx context.Context, caseID, exhibit string) (map[string]int64, error)
 	// HasContent reports whether a content is recorded (and so its blob durable).
 	HasContent(ctx context.Context, sha256 string) (bool, error)
 	// FindMedia lists a case's files, or one exhibit's, with where else each content

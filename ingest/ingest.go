@@ -25,7 +25,7 @@ import (
 // Store is what ingest needs of the case's records; *sqlstore.DB has it.
 type Store interface {
 	FindExhibit(ctx context.Context, caseID, exhibit string) (*caseroom.Exhibit, error)
-	IngestedPaths(ctx context.Context, caseID, exhibit string) (map[string]bool, error)
+	IngestedPaths(ctx context.Context, caseID, exhibit string) (map[string]int64, error)
 	HasContent(ctx context.Context, sha256 string) (bool, error)
 	RecordMedia(ctx context.Context, caseID, exhibit string, files []caseroom.NewMedia) (int, error)
 }
@@ -235,8 +235,13 @@ func runSources(ctx context.Context, store Store, blobs blob.Store, opts Options
 	go func() { recorded <- r.record(results) }()
 
 	walkErr := walk(func(src Source) error {
-		if done[src.Path] {
+		if size, ok := done[src.Path]; ok {
 			r.files.Add(1)
+			if src.Size >= 0 && size != src.Size {
+				// Not the file an earlier run recorded here: another card's DCIM, say.
+				r.fail(src.Path, fmt.Errorf("an earlier run recorded a file of %d bytes at this path; this one has %d: ingest it into another exhibit, or from a folder of another name", size, src.Size))
+				return nil
+			}
 			r.skipped.Add(1)
 			return nil
 		}

@@ -83,3 +83,19 @@ func TestIngestSymlink(t *testing.T) {
 		t.Fatalf("summary %+v", sum)
 	}
 }
+
+// TestIngestOtherFileAtRecordedPath: a later run that meets, at a path an earlier run
+// recorded, a file of another size (another card's DCIM) reports it rather than
+// taking it for done.
+func TestIngestOtherFileAtRecordedPath(t *testing.T) {
+	e := newEnv(t)
+	first, second := filepath.Join(t.TempDir(), "DCIM"), filepath.Join(t.TempDir(), "DCIM")
+	writeFile(t, filepath.Join(first, "photo.bin"), randomBytes(t, 1000))
+	writeFile(t, filepath.Join(second, "photo.bin"), randomBytes(t, 1200))
+	e.run(first)
+	sum := e.run(second)
+	if sum.Errors != 1 || sum.Skipped != 0 || !strings.Contains(sum.Failed[0].Error, "earlier run recorded a file of 1000 bytes") {
+		t.Fatalf("summary %+v", sum)
+	}
+	e.checkBlobs()
+}

@@ -443,18 +443,19 @@ func lowerHex(s string, n int) bool {
 }
 
 // IngestedPaths returns the paths recorded for an exhibit. See caseroom.ExhibitService.
-func (db *DB) IngestedPaths(ctx context.Context, caseID, exhibit string) (map[string]bool, error) {
+func (db *DB) IngestedPaths(ctx context.Context, caseID, exhibit string) (map[string]int64, error) {
 	x, err := db.FindExhibit(ctx, caseID, exhibit)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]bool{}
-	err = scanEach(ctx, db.reader(), `SELECT path FROM media WHERE exhibit_id = ?`, []any{x.ID}, func(scan func(...any) error) error {
+	out := map[string]int64{}
+	err = scanEach(ctx, db.reader(), `SELECT m.path, c.size FROM media m JOIN contents c ON c.sha256 = m.sha256 WHERE m.exhibit_id = ?`, []any{x.ID}, func(scan func(...any) error) error {
 		var p string
-		if err := scan(&p); err != nil {
+		var size int64
+		if err := scan(&p, &size); err != nil {
 			return err
 		}
-		out[p] = true
+		out[p] = size
 		return nil
 	})
 	return out, err

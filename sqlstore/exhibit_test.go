@@ -700,7 +700,7 @@ func TestExhibitMedia(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(map[string]bool{"disk/a.png": true, "disk/b.bin": true, "disk/copies/a-copy.png": true, "disk/d.bin": true}, paths); diff != "" {
+		if diff := cmp.Diff(map[string]int64{"disk/a.png": int64(len(a)), "disk/b.bin": int64(len(b)), "disk/copies/a-copy.png": int64(len(a)), "disk/d.bin": 1}, paths); diff != "" {
 			t.Errorf("IngestedPaths SB/1 (-want +got):\n%s", diff)
 		}
 		if _, err := s.DB.IngestedPaths(f.ctx, f.c.ID, "SB/9"); caseroom.ErrorCode(err) != caseroom.ENOTFOUND {

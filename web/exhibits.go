@@ -79,6 +79,14 @@ func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "The file is larger than %d bytes; ingest it with caseroom ingest.", int64(maxUpload)))
 		return
 	}
+	// Cameras reuse names: a file at that path already is another file, named apart.
+	if ms, err := s.Exhibits.FindMedia(r.Context(), r.PathValue("case"), caseroom.MediaFilter{ExhibitID: r.PathValue("id"), Path: "upload/" + name, Limit: 1}); err != nil {
+		writeError(w, r, err)
+		return
+	} else if len(ms) > 0 {
+		writeError(w, r, caseroom.Errorf(caseroom.ECONFLICT, "path: a file is already recorded at upload/%s in this exhibit; give this one another name", name))
+		return
+	}
 	body := http.MaxBytesReader(w, r.Body, maxUpload)
 	sum, err := ingest.RunOne(r.Context(), s.Exhibits, s.Blobs, ingest.SourceFromReader("upload/"+name, size, body),
 		ingest.Options{CaseID: r.PathValue("case"), Exhibit: r.PathValue("id"), Workers: 1})
