@@ -126,7 +126,7 @@ func LoadOrCreateWitnessKey(path, name string) (k *WitnessKey, created bool, err
 	if k, err = GenerateWitnessKey(name); err != nil {
 		return nil, false, err
 	}
-	if err := writeFileAtomic(path, []byte(k.String()+"\n"), 0o600, true); err != nil {
+	if err := createFile(path, []byte(k.String()+"\n")); err != nil {
 		if errors.Is(err, fs.ErrExist) { // made by another process meanwhile
 			k, _, err := LoadOrCreateWitnessKey(path, name)
 			return k, false, err

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"caseroom/internal/durable"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base32"
@@ -45,7 +46,7 @@ func LoadOrCreateLogKey(path string) (*LogKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("make log key: %w", err)
 	}
-	if err := writeFileAtomic(path, []byte(skey+"\n"), 0o600, true); err != nil {
+	if err := createFile(path, []byte(skey+"\n")); err != nil {
 		if errors.Is(err, fs.ErrExist) { // made by another process meanwhile
 			return LoadLogKey(path)
 		}
@@ -83,48 +84,11 @@ func LoadLogKey(path string) (*LogKey, error) {
 	return &LogKey{Signer: signer, Verifier: verifier, VerifierKey: vkey}, nil
 }
 
-// writeFileAtomic writes data to a temporary file beside path, syncs it, and renames it
-// into place, then syncs the directory, so that path holds either the old or the new
-// contents after a crash. With exclusive, an existing path is left alone and the error
-// wraps fs.ErrExist.
-func writeFileAtomic(path string, data []byte, perm fs.FileMode, exclusive bool) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+// createFile makes path's directory if need be and writes a new file there, 0600, as
+// durable.Create does.
+func createFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if exclusive {
-		// A hard link fails if path exists, where a rename would replace it.
-		if err := os.Link(tmp, path); err != nil {
-			return err
-		}
-	} else if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return durable.Create(path, data, 0o600)
 }

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"caseroom/internal/durable"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -179,7 +181,10 @@ func (w *Witness) Run(ctx context.Context) (*WitnessResult, error) {
 			}
 		}
 	}
-	if err := writeFileAtomic(w.StateFile, signed, 0o644, false); err != nil {
+	if err := os.MkdirAll(filepath.Dir(w.StateFile), 0o700); err != nil {
+		return nil, fmt.Errorf("save witness state: %w", err)
+	}
+	if err := durable.Replace(w.StateFile, signed, 0o644); err != nil {
 		return nil, fmt.Errorf("save witness state: %w", err)
 	}
 	if w.Key != nil {

@@ -2,13 +2,13 @@ package blob
 
 import (
 	"bytes"
+	"caseroom/internal/durable"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	"filippo.io/age"
 )
@@ -41,32 +41,11 @@ func LoadOrCreateKey(path string) (*age.X25519Identity, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create key %s: %w", path, err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return nil, fmt.Errorf("create key %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // Once linked, path keeps the file; on failure, nothing remains.
-	_, err = io.WriteString(f, id.String()+"\n")
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("create key %s: write %s: %w", path, tmp, err)
-	}
-	if err := os.Link(tmp, path); err != nil {
+	if err := durable.Create(path, []byte(id.String()+"\n"), 0o600); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return loadKey(path) // Another process won the race: use its identity.
 		}
 		return nil, fmt.Errorf("create key %s: %w", path, err)
-	}
-	if runtime.GOOS != "windows" {
-		if err := fsyncPath(dir); err != nil {
-			return nil, fmt.Errorf("create key %s: %w", path, err)
-		}
 	}
 	return id, nil
 }

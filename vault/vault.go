@@ -21,6 +21,7 @@
 package vault
 
 import (
+	"caseroom/internal/durable"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -31,7 +32,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"unicode"
 
@@ -98,65 +98,24 @@ func ReadKeyFile(path string) (*MasterKey, error) {
 // WriteKeyFile writes a key file durably: to a temporary name, synced, renamed, and the
 // directory synced. An existing file at path is replaced.
 func WriteKeyFile(path string, encoded []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".vault-key-*")
-	if err != nil {
+	if err := durable.Replace(path, encoded, 0o600); err != nil {
 		return fmt.Errorf("write vault key: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := writeAndSync(tmp, encoded); err != nil {
-		return fmt.Errorf("write vault key: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write vault key: %w", err)
-	}
-	return SyncDir(dir)
+	return nil
 }
 
 // CreateKeyFile writes a new key file durably like WriteKeyFile, but fails with an
 // error wrapping fs.ErrExist if path exists: two processes starting on a new store
 // cannot both make a key.
 func CreateKeyFile(path string, encoded []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".vault-key-*")
-	if err != nil {
+	if err := durable.Create(path, encoded, 0o600); err != nil {
 		return fmt.Errorf("create vault key: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := writeAndSync(tmp, encoded); err != nil {
-		return fmt.Errorf("create vault key: %w", err)
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		return fmt.Errorf("create vault key: %w", err)
-	}
-	return SyncDir(dir)
-}
-
-func writeAndSync(f *os.File, encoded []byte) error {
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(encoded); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return nil
 }
 
 // SyncDir fsyncs a directory so that a rename in it survives a crash.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
+func SyncDir(dir string) error { return durable.SyncDir(dir) }
 
 // NewKey returns a new random key with the given id and purpose.
 func NewKey(id, purpose string) (*Key, error) {
