@@ -88,7 +88,11 @@ func (l *Log) Latest(ctx context.Context) ([]byte, error) {
 	if signed == nil {
 		return nil, caseroom.Errorf(caseroom.ENOTFOUND, "No checkpoint has been made yet; the server makes one every minute while the log grows, or run caseroom audit checkpoint.")
 	}
-	c, err := ParseCheckpoint(string(signed[:strings.Index(string(signed), "\n\n")+1]))
+	body, _, err := splitNote(signed)
+	if err != nil {
+		return nil, fmt.Errorf("latest checkpoint: %w", err)
+	}
+	c, err := ParseCheckpoint(body)
 	if err != nil {
 		return nil, fmt.Errorf("latest checkpoint: %w", err)
 	}

@@ -128,17 +128,18 @@ func (db *DB) SaveCheckpoint(ctx context.Context, size int64, signed []byte) err
 
 // LatestCheckpoint returns the checkpoint of the largest size. See audit.Store.
 func (db *DB) LatestCheckpoint(ctx context.Context) ([]byte, error) {
-	return db.checkpointWhere(ctx, `ORDER BY size DESC LIMIT 1`)
+	return checkpointWhere(ctx, db.reader(), `ORDER BY size DESC LIMIT 1`)
 }
 
 // CheckpointAt returns the checkpoint of size entries. See audit.Store.
 func (db *DB) CheckpointAt(ctx context.Context, size int64) ([]byte, error) {
-	return db.checkpointWhere(ctx, `WHERE size = ?`, size)
+	return checkpointWhere(ctx, db.reader(), `WHERE size = ?`, size)
 }
 
-func (db *DB) checkpointWhere(ctx context.Context, where string, args ...any) ([]byte, error) {
+// checkpointWhere reads the signed checkpoint that where selects, or nil if none.
+func checkpointWhere(ctx context.Context, q querier, where string, args ...any) ([]byte, error) {
 	var note string
-	err := db.reader().QueryRowContext(ctx, `SELECT note FROM audit_checkpoints `+where, args...).Scan(&note)
+	err := q.QueryRowContext(ctx, `SELECT note FROM audit_checkpoints `+where, args...).Scan(&note)
 	if isNoRows(err) {
 		return nil, nil
 	} else if err != nil {

@@ -395,12 +395,5 @@ func storedHashError(idx int64) error {
 
 // LatestCheckpoint returns the latest stored checkpoint as of the snapshot.
 func (ls *LogSnapshot) LatestCheckpoint(ctx context.Context) ([]byte, error) {
-	var note string
-	err := ls.s.QueryRowContext(ctx, `SELECT note FROM audit_checkpoints ORDER BY size DESC LIMIT 1`).Scan(&note)
-	if isNoRows(err) {
-		return nil, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("read checkpoint: %w", err)
-	}
-	return []byte(note), nil
+	return checkpointWhere(ctx, ls.s, `ORDER BY size DESC LIMIT 1`)
 }

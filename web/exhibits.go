@@ -79,8 +79,11 @@ func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "The file is larger than %d bytes; ingest it with caseroom ingest.", int64(maxUpload)))
 		return
 	}
+	recorded := func() ([]*caseroom.Media, error) {
+		return s.Exhibits.FindMedia(r.Context(), r.PathValue("case"), caseroom.MediaFilter{ExhibitID: r.PathValue("id"), Path: "upload/" + name, Limit: 1})
+	}
 	// Cameras reuse names: a file at that path already is another file, named apart.
-	if ms, err := s.Exhibits.FindMedia(r.Context(), r.PathValue("case"), caseroom.MediaFilter{ExhibitID: r.PathValue("id"), Path: "upload/" + name, Limit: 1}); err != nil {
+	if ms, err := recorded(); err != nil {
 		writeError(w, r, err)
 		return
 	} else if len(ms) > 0 {
@@ -107,7 +110,7 @@ func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
 	// The record, with where else in this case its content was found. Not the run's
 	// summary: whether the content was new to the store would tell the uploader that a
 	// file is held in some other case.
-	ms, err := s.Exhibits.FindMedia(r.Context(), r.PathValue("case"), caseroom.MediaFilter{ExhibitID: r.PathValue("id"), Path: "upload/" + name, Limit: 1})
+	ms, err := recorded()
 	if err == nil && len(ms) == 0 {
 		err = fmt.Errorf("upload %s: recorded but not found", name)
 	}
