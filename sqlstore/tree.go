@@ -40,9 +40,6 @@ var eventActions = map[string]bool{
 	"vault.rotate":       true,
 }
 
-// IsEvent reports whether audit action is an event, which creates no records.
-func IsEvent(action string) bool { return eventActions[action] }
-
 // leafData returns the canonical JSON of the audit row as scanned into cols and vals.
 func leafData(cols []string, vals []any) ([]byte, error) {
 	return appendCanonical(nil, canonicalRow(cols, vals))

@@ -173,7 +173,7 @@ func (ls *LogSnapshot) Leaves(ctx context.Context, fn func(seq int64, leaf tlog.
 // checkEntry checks entry e's records against its state hash, hashes its leaf and
 // passes it to fn. buf is scratch space, returned for reuse.
 func (ls *LogSnapshot) checkEntry(e *logEntry, buf []byte, fn func(seq int64, leaf tlog.Hash, records int) error) ([]byte, error) {
-	if IsEvent(e.action) {
+	if eventActions[e.action] {
 		if len(e.records) > 0 {
 			return buf, &audit.Finding{Entry: e.seq, What: fmt.Sprintf("%s is an event, which creates no records, but %s claim it: records were added behind the server's back", e.describe(), rowNames(e.records))}
 		}
