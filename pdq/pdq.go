@@ -140,48 +140,83 @@ func boxPhases(n, window int) (p1, p2, p3, p4 int) {
 	return half - 1, window - half + 1, n - window, half - 1
 }
 
-// boxRows runs the box filter along every row of in (rows x cols) into out.
+// boxRows runs the box filter along every row of in (rows x cols) into out. A row's
+// running sum is one long chain of dependent additions, so four rows are filtered side
+// by side to keep the processor busy; each row still sees the reference's sequence of
+// operations.
 func boxRows(in, out []float32, rows, cols, window int) {
 	p1, p2, p3, p4 := boxPhases(cols, window)
-	for r := range rows {
-		box1D(in[r*cols:(r+1)*cols], out[r*cols:(r+1)*cols], p1, p2, p3, p4)
+	row := func(m []float32, r int) []float32 { return m[r*cols : (r+1)*cols] }
+	r := 0
+	for ; r+4 <= rows && p3 > 0; r += 4 {
+		var s [4]float32
+		for k := range s {
+			s[k] = boxHead(row(in, r+k), row(out, r+k), p1, p2)
+		}
+		w := float32(p1 + p2)
+		d0, d1, d2, d3 := row(out, r)[p2:][:p3], row(out, r+1)[p2:][:p3], row(out, r+2)[p2:][:p3], row(out, r+3)[p2:][:p3]
+		i0, i1, i2, i3 := row(in, r), row(in, r+1), row(in, r+2), row(in, r+3)
+		a0, a1, a2, a3 := i0[p1+p2:][:len(d0)], i1[p1+p2:][:len(d0)], i2[p1+p2:][:len(d0)], i3[p1+p2:][:len(d0)]
+		b0, b1, b2, b3 := i0[:len(d0)], i1[:len(d0)], i2[:len(d0)], i3[:len(d0)]
+		d1, d2, d3 = d1[:len(d0)], d2[:len(d0)], d3[:len(d0)]
+		s0, s1, s2, s3 := s[0], s[1], s[2], s[3]
+		for k := range d0 {
+			s0 += a0[k]
+			s1 += a1[k]
+			s2 += a2[k]
+			s3 += a3[k]
+			s0 -= b0[k]
+			s1 -= b1[k]
+			s2 -= b2[k]
+			s3 -= b3[k]
+			d0[k] = s0 / w
+			d1[k] = s1 / w
+			d2[k] = s2 / w
+			d3[k] = s3 / w
+		}
+		for k, sum := range [4]float32{s0, s1, s2, s3} {
+			boxTail(row(in, r+k), row(out, r+k), sum, p1+p2, p2, p3, p4)
+		}
+	}
+	for ; r < rows; r++ {
+		in, out := row(in, r), row(out, r)
+		sum := boxHead(in, out, p1, p2)
+		if p3 > 0 {
+			w := float32(p1 + p2)
+			dst := out[p2:][:p3]
+			add, sub := in[p1+p2:][:len(dst)], in[:len(dst)]
+			for k := range dst {
+				sum += add[k]
+				sum -= sub[k]
+				dst[k] = sum / w
+			}
+		}
+		boxTail(in, out, sum, p1+p2, p2, p3, p4)
 	}
 }
 
-// box1D is the reference's box1DFloat with stride 1.
-func box1D(in, out []float32, p1, p2, p3, p4 int) {
+// boxHead is phases 1 and 2 of the reference's box1DFloat (stride 1): accumulate p1
+// samples, then write p2 outputs with a growing window. It returns the running sum.
+func boxHead(in, out []float32, p1, p2 int) float32 {
 	var sum float32
-	size := 0
-	ri, li, oi := 0, 0, 0
-	for range p1 {
-		sum += in[ri]
-		size++
-		ri++
+	for i := range p1 {
+		sum += in[i]
 	}
-	for range p2 {
-		sum += in[ri]
-		size++
-		out[oi] = sum / float32(size)
-		ri++
-		oi++
+	for i := range p2 {
+		sum += in[p1+i]
+		out[i] = sum / float32(p1+i+1)
 	}
-	if p3 > 0 {
-		w := float32(size)
-		add, sub, dst := in[ri:ri+p3], in[li:li+p3], out[oi:oi+p3]
-		for k := range dst {
-			sum += add[k]
-			sum -= sub[k]
-			dst[k] = sum / w
-		}
-		li += p3
-		oi += p3
-	}
-	for range p4 {
-		sum -= in[li]
+	return sum
+}
+
+// boxTail is phase 4 of box1DFloat: p4 outputs with a shrinking window, starting after
+// the p3 outputs of phase 3 (whose window is the full size).
+func boxTail(in, out []float32, sum float32, size, p2, p3, p4 int) {
+	li, oi := max(p3, 0), p2+max(p3, 0)
+	for i := range p4 {
+		sum -= in[li+i]
 		size--
-		out[oi] = sum / float32(size)
-		li++
-		oi++
+		out[oi+i] = sum / float32(size)
 	}
 }
 
