@@ -2,6 +2,7 @@ package pdq
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -38,8 +39,11 @@ func Decode(data []byte, maxPixels int) (l *Luma, info Info, err error) {
 		maxPixels = DefaultMaxPixels
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if errors.Is(err, image.ErrFormat) {
+		return nil, info, errors.New("not an image in a format PDQ reads (JPEG, PNG, GIF, BMP, TIFF, WebP)")
+	}
 	if err != nil {
-		return nil, info, fmt.Errorf("not a decodable image: %w", err)
+		return nil, info, fmt.Errorf("damaged image header: %w", err)
 	}
 	info = Info{Format: format, Width: cfg.Width, Height: cfg.Height}
 	if cfg.Width <= 0 || cfg.Height <= 0 {

@@ -10,6 +10,6 @@ func newHashCommand() *cobra.Command {
 		Short: "Perceptual hashes of images, and comparing hash lists",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newHashCompareCommand())
+	cmd.AddCommand(newHashPDQCommand(), newHashCompareCommand())
 	return cmd
 }
