@@ -129,6 +129,14 @@ type Media struct {
 	IngestedBy  string          `json:"ingestedBy"`
 	IngestedAt  time.Time       `json:"ingestedAt"`
 	AlsoFoundIn []MediaLocation `json:"alsoFoundIn"`
+	// PDQ and PDQQuality are the content's perceptual hash, for an image.
+	PDQ        string `json:"pdq,omitempty"`
+	PDQQuality int    `json:"pdqQuality,omitempty"`
+	// Matches are the content's matches to known-hash sets and to the case's other
+	// contents; Cluster names its group of near-duplicates in the case (the smallest
+	// SHA-256 in the group), empty when it has none.
+	Matches []MediaMatch `json:"matches"`
+	Cluster string       `json:"cluster,omitempty"`
 }
 
 // MediaLocation is where else a content was found: an exhibit and the path in it.
@@ -149,6 +157,8 @@ type NewMedia struct {
 	Size    int64
 	MIME    string
 	Meta    MediaMeta
+	// Image is the content's perceptual hash, for an image that could be decoded.
+	Image *ImageHash
 }
 
 // MediaSummary counts a case's media: files found, distinct contents, copies (files
@@ -159,6 +169,12 @@ type MediaSummary struct {
 	Copies      int64 `json:"copies"`
 	Bytes       int64 `json:"bytes"`
 	UniqueBytes int64 `json:"uniqueBytes"`
+	// MatchedKnown counts the case's contents that match a known-hash set; Clusters
+	// the groups of two or more contents linked by PDQ matches (near-duplicates:
+	// resized, re-encoded, rotated copies); LargestCluster the contents in the largest.
+	MatchedKnown   int64 `json:"matchedKnown"`
+	Clusters       int64 `json:"clusters"`
+	LargestCluster int64 `json:"largestCluster"`
 }
 
 // MediaFilter narrows FindMedia.

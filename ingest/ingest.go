@@ -87,6 +87,7 @@ type run struct {
 	failed   []FileError
 	warnings []FileError
 	claimed  map[string]*claim // contents stored (or being stored) in this run, by SHA-256
+	bigImage chan struct{}     // held while a large image is hashed (see imageHash)
 }
 
 // claim is a content first met in this run: done closes once its blob is committed (or
@@ -189,7 +190,7 @@ func runSources(ctx context.Context, store Store, blobs blob.Store, opts Options
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	r := &run{ctx: ctx, cancel: cancel, store: store, blobs: blobs, opts: opts, claimed: map[string]*claim{}}
+	r := &run{ctx: ctx, cancel: cancel, store: store, blobs: blobs, opts: opts, claimed: map[string]*claim{}, bigImage: make(chan struct{}, 1)}
 	start := time.Now()
 
 	// Progress, five times a second.
@@ -460,6 +461,13 @@ func (r *run) process(src Source, buf []byte) (result, bool, []byte) {
 	// A new content: what it is is looked at once, here (copies share it).
 	r.describe(r.ctx, &m, head, src.Local)
 	c.mime, c.meta = m.MIME, m.Meta
+	if strings.HasPrefix(m.MIME, "image/") {
+		var data []byte
+		if w == nil {
+			data = buf[:n]
+		}
+		m.Image = r.imageHash(src, m, data)
+	}
 	if w == nil { // read whole: write it now
 		if w, err = r.blobs.Create(r.ctx); err == nil {
 			_, err = w.Write(buf[:n])

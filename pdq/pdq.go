@@ -412,3 +412,18 @@ func torben(b *[16][16]float32) float32 {
 		return minGT
 	}
 }
+
+// Hashes returns what Hash returns together with the eight dihedral hashes, blurring
+// once: the dihedral original equals Hash's hash except for a 64x64 image, which Hash
+// does not blur and which is then hashed twice. It overwrites l.Pix.
+func (l *Luma) Hashes() (h Hash, quality int, forms [8]Hash) {
+	if l.W == 64 && l.H == 64 {
+		c := NewLuma(64, 64)
+		copy(c.Pix, l.Pix)
+		h, quality = c.Hash()
+		forms, _ = l.Dihedral()
+		return h, quality, forms
+	}
+	forms, quality = l.Dihedral()
+	return forms[0], quality, forms
+}

@@ -122,3 +122,17 @@ func distanceHex(t testing.TB, h Hash, s string) int {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// TestHashes: Hashes agrees with Hash and Dihedral, at 64x64 (where Hash does not blur)
+// and at other sizes.
+func TestHashes(t *testing.T) {
+	for _, sz := range [][2]int{{64, 64}, {100, 80}, {5, 5}, {4, 4}} {
+		a, b, c := smoothLuma(sz[0], sz[1]), smoothLuma(sz[0], sz[1]), smoothLuma(sz[0], sz[1])
+		h, q, forms := a.Hashes()
+		wh, wq := b.Hash()
+		wf, _ := c.Dihedral()
+		if h != wh || q != wq || forms != wf {
+			t.Errorf("%v: Hashes %s,%d,%v; want %s,%d,%v", sz, h, q, forms, wh, wq, wf)
+		}
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -51,6 +53,22 @@ var recordTables = []struct{ table, key string }{
 	{"custody_events", "id"},
 	{"contents", "sha256"},
 	{"media", "id"},
+	{"content_pdq", "sha256"},
+	{"hash_sets", "id"},
+	{"hash_set_entries", "id"},
+	{"matches", "id"},
+}
+
+// sortState puts the rows of each table of a state given by a writer (see
+// appendAuditState) in the order entryState reads them: by the table's key column.
+func sortState(state map[string][]map[string]any) {
+	for _, t := range recordTables {
+		if rows := state[t.table]; len(rows) > 1 {
+			slices.SortFunc(rows, func(a, b map[string]any) int {
+				return strings.Compare(fmt.Sprint(a[t.key]), fmt.Sprint(b[t.key]))
+			})
+		}
+	}
 }
 
 // EntryState returns the canonical state of audit entry seq as defined above.

@@ -41,6 +41,8 @@ type DB struct {
 	Sessions SessionPolicy
 	// writes queues writes for group commit (see write).
 	writes writeQueue
+	// pdq indexes the PDQ hashes held, for matching (see pdq.go).
+	pdq pdqIndex
 }
 
 // Options configure Open.
@@ -553,6 +555,7 @@ func (tx *Tx) appendAudit(seq int64, action string, kind, objectID, caseID strin
 // bulk writes. Verify reads the rows and must arrive at the same hash, and the tests
 // hold it to that.
 func (tx *Tx) appendAuditState(seq int64, action, kind, objectID, caseID string, state map[string][]map[string]any) error {
+	sortState(state)
 	hash, err := canonicalHash(state)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)

@@ -18,6 +18,7 @@ const (
 	prefixExhibit = "exh"
 	prefixCustody = "cus"
 	prefixMedia   = "med"
+	prefixMatch   = "mat"
 )
 
 // exhibitRefPattern is an officer-initials reference: letters, a slash, a number (SB/3).
@@ -350,9 +351,16 @@ func (db *DB) RecordMedia(ctx context.Context, caseID, exhibit string, files []c
 		case f.Size < 0:
 			return 0, caseroom.Errorf(caseroom.EINVALID, "files[%d].size: negative", i)
 		}
+		if err := validImageHash(f.Image); err != nil {
+			return 0, caseroom.Errorf(caseroom.EINVALID, "files[%d].image: %v", i, err)
+		}
+	}
+	mark, err := db.pdq.refresh(ctx, db.reader())
+	if err != nil {
+		return 0, err
 	}
 	recorded := 0
-	err := db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(tx *Tx) error {
 		recorded = 0
 		exhibitID, err := tx.exhibitForMedia(caseID, exhibit)
 		if err != nil || len(files) == 0 {
@@ -404,6 +412,9 @@ func (db *DB) RecordMedia(ctx context.Context, caseID, exhibit string, files []c
 				held[f.SHA256] = true
 				state["contents"] = []map[string]any{{"sha256": f.SHA256, "sha1": f.SHA1, "md5": f.MD5, "size": f.Size,
 					"mime": f.MIME, "meta": string(meta), "stored_at": now, "entry": seq}}
+				if err := tx.recordContentMatches(seq, state, f, mark); err != nil {
+					return err
+				}
 			}
 			var mod any
 			if f.ModTime != nil {
@@ -565,6 +576,12 @@ func (db *DB) FindMedia(ctx context.Context, caseID string, f caseroom.MediaFilt
 			return nil, fmt.Errorf("find copies: %w", err)
 		}
 	}
+	for _, m := range out {
+		m.Matches = []caseroom.MediaMatch{}
+	}
+	if err := addMatches(ctx, q, caseID, bySum); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -584,5 +601,8 @@ func (db *DB) SummariseMedia(ctx context.Context, caseID string) (*caseroom.Medi
 		return nil, fmt.Errorf("summarise media: %w", err)
 	}
 	s.Copies = s.Files - s.Unique
+	if err := summariseMatches(ctx, db.reader(), caseID, s); err != nil {
+		return nil, err
+	}
 	return s, nil
 }

@@ -601,7 +601,7 @@ func TestExhibitMedia(t *testing.T) {
 		got := byPath["disk/a.png"]
 		want := &caseroom.Media{ID: got.ID, CaseID: f.c.ID, ExhibitID: sb1.ID, ExhibitRef: "SB/1", Path: "disk/a.png", ModTime: &modified,
 			SHA256: disk[0].SHA256, SHA1: disk[0].SHA1, MD5: disk[0].MD5, Size: int64(len(a)), MIME: "image/png", Meta: disk[0].Meta,
-			IngestedBy: "sara", IngestedAt: got.IngestedAt, AlsoFoundIn: got.AlsoFoundIn}
+			IngestedBy: "sara", IngestedAt: got.IngestedAt, AlsoFoundIn: got.AlsoFoundIn, Matches: []caseroom.MediaMatch{}}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("media (-want +got):\n%s", diff)
 		}

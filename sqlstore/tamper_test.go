@@ -61,6 +61,10 @@ var tamperTables = []struct{ table, key, column string }{
 	{"custody_events", "id", "purpose"},
 	{"contents", "sha256", "mime"},
 	{"media", "id", "path"},
+	{"content_pdq", "sha256", "pdq"},
+	{"hash_sets", "id", "name"},
+	{"hash_set_entries", "id", "category"},
+	{"matches", "id", "method"},
 }
 
 // tamperStore is a store with a realistic case in it, built through the services, and a
@@ -171,6 +175,15 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	_, err = s.DB.RecordMedia(f.ctx, c, "SB/1", []caseroom.NewMedia{{Path: "SB1/clip.bin", Size: 3, MIME: "application/octet-stream",
 		SHA256: strings.Repeat("ab", 32), SHA1: strings.Repeat("cd", 20), MD5: strings.Repeat("ef", 16)}})
 	step("media", "media.ingest", err)
+	// Two images, near-duplicates of each other (a content match).
+	photo, resized := fakeMedia("SB1/photo.jpg", "photo"), fakeMedia("SB1/resized.jpg", "resized")
+	photo.Image, resized.Image = imageHash(strings.Repeat("0f", 32), 90), imageHash(strings.Repeat("0f", 31)+"0e", 80)
+	_, err = s.DB.RecordMedia(f.ctx, c, "SB/1", []caseroom.NewMedia{photo, resized})
+	step("images", "media.ingest", err)
+	// A known-hash set listing the clip by MD5 and the photo by PDQ: matched on import.
+	_, err = s.DB.ImportHashSet(console, knownSet("National list", caseroom.KnownHash{MediaID: "41", Category: "1", MD5: strings.Repeat("ef", 16)},
+		caseroom.KnownHash{MediaID: "42", Category: "2", PDQ: strings.Repeat("0f", 30) + "ffff"}))
+	step("hash set", "hashset.match", err)
 
 	signed, cp, err := (&audit.Log{Store: s.DB, Key: key}).MakeCheckpoint(context.Background())
 	if err != nil {
