@@ -239,3 +239,20 @@ func FuzzDecode(f *testing.F) {
 		l.Hash()
 	})
 }
+
+// FuzzParseHash: ParseHash accepts exactly 64 hex digits, and what it accepts prints
+// back as the same digits in lower case.
+func FuzzParseHash(f *testing.F) {
+	f.Add("f8f8f0cee0f4a84f06370a22028f67f0b36e2ed596621e1d33e6b39c4e9c9b22")
+	f.Add("F8F8F0CEE0F4A84F06370A22028F67F0B36E2ED596621E1D33E6B39C4E9C9B22")
+	f.Add("xyz")
+	f.Fuzz(func(t *testing.T, s string) {
+		h, err := ParseHash(s)
+		if err != nil {
+			return
+		}
+		if h.String() != strings.ToLower(s) {
+			t.Fatalf("%q parsed to %s", s, h)
+		}
+	})
+}
