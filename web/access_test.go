@@ -226,6 +226,15 @@ func accessMatrix() map[string]accessRow {
 		}, status: only(http.StatusCreated, exhibitHandlers, http.StatusForbidden)},
 		"GET /api/v1/cases/{case}/media":         {request: casePath("/media"), status: notAdvocate},
 		"GET /api/v1/cases/{case}/media/summary": {request: casePath("/media/summary"), status: notAdvocate},
+		"GET /api/v1/cases/{case}/media/vics":    {request: casePath("/media/vics"), status: notAdvocate},
+
+		// Known-hash sets: listed by anyone signed in, imported by administrators only
+		// (the matrix has none; hashsets_test.go imports as one).
+		"GET /api/v1/hashsets": {request: func(*accessFixture) (string, any) { return "/api/v1/hashsets", nil }, status: public, def: http.StatusOK},
+		"POST /api/v1/hashsets": {request: func(f *accessFixture) (string, any) {
+			f.n++
+			return fmt.Sprintf("/api/v1/hashsets?name=matrix-set-%d", f.n), fmt.Sprintf("md5,category\n%032x,1\n", f.n)
+		}, status: public, def: http.StatusForbidden},
 
 		// The transparency log: checkpoints and proofs for anyone, witnesses for admins.
 		"GET /api/v1/audit/checkpoint": {request: func(f *accessFixture) (string, any) {

@@ -378,6 +378,8 @@ func TestOpenAPIResponseSchemasMatchGoTypes(t *testing.T) {
 		"MediaMeta":            caseroom.MediaMeta{},
 		"MediaLocation":        caseroom.MediaLocation{},
 		"MediaSummary":         caseroom.MediaSummary{},
+		"MediaMatch":           caseroom.MediaMatch{},
+		"HashSet":              caseroom.HashSet{},
 		"IngestSummary":        ingest.Summary{},
 		"FileError":            ingest.FileError{},
 	} {

@@ -33,6 +33,7 @@ type Server struct {
 	Audit     caseroom.AuditService
 	Accounts  caseroom.AccountService
 	Exhibits  caseroom.ExhibitService
+	HashSets  caseroom.HashSetService
 	// Blobs stores uploaded files; without it uploads answer 501.
 	Blobs blob.Store
 	// Log is the transparency log over the audit entries; without it the audit
@@ -64,6 +65,7 @@ type Store interface {
 	caseroom.AuditService
 	caseroom.AccountService
 	caseroom.ExhibitService
+	caseroom.HashSetService
 	Ping(ctx context.Context) error
 }
 
@@ -72,7 +74,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, Ping: s.Ping, Logger: logger, Now: time.Now}
+	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Ping: s.Ping, Logger: logger, Now: time.Now}
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
 		h := rt.handler
@@ -168,6 +170,10 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/cases/{case}/exhibits/{id}/media", s.handleUploadMedia, false},
 		{"GET", "/api/v1/cases/{case}/media", s.handleCaseMedia, false},
 		{"GET", "/api/v1/cases/{case}/media/summary", s.handleMediaSummary, false},
+		{"GET", "/api/v1/cases/{case}/media/vics", s.handleExportMediaHashes, false},
+
+		{"GET", "/api/v1/hashsets", s.handleListHashSets, false},
+		{"POST", "/api/v1/hashsets", s.handleImportHashSet, false},
 
 		{"GET", "/api/v1/audit/checkpoint", s.handleCheckpoint, true},
 		{"GET", "/api/v1/audit/consistency", s.handleConsistency, true},
