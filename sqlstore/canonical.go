@@ -57,6 +57,10 @@ var recordTables = []struct{ table, key string }{
 	{"hash_sets", "id"},
 	{"hash_set_entries", "id"},
 	{"matches", "id"},
+	{"actions", "id"},
+	{"action_subjects", "id"},
+	{"action_events", "id"},
+	{"decisions", "id"},
 }
 
 // sortState puts the rows of each table of a state given by a writer (see

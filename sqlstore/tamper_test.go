@@ -65,6 +65,10 @@ var tamperTables = []struct{ table, key, column string }{
 	{"hash_sets", "id", "name"},
 	{"hash_set_entries", "id", "category"},
 	{"matches", "id", "method"},
+	{"actions", "id", "title"},
+	{"action_subjects", "id", "subject_kind"},
+	{"action_events", "id", "by_whom"},
+	{"decisions", "id", "rationale"},
 }
 
 // tamperStore is a store with a realistic case in it, built through the services, and a
@@ -184,6 +188,13 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	_, err = s.DB.ImportHashSet(console, knownSet("National list", caseroom.KnownHash{MediaID: "41", Category: "1", MD5: strings.Repeat("ef", 16)},
 		caseroom.KnownHash{MediaID: "42", Category: "2", PDQ: strings.Repeat("0f", 30) + "ffff"}))
 	step("hash set", "hashset.match", err)
+	_, err = s.DB.RaiseAction(f.ctx, c, caseroom.NewAction{Kind: caseroom.ActionExamineExhibit, Title: "List the files on SB/1",
+		RaisedFrom: "C-1", Subjects: []string{"SB/1", ts.suspect.ID}, Priority: caseroom.PriorityHigh})
+	step("action", "action.raise", err)
+	_, err = s.DB.AllocateAction(f.ctx, c, "A-1", caseroom.ActionAllocation{To: "ivan"})
+	step("allocation", "action.allocate", err)
+	_, err = s.DB.RecordDecision(f.ctx, c, caseroom.NewDecision{Decision: "Examine SB/1 before the arrests.", Rationale: "The disc may name the buyers."})
+	step("decision", "decision.record", err)
 
 	signed, cp, err := (&audit.Log{Store: s.DB, Key: key}).MakeCheckpoint(context.Background())
 	if err != nil {

@@ -228,6 +228,38 @@ func accessMatrix() map[string]accessRow {
 		"GET /api/v1/cases/{case}/media/summary": {request: casePath("/media/summary"), status: notAdvocate},
 		"GET /api/v1/cases/{case}/media/vics":    {request: casePath("/media/vics"), status: notAdvocate},
 
+		// Actions: raised by the lead and investigators; allocated, filed, referred back
+		// and cancelled by the lead; resulted by the member allocated (inv) or the lead;
+		// read by every member but advocates. Each write gets a fresh action in the
+		// right state (matrixAction, actions_test.go).
+		"GET /api/v1/cases/{case}/actions": {request: casePath("/actions?state=raised"), status: notAdvocate},
+		"POST /api/v1/cases/{case}/actions": {request: write("/actions", func(f *accessFixture) any {
+			return map[string]any{"kind": "search", "title": fmt.Sprintf("Search %d", f.n), "raisedFrom": f.document, "subjects": []string{f.suspect}}
+		}), status: only(http.StatusCreated, []string{"lead", "inv"}, http.StatusForbidden)},
+		"GET /api/v1/cases/{case}/actions/{id}": {request: func(f *accessFixture) (string, any) {
+			return "/api/v1/cases/" + f.caseID + "/actions/" + matrixAction(f, ""), nil
+		}, status: notAdvocate},
+		"POST /api/v1/cases/{case}/actions/{id}/allocate": {request: func(f *accessFixture) (string, any) {
+			return "/api/v1/cases/" + f.caseID + "/actions/" + matrixAction(f, "") + "/allocate", map[string]any{"to": "inv"}
+		}, status: only(http.StatusCreated, []string{"lead"}, http.StatusForbidden)},
+		"POST /api/v1/cases/{case}/actions/{id}/result": {request: func(f *accessFixture) (string, any) {
+			return "/api/v1/cases/" + f.caseID + "/actions/" + matrixAction(f, "allocate") + "/result", map[string]any{"document": f.document}
+		}, status: only(http.StatusCreated, []string{"lead", "inv"}, http.StatusForbidden)},
+		"POST /api/v1/cases/{case}/actions/{id}/file": {request: func(f *accessFixture) (string, any) {
+			return "/api/v1/cases/" + f.caseID + "/actions/" + matrixAction(f, "result") + "/file", nil
+		}, status: only(http.StatusCreated, []string{"lead"}, http.StatusForbidden)},
+		"POST /api/v1/cases/{case}/actions/{id}/refer-back": {request: func(f *accessFixture) (string, any) {
+			return "/api/v1/cases/" + f.caseID + "/actions/" + matrixAction(f, "result") + "/refer-back", map[string]any{"reason": "access matrix"}
+		}, status: only(http.StatusCreated, []string{"lead"}, http.StatusForbidden)},
+		"POST /api/v1/cases/{case}/actions/{id}/cancel": {request: func(f *accessFixture) (string, any) {
+			return "/api/v1/cases/" + f.caseID + "/actions/" + matrixAction(f, "") + "/cancel", map[string]any{"reason": "access matrix"}
+		}, status: only(http.StatusCreated, []string{"lead"}, http.StatusForbidden)},
+		// The decision log: recorded by the lead; read by the lead, prosecutor and oversight.
+		"GET /api/v1/cases/{case}/decisions": {request: casePath("/decisions"), status: only(http.StatusOK, []string{"lead", "pros", "over"}, http.StatusForbidden)},
+		"POST /api/v1/cases/{case}/decisions": {request: write("/decisions", func(f *accessFixture) any {
+			return map[string]any{"decision": fmt.Sprintf("Decision %d", f.n), "rationale": "access matrix"}
+		}), status: only(http.StatusCreated, []string{"lead"}, http.StatusForbidden)},
+
 		// Known-hash sets: listed by anyone signed in, imported by administrators only
 		// (the matrix has none; hashsets_test.go imports as one).
 		"GET /api/v1/hashsets": {request: func(*accessFixture) (string, any) { return "/api/v1/hashsets", nil }, status: public, def: http.StatusOK},

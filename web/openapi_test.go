@@ -302,6 +302,12 @@ var requestTypes = map[string]any{
 	"POST /api/v1/audit/witnesses":                       AddWitnessRequest{},
 	"POST /api/v1/cases/{case}/exhibits":                 caseroom.NewExhibit{},
 	"POST /api/v1/cases/{case}/exhibits/{id}/custody":    caseroom.NewCustodyEvent{},
+	"POST /api/v1/cases/{case}/actions":                  caseroom.NewAction{},
+	"POST /api/v1/cases/{case}/actions/{id}/allocate":    caseroom.ActionAllocation{},
+	"POST /api/v1/cases/{case}/actions/{id}/result":      caseroom.ActionResultInput{},
+	"POST /api/v1/cases/{case}/actions/{id}/refer-back":  caseroom.ActionReason{},
+	"POST /api/v1/cases/{case}/actions/{id}/cancel":      caseroom.ActionReason{},
+	"POST /api/v1/cases/{case}/decisions":                caseroom.NewDecision{},
 }
 
 func TestOpenAPIRequestBodiesMatchGoTypes(t *testing.T) {
@@ -382,6 +388,10 @@ func TestOpenAPIResponseSchemasMatchGoTypes(t *testing.T) {
 		"HashSet":              caseroom.HashSet{},
 		"IngestSummary":        ingest.Summary{},
 		"FileError":            ingest.FileError{},
+		"Action":               caseroom.Action{},
+		"ActionSubject":        caseroom.ActionSubject{},
+		"ActionEvent":          caseroom.ActionEvent{},
+		"Decision":             caseroom.Decision{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := d.schema(t, name)
@@ -430,6 +440,10 @@ func TestOpenAPIEnumsMatchGoLists(t *testing.T) {
 		"LocationKind":     caseroom.LocationKinds,
 		"ExhibitKind":      caseroom.ExhibitKinds,
 		"CustodyEventKind": caseroom.CustodyEventKinds,
+		"ActionKind":       caseroom.ActionKinds,
+		"ActionPriority":   caseroom.ActionPriorities,
+		"ActionState":      caseroom.ActionStates,
+		"ActionEventKind":  caseroom.ActionEventKinds,
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := stringList(d.schema(t, name)["enum"])

@@ -34,6 +34,8 @@ type Server struct {
 	Accounts  caseroom.AccountService
 	Exhibits  caseroom.ExhibitService
 	HashSets  caseroom.HashSetService
+	Actions   caseroom.ActionService
+	Decisions caseroom.DecisionService
 	// Blobs stores uploaded files; without it uploads answer 501.
 	Blobs blob.Store
 	// Log is the transparency log over the audit entries; without it the audit
@@ -66,6 +68,8 @@ type Store interface {
 	caseroom.AccountService
 	caseroom.ExhibitService
 	caseroom.HashSetService
+	caseroom.ActionService
+	caseroom.DecisionService
 	Ping(ctx context.Context) error
 }
 
@@ -74,7 +78,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Ping: s.Ping, Logger: logger, Now: time.Now}
+	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Ping: s.Ping, Logger: logger, Now: time.Now}
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
 		h := rt.handler
@@ -171,6 +175,17 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{case}/media", s.handleCaseMedia, false},
 		{"GET", "/api/v1/cases/{case}/media/summary", s.handleMediaSummary, false},
 		{"GET", "/api/v1/cases/{case}/media/vics", s.handleExportMediaHashes, false},
+
+		{"GET", "/api/v1/cases/{case}/actions", s.handleListActions, false},
+		{"POST", "/api/v1/cases/{case}/actions", s.handleRaiseAction, false},
+		{"GET", "/api/v1/cases/{case}/actions/{id}", s.handleGetAction, false},
+		{"POST", "/api/v1/cases/{case}/actions/{id}/allocate", s.handleAllocateAction, false},
+		{"POST", "/api/v1/cases/{case}/actions/{id}/result", s.handleResultAction, false},
+		{"POST", "/api/v1/cases/{case}/actions/{id}/file", s.handleFileAction, false},
+		{"POST", "/api/v1/cases/{case}/actions/{id}/refer-back", s.handleReferBackAction, false},
+		{"POST", "/api/v1/cases/{case}/actions/{id}/cancel", s.handleCancelAction, false},
+		{"GET", "/api/v1/cases/{case}/decisions", s.handleListDecisions, false},
+		{"POST", "/api/v1/cases/{case}/decisions", s.handleRecordDecision, false},
 
 		{"GET", "/api/v1/hashsets", s.handleListHashSets, false},
 		{"POST", "/api/v1/hashsets", s.handleImportHashSet, false},
