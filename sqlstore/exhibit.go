@@ -555,26 +555,15 @@ func (db *DB) FindMedia(ctx context.Context, caseID string, f caseroom.MediaFilt
 	for s := range bySum {
 		sums = append(sums, s)
 	}
-	for start := 0; start < len(sums); start += 500 {
-		chunk := sums[start:min(start+500, len(sums))]
-		err := scanEach(ctx, q, `SELECT m.id, m.sha256, x.ref, m.path FROM media m JOIN exhibits x ON x.id = m.exhibit_id
-			WHERE m.case_id = ? AND m.sha256 IN (`+placeholders(len(chunk))+`) ORDER BY m.entry, m.id`, append([]any{caseID}, chunk...),
-			func(scan func(...any) error) error {
-				var loc caseroom.MediaLocation
-				var sum string
-				if err := scan(&loc.MediaID, &sum, &loc.ExhibitRef, &loc.Path); err != nil {
-					return err
-				}
-				for _, m := range bySum[sum] {
-					if m.ID != loc.MediaID {
-						m.AlsoFoundIn = append(m.AlsoFoundIn, loc)
-					}
-				}
-				return nil
-			})
-		if err != nil {
-			return nil, fmt.Errorf("find copies: %w", err)
+	err = locations(ctx, q, caseID, sums, func(sum string, loc caseroom.MediaLocation) {
+		for _, m := range bySum[sum] {
+			if m.ID != loc.MediaID {
+				m.AlsoFoundIn = append(m.AlsoFoundIn, loc)
+			}
 		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find copies: %w", err)
 	}
 	for _, m := range out {
 		m.Matches = []caseroom.MediaMatch{}

@@ -160,6 +160,16 @@ func locate(ctx context.Context, q querier, caseID string, others map[string][]*
 	for s := range others {
 		sums = append(sums, s)
 	}
+	return locations(ctx, q, caseID, sums, func(sum string, loc caseroom.MediaLocation) {
+		for _, mm := range others[sum] {
+			mm.Locations = append(mm.Locations, loc)
+		}
+	})
+}
+
+// locations calls fn with every file of the case holding one of the contents sums, in
+// the order they were recorded.
+func locations(ctx context.Context, q querier, caseID string, sums []any, fn func(sum string, loc caseroom.MediaLocation)) error {
 	for start := 0; start < len(sums); start += 400 {
 		chunk := sums[start:min(start+400, len(sums))]
 		err := scanEach(ctx, q, `SELECT m.id, m.sha256, x.ref, m.path FROM media m JOIN exhibits x ON x.id = m.exhibit_id
@@ -170,13 +180,11 @@ func locate(ctx context.Context, q querier, caseID string, others map[string][]*
 				if err := scan(&loc.MediaID, &sum, &loc.ExhibitRef, &loc.Path); err != nil {
 					return err
 				}
-				for _, mm := range others[sum] {
-					mm.Locations = append(mm.Locations, loc)
-				}
+				fn(sum, loc)
 				return nil
 			})
 		if err != nil {
-			return fmt.Errorf("locate matches: %w", err)
+			return fmt.Errorf("locate contents: %w", err)
 		}
 	}
 	return nil
