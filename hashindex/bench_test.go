@@ -60,7 +60,9 @@ func flipBits(rng *rand.Rand, h pdq.Hash, d int) pdq.Hash {
 
 // benchDataset returns the hashes and queries for n (the same for every run) and the
 // index of the hashes, built once, checked against brute force on a sample of queries.
-func benchDataset(b *testing.B, n int) *benchData {
+func benchDataset(b *testing.B, n int) *benchData { return benchDatasetT(b, n) }
+
+func benchDatasetT(b testing.TB, n int) *benchData {
 	benchMu.Lock()
 	defer benchMu.Unlock()
 	if d := benchCache[n]; d != nil {

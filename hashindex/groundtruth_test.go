@@ -11,22 +11,13 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 
+	"caseroom/internal/testdata"
 	"caseroom/pdq"
 )
 
 // pdqTestdata is the shared folder of PDQ test vectors (ThreatExchange's needles and
-// haystack, and every pair within distance 63 as computed independently): the folder
-// named by $CASEROOM_PDQ_TESTDATA, or /work/shared/testdata/pdq.
-func pdqTestdata(t testing.TB) string {
-	dir := os.Getenv("CASEROOM_PDQ_TESTDATA")
-	if dir == "" {
-		dir = "/work/shared/testdata/pdq"
-	}
-	if _, err := os.Stat(filepath.Join(dir, "hashlists", "needles.txt")); err != nil {
-		t.Skipf("PDQ test vectors not found (set CASEROOM_PDQ_TESTDATA): %v", err)
-	}
-	return dir
-}
+// haystack, and every pair within distance 63 as computed independently).
+func pdqTestdata(t testing.TB) string { return testdata.Dir(t, "pdq") }
 
 func readHashFile(t testing.TB, path string) ([]pdq.Hash, []int) {
 	f, err := os.Open(path)

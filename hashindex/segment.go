@@ -65,14 +65,10 @@ func (g *segment) absorb(st *hashStore, hi uint32, narrowLimit uint64) {
 	g.hi, g.width = hi, width
 }
 
-// absorbTable adds the ids [g.hi, hi) to table s, in width bytes an id. It counts the
-// new ids by slot value, moves each existing bucket to its new place from the last
-// bucket to the first (a bucket only ever moves towards the end, so nothing is
-// overwritten before it is read), then writes the new ids, in ascending order, after the
-// old ones of their bucket. The entries are moved in place when the table's spare
-// capacity suffices and the width is unchanged; otherwise into a new array with an
-// eighth to spare (none if the table was empty, as when a whole index is built at once).
-// cursor is scratch of 65,536 counts.
+// absorbTable adds the ids [g.hi, hi) to table s, in width bytes an id, in a new array
+// of exactly the size needed: it counts the new ids by slot value, copies each existing
+// bucket to its new place, then writes the new ids, in ascending order, after the old
+// ones of their bucket. cursor is scratch of 65,536 counts.
 func (g *segment) absorbTable(s int, st *hashStore, hi uint32, width int, cursor []uint32) {
 	t := &g.tables[s]
 	if t.offsets == nil {
@@ -83,39 +79,21 @@ func (g *segment) absorbTable(s int, st *hashStore, hi uint32, width int, cursor
 	for id := g.hi; id < hi; id++ {
 		cursor[st.at(id).slot(s)]++
 	}
-	old := int(g.hi - g.lo)
-	total := int(hi - g.lo)
-	need := total*width + 1
 	src, srcWidth := t.ids, g.width
-	dst := src
-	if srcWidth != width || cap(src) < need {
-		spare := 0
-		if old > 0 {
-			spare = total / 8 * width
-		}
-		dst = make([]byte, need, need+spare)
-	} else {
-		dst = src[:need]
-	}
-	added := uint32(hi - g.hi) // new ids in buckets 0..v
-	oldEnd := off[1<<16]
-	for v := 1<<16 - 1; v >= 0; v-- {
-		oldStart := off[v]
-		newEnd := oldEnd + added
-		added -= cursor[v]
+	dst := make([]byte, int(hi-g.lo)*width+1)
+	added := uint32(0) // new ids in the buckets before v
+	for v := range 1 << 16 {
+		oldStart, oldEnd := off[v]-added, off[v+1]
 		newStart := oldStart + added
-		if n := oldEnd - oldStart; n > 0 {
-			if width == srcWidth {
-				copy(dst[int(newStart)*width:], src[int(oldStart)*width:int(oldEnd)*width])
-			} else {
-				for i := range n { // widening from 3 bytes to 4: dst is a new array
-					putID(dst, int(newStart+i), width, loadID(src, int(oldStart+i), srcWidth))
-				}
+		if width == srcWidth {
+			copy(dst[int(newStart)*width:], src[int(oldStart)*width:int(oldEnd)*width])
+		} else {
+			for i := range oldEnd - oldStart { // widening from 3 bytes to 4
+				putID(dst, int(newStart+i), width, loadID(src, int(oldStart+i), srcWidth))
 			}
 		}
-		cursor[v] = newStart + (oldEnd - oldStart)
-		off[v+1] = newEnd
-		oldEnd = oldStart
+		cursor[v], added = newStart+oldEnd-oldStart, added+cursor[v]
+		off[v+1] = oldEnd + added
 	}
 	for id := g.hi; id < hi; id++ {
 		v := st.at(id).slot(s)
@@ -181,47 +159,117 @@ func masksWithin(k int) []uint16 {
 	return masks[:upTo[min(k, 16)]]
 }
 
-// probeIsCheaper estimates whether looking up the buckets near a query touches less
-// than scanning the segment: each hash found costs a random memory access, counted as
-// four hashes scanned in order.
+// probeIsCheaper estimates whether looking up the buckets near a query costs less than
+// scanning the whole segment. A bucket looked up or a hash found in one costs random
+// memory reads, counted as ten hashes scanned in order, as measured at 100,000 and
+// 1,000,000 hashes: probing wins up to radius 48 or so, scanning from 56.
 func (g *segment) probeIsCheaper(radius int) bool {
-	rad := subRadii(radius)
-	lookups := 0
-	for _, k := range rad {
-		lookups += len(masksWithin(k))
+	lookups := int64(0)
+	for _, k := range subRadii(radius) {
+		lookups += int64(len(masksWithin(k)))
 	}
 	size := int64(g.hi - g.lo)
-	found := int64(lookups) * size >> 16
-	return int64(lookups)+4*found < size
+	found := lookups * size >> 16
+	return 10*(lookups+found) < size
 }
 
-// probe appends to out every hash of the segment within radius of q.
+// probe appends to out every hash of the segment within radius of q. A hash is found
+// in every table whose sub-radius its slot meets, and reported from the first of those
+// only (see foundBefore).
 func (g *segment) probe(st *hashStore, q *words, radius int, out []Match) []Match {
 	rad := subRadii(radius)
+	sc := scratchPool.Get().(*probeScratch)
+	sc.out = out
+	for s := range slots {
+		if rad[s] >= 0 {
+			g.probeTable(st, q, radius, s, &rad, sc)
+		}
+	}
+	out = sc.out
+	sc.out = nil
+	scratchPool.Put(sc)
+	return out
+}
+
+// probeScratch is a query's working memory, reused across queries.
+type probeScratch struct {
+	ranges  [probeBlock][2]uint32
+	ids     []uint32
+	out     []Match
+	touched uint64 // sums what the touching loops read, so that they are not optimised away
+}
+
+const (
+	probeBlock  = 64  // buckets whose offsets are read before their ids are copied
+	verifyBlock = 256 // ids gathered before their hashes are checked
+)
+
+var scratchPool = sync.Pool{New: func() any { return &probeScratch{ids: make([]uint32, 0, 2*verifyBlock)} }}
+
+// probeTable appends to sc.out every hash within radius of q that table s finds: every
+// hash whose slot s is within rad[s] bits of the query's.
+//
+// Nearly every read is a cache miss (a bucket's offsets, its ids, each id's hash), and
+// memory is far slower to answer than to take requests, so the work is split into loops
+// that do little but read, letting the processor keep many reads in flight: read the
+// offsets of up to 64 buckets, touching the first id of each; copy their ids; and for
+// each 256 ids, touch their hashes, then check them, now in cache. Measured on a
+// 2-core virtual machine at 1M hashes, radius 31, this takes half the time of one loop
+// that does everything in turn; checking 4,096 ids at a time instead of 256 took 1.5
+// times as long at 10M hashes (their pages no longer stay in the TLB between the loops).
+func (g *segment) probeTable(st *hashStore, q *words, radius, s int, rad *[slots]int, sc *probeScratch) {
 	width := g.width
 	mask := idMask(width)
-	for s := range slots {
-		if rad[s] < 0 {
-			continue
-		}
-		off := g.tables[s].offsets[:1<<16+1]
-		ids := g.tables[s].ids
-		qv := q.slot(s)
-		for _, m := range masksWithin(rad[s]) {
+	off := g.tables[s].offsets[:1<<16+1]
+	ids := g.tables[s].ids
+	qv := q.slot(s)
+	ms := masksWithin(rad[s])
+	sc.ids = sc.ids[:0]
+	for len(ms) > 0 {
+		block := ms[:min(len(ms), probeBlock)]
+		ms = ms[len(block):]
+		touched := uint64(0)
+		for i, m := range block {
 			v := qv ^ m
-			lo, hi := int(off[v]), int(off[int(v)+1])
-			for p := lo * width; p < hi*width; p += width {
-				id := binary.LittleEndian.Uint32(ids[p:]) & mask
-				h := &st.chunks[id>>chunkBits][id&(chunkSize-1)]
-				x := words{q[0] ^ h[0], q[1] ^ h[1], q[2] ^ h[2], q[3] ^ h[3]}
-				d := bits.OnesCount64(x[0]) + bits.OnesCount64(x[1]) + bits.OnesCount64(x[2]) + bits.OnesCount64(x[3])
-				if d <= radius && !foundBefore(&x, s, &rad) {
-					out = append(out, Match{ID: id, Distance: d})
-				}
+			lo, hi := off[v], off[int(v)+1]
+			sc.ranges[i] = [2]uint32{lo, hi}
+			if lo < hi {
+				touched += uint64(ids[int(lo)*width])
+			}
+		}
+		sc.touched += touched
+		for _, r := range sc.ranges[:len(block)] {
+			for p := int(r[0]) * width; p < int(r[1])*width; p += width {
+				sc.ids = append(sc.ids, binary.LittleEndian.Uint32(ids[p:])&mask)
+			}
+			if len(sc.ids) >= verifyBlock {
+				g.verify(st, q, radius, s, rad, sc)
 			}
 		}
 	}
-	return out
+	g.verify(st, q, radius, s, rad, sc)
+}
+
+// verify checks the hashes of the ids in sc.ids, found in table s, and empties it.
+func (g *segment) verify(st *hashStore, q *words, radius, s int, rad *[slots]int, sc *probeScratch) {
+	chunks := st.chunks
+	touched := uint64(0)
+	for _, id := range sc.ids {
+		touched += chunks[id>>chunkBits][id&(chunkSize-1)][0]
+	}
+	sc.touched += touched
+	for _, id := range sc.ids {
+		h := &chunks[id>>chunkBits][id&(chunkSize-1)]
+		d := bits.OnesCount64(q[0]^h[0]) + bits.OnesCount64(q[1]^h[1]) +
+			bits.OnesCount64(q[2]^h[2]) + bits.OnesCount64(q[3]^h[3])
+		if d <= radius {
+			x := words{q[0] ^ h[0], q[1] ^ h[1], q[2] ^ h[2], q[3] ^ h[3]}
+			if !foundBefore(&x, s, rad) {
+				sc.out = append(sc.out, Match{ID: id, Distance: d})
+			}
+		}
+	}
+	sc.ids = sc.ids[:0]
 }
 
 // foundBefore reports whether a hash that differs from the query by x lies within the

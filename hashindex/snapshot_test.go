@@ -149,6 +149,38 @@ func TestReadIndexPassesOnReadErrors(t *testing.T) {
 	}
 }
 
+func TestWriteToReportsWriteErrors(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	x := New()
+	for range 5000 { // more than one 64 KiB buffer
+		x.Add(randomHash(rng))
+	}
+	total := int64(len(snapshot(t, x)))
+	broken := errors.New("disk full")
+	for _, room := range []int64{0, 10, 70000, total - 2} {
+		w := &limitedWriter{room: room, err: broken}
+		n, err := x.WriteTo(w)
+		if !errors.Is(err, broken) || n != w.written {
+			t.Errorf("room for %d bytes: WriteTo = %d, %v; %d bytes written", room, n, err, w.written)
+		}
+	}
+}
+
+// limitedWriter takes room bytes, then fails.
+type limitedWriter struct {
+	room, written int64
+	err           error
+}
+
+func (w *limitedWriter) Write(b []byte) (int, error) {
+	n := int(min(int64(len(b)), w.room-w.written))
+	w.written += int64(n)
+	if n < len(b) {
+		return n, w.err
+	}
+	return n, nil
+}
+
 type failingReader struct{ err error }
 
 func (r *failingReader) Read([]byte) (int, error) { return 0, r.err }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/image/bmp"
+
+	"caseroom/internal/testdata"
 	"golang.org/x/image/tiff"
 )
 
@@ -147,7 +150,7 @@ func TestInspectSharedTestdata(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
-			head := readHead(t, "/work/shared/testdata/pdq/"+tt.path)
+			head := readHead(t, filepath.Join(testdata.Dir(t, "pdq"), tt.path))
 			got := Inspect(head)
 			// Orientation and camera depend on the photo's EXIF, which the
 			// README does not list; only the type and size are checked.

@@ -48,7 +48,7 @@ func BenchmarkDihedral1024(b *testing.B) { benchmarkHash(b, 1024, 1024, true) }
 func BenchmarkFilesEndToEnd(b *testing.B) {
 	var files [][]byte
 	for _, row := range readCSV(b, "core_godecode.csv") {
-		data, err := os.ReadFile(filepath.Join(testdata, row["file"]))
+		data, err := os.ReadFile(filepath.Join(pdqDir(b), row["file"]))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -213,7 +213,7 @@ func TestHashText(t *testing.T) {
 // FuzzDecode: no input makes Decode panic or hash an image above the pixel limit.
 func FuzzDecode(f *testing.F) {
 	for _, name := range []string{"images/misc-images/wee.jpg", "synthetic/smooth-5x5.png", "synthetic/grey-300x200.png", "images/misc-images/modes/P.png"} {
-		data, err := os.ReadFile(filepath.Join(testdata, name))
+		data, err := os.ReadFile(filepath.Join(pdqDir(f), name))
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -8,15 +8,17 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"caseroom/internal/testdata"
 )
 
-// testdata is the shared PDQ test set: images and the reference C++ outputs.
-const testdata = "../../shared/testdata/pdq"
+// pdqDir is the shared PDQ test set: images and the reference C++ outputs.
+func pdqDir(t testing.TB) string { return testdata.Dir(t, "pdq") }
 
 // readCSV reads one of the expected-output files as rows keyed by column name.
 func readCSV(t testing.TB, name string) []map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(testdata, "expected", name))
+	f, err := os.Open(filepath.Join(pdqDir(t), "expected", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +43,7 @@ func readCSV(t testing.TB, name string) []map[string]string {
 
 func decodeFile(t testing.TB, name string) (*Luma, Info, image.Image) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(testdata, name))
+	data, err := os.ReadFile(filepath.Join(pdqDir(t), name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,8 @@ func (x *pdqIndex) refresh(ctx context.Context, q querier) (mark int64, err erro
 		x.idx = hashindex.New()
 	}
 	newMark := x.mark
+	var hashes []pdq.Hash
+	var refs []pdqRef
 	add := func(known bool) func(scan func(...any) error) error {
 		return func(scan func(...any) error) error {
 			var key, hex string
@@ -60,8 +62,7 @@ func (x *pdqIndex) refresh(ctx context.Context, q querier) (mark int64, err erro
 			if err != nil {
 				return fmt.Errorf("stored PDQ hash of %s: %w", key, err)
 			}
-			x.idx.Add(h)
-			x.refs = append(x.refs, pdqRef{known, key})
+			hashes, refs = append(hashes, h), append(refs, pdqRef{known, key})
 			newMark = max(newMark, entry)
 			return nil
 		}
@@ -73,11 +74,11 @@ func (x *pdqIndex) refresh(ctx context.Context, q querier) (mark int64, err erro
 			[]any{x.mark}, add(true))
 	}
 	if err != nil {
-		// Rows added before the error stay: they are committed rows, and the mark
-		// is not advanced, so the next refresh may add some twice (harmless: matches
-		// are deduplicated by what they belong to).
 		return x.mark, err
 	}
+	// All at once: the index builds its tables once, without a peak of garbage.
+	x.idx.AddAll(hashes)
+	x.refs = append(x.refs, refs...)
 	x.mark = newMark
 	return x.mark, nil
 }

@@ -9,9 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"caseroom/internal/testdata"
 )
 
-const pdqTestdata = "../../../shared/testdata/pdq"
+// pdqTestdata is the shared PDQ test set.
+func pdqTestdata(t testing.TB) string { return testdata.Dir(t, "pdq") }
 
 // TestHashPDQMatchesReference runs "caseroom hash pdq" over every image of the shared
 // test set, plain, with --dihedral and with --cli512, and compares each line with the
@@ -32,7 +35,7 @@ func TestHashPDQMatchesReference(t *testing.T) {
 		args := append([]string{"hash", "pdq"}, tc.flags...)
 		var want strings.Builder
 		for _, row := range rows {
-			path := filepath.Join(pdqTestdata, row["file"])
+			path := filepath.Join(pdqTestdata(t), row["file"])
 			args = append(args, path)
 			want.WriteString(tc.cols(row) + "," + path + "\n")
 		}
@@ -47,7 +50,7 @@ func TestHashPDQMatchesReference(t *testing.T) {
 // the good file is still hashed, and the exit status is 1.
 func TestHashPDQBadFiles(t *testing.T) {
 	dir := t.TempDir()
-	good := filepath.Join(pdqTestdata, "images/misc-images/wee.jpg")
+	good := filepath.Join(pdqTestdata(t), "images/misc-images/wee.jpg")
 	jpeg, err := os.ReadFile(good)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +101,7 @@ func pngHeader(w, h uint32) []byte {
 
 func readExpected(t *testing.T, name string) []map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(pdqTestdata, "expected", name))
+	f, err := os.Open(filepath.Join(pdqTestdata(t), "expected", name))
 	if err != nil {
 		t.Fatal(err)
 	}

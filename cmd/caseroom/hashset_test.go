@@ -36,7 +36,7 @@ func TestKnownSetFlagsCopies(t *testing.T) {
 	stop()
 
 	// The listed image: a benign test photo. Its hash goes in the set; it is not seized.
-	orig := filepath.Join(pdqTestdata, "images/bridge-mods/aaa-orig.jpg")
+	orig := filepath.Join(pdqTestdata(t), "images/bridge-mods/aaa-orig.jpg")
 	raw, err := os.ReadFile(orig)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func TestKnownSetFlagsCopies(t *testing.T) {
 	}
 	save("small.jpg", func(f *os.File) error { return jpeg.Encode(f, resized, &jpeg.Options{Quality: 70}) })
 	save("turned.png", func(f *os.File) error { return png.Encode(f, rotated) })
-	unrelated, err := os.ReadFile(filepath.Join(pdqTestdata, "synthetic/smooth-640x480.png"))
+	unrelated, err := os.ReadFile(filepath.Join(pdqTestdata(t), "synthetic/smooth-640x480.png"))
 	if err != nil {
 		t.Fatal(err)
 	}

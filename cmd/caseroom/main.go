@@ -8,6 +8,8 @@
 //	caseroom witness --log URL --log-key KEY --state FILE [--key FILE]
 //	caseroom ingest --case ID --exhibit REF [--json] PATH...
 //	caseroom blobs verify [--json]
+//	caseroom hash pdq [--dihedral] [--cli512] FILE... | compare [--radius 31] NEEDLES HAYSTACK
+//	caseroom hashset import FILE --name NAME | list
 //	caseroom demo [--addr 127.0.0.1:8080]
 package main
 

@@ -1,0 +1,52 @@
+// Package testdata finds the shared reference files the tests compare with: the folder
+// testdata in the workplace's shared folder beside the repository (../shared/testdata
+// from the repository root), or the folder named by $CASEROOM_TESTDATA.
+package testdata
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Dir returns the shared test-data folder name (such as "pdq"). When it cannot be found
+// the test is skipped with a message, or fails if $CI is set: under CI the reference
+// vectors must be checked, not silently passed over.
+func Dir(t testing.TB, name string) string {
+	t.Helper()
+	var tried []string
+	for _, base := range candidates() {
+		dir := filepath.Join(base, name)
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+			return dir
+		}
+		tried = append(tried, dir)
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("shared test data %q not found (tried %v); set CASEROOM_TESTDATA to the shared testdata folder", name, tried)
+	}
+	t.Skipf("shared test data %q not found (tried %v); set CASEROOM_TESTDATA to the shared testdata folder", name, tried)
+	return ""
+}
+
+// candidates are the folders that may hold the shared test data, in order.
+func candidates() []string {
+	var out []string
+	if d := os.Getenv("CASEROOM_TESTDATA"); d != "" {
+		out = append(out, d)
+	}
+	// From the test's package folder up to the repository root (the folder with go.mod),
+	// then its sibling shared/testdata.
+	if wd, err := os.Getwd(); err == nil {
+		for dir := wd; ; dir = filepath.Dir(dir) {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				out = append(out, filepath.Join(filepath.Dir(dir), "shared", "testdata"))
+				break
+			}
+			if filepath.Dir(dir) == dir {
+				break
+			}
+		}
+	}
+	return append(out, "/work/shared/testdata")
+}
