@@ -168,7 +168,7 @@ func (tx *Tx) matchSetToContents(setID string, index *hashindex.Index, indexed [
 	matched := map[pair]found{}
 	rank := map[string]int{"sha256": 3, "sha1": 2, "md5": 1}
 	for _, digest := range []string{"sha256", "sha1", "md5"} {
-		err := scanEach(tx.ctx, tx, `SELECT c.sha256, e.id FROM hash_set_entries e JOIN contents c ON c.`+digest+` = e.`+digest+` WHERE e.set_id = ?`,
+		err := scanEach(tx.ctx, tx, `SELECT c.sha256, e.id FROM hash_set_entries e JOIN contents c ON c.`+digest+` = e.`+digest+` WHERE e.set_id = ? AND c.size > 0`,
 			[]any{setID}, func(scan func(...any) error) error {
 				var p pair
 				if err := scan(&p.content, &p.entry); err != nil {

@@ -56,10 +56,12 @@ func TestImageMatches(t *testing.T) {
 		const x = "f8f8f0cee0f4a84f06370a22028f67f0b36e2ed596621e1d33e6b39c4e9c9b22"
 		far := strings.Repeat("0", 64)
 		b := fakeMedia("docs/b.bin", "content b")
+		empty := fakeMedia("docs/empty.txt", "")
 		set, err := s.DB.ImportHashSet(console, knownSet("National list",
 			caseroom.KnownHash{MediaID: "7", Category: "1", PDQ: x, Series: "Lake"},
-			caseroom.KnownHash{MediaID: "8", Category: "2", MD5: b.MD5}))
-		if err != nil || set.Entries != 2 || set.Matched != 0 {
+			caseroom.KnownHash{MediaID: "8", Category: "2", MD5: b.MD5},
+			caseroom.KnownHash{MediaID: "9", Category: "2", MD5: empty.MD5})) // an empty file's MD5: matches nothing
+		if err != nil || set.Entries != 3 || set.Matched != 0 {
 			t.Fatalf("import: %+v, %v", set, err)
 		}
 
@@ -72,7 +74,7 @@ func TestImageMatches(t *testing.T) {
 		c.Image = imageHash(flip(far, 64), 95)
 		low := fakeMedia("photos/low.jpg", "content low")
 		low.Image = imageHash(flip(x, 1), 30) // too flat to match
-		if n, err := s.DB.RecordMedia(f.ctx, f.c.ID, "SB/1", []caseroom.NewMedia{a, rot, b, c, low}); err != nil || n != 5 {
+		if n, err := s.DB.RecordMedia(f.ctx, f.c.ID, "SB/1", []caseroom.NewMedia{a, rot, b, c, low, empty}); err != nil || n != 6 {
 			t.Fatalf("record: %d, %v", n, err)
 		}
 		ms, err := s.DB.FindMedia(f.ctx, f.c.ID, caseroom.MediaFilter{})
@@ -94,6 +96,7 @@ func TestImageMatches(t *testing.T) {
 			"docs/b.bin":         {"known md5 0  National list2"},
 			"photos/c.jpg":       {},
 			"photos/low.jpg":     {},
+			"docs/empty.txt":     {},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("matches (-want +got):\n%s", diff)
@@ -107,7 +110,8 @@ func TestImageMatches(t *testing.T) {
 		}
 
 		// A set imported later is matched against what is already recorded.
-		later, err := s.DB.ImportHashSet(console, knownSet("Interpol list", caseroom.KnownHash{Category: "1", SHA256: c.SHA256}))
+		later, err := s.DB.ImportHashSet(console, knownSet("Interpol list", caseroom.KnownHash{Category: "1", SHA256: c.SHA256},
+			caseroom.KnownHash{Category: "1", SHA1: empty.SHA1}))
 		if err != nil || later.Matched != 1 {
 			t.Fatalf("later import: %+v, %v", later, err)
 		}
@@ -115,7 +119,7 @@ func TestImageMatches(t *testing.T) {
 			t.Errorf("after the later set, %d contents matched; want 4", sum.MatchedKnown)
 		}
 		sets, err := s.DB.FindHashSets(f.ctx)
-		if err != nil || len(sets) != 2 || sets[0].Name != "National list" || sets[0].Entries != 2 || sets[0].Matched != 3 || sets[1].Matched != 1 {
+		if err != nil || len(sets) != 2 || sets[0].Name != "National list" || sets[0].Entries != 3 || sets[0].Matched != 3 || sets[1].Matched != 1 {
 			t.Errorf("sets: %+v, %v", sets, err)
 		}
 		var exported []string
@@ -123,7 +127,7 @@ func TestImageMatches(t *testing.T) {
 			exported = append(exported, k.SHA256[:4]+":"+k.Category+":"+k.PDQ[:min(4, len(k.PDQ))])
 			return nil
 		})
-		if err != nil || len(exported) != 5 {
+		if err != nil || len(exported) != 6 {
 			t.Errorf("export: %v, %v", exported, err)
 		}
 	})

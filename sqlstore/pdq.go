@@ -198,9 +198,13 @@ func (tx *Tx) insertMatch(seq int64, state map[string][]map[string]any, sha256, 
 // entries by equal digest, and known entries and other contents by PDQ. mark is the
 // index's (see matchesPDQ).
 func (tx *Tx) recordContentMatches(seq int64, state map[string][]map[string]any, f caseroom.NewMedia, mark int64) error {
-	exact, err := tx.exactKnown(f.SHA256, f.SHA1, f.MD5)
-	if err != nil {
-		return err
+	// An empty file's digests are in some sets; they say nothing about a seized file.
+	exact := map[string]string{}
+	if f.Size > 0 {
+		var err error
+		if exact, err = tx.exactKnown(f.SHA256, f.SHA1, f.MD5); err != nil {
+			return err
+		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(exact)) {
 		if err := tx.insertMatch(seq, state, f.SHA256, "known", id, exact[id], 0, ""); err != nil {
