@@ -95,6 +95,9 @@ type Action struct {
 	RaisedBy string         `json:"raisedBy"`
 	RaisedAt time.Time      `json:"raisedAt"`
 	History  []*ActionEvent `json:"history"`
+	// Consents lists, for a medical examination, every consent, refusal and
+	// objection recorded, oldest first.
+	Consents []*Consent `json:"consents,omitempty"`
 }
 
 // ActionSubject is a person or exhibit an action concerns. Label shows it as elsewhere:
@@ -186,3 +189,53 @@ func (r Role) CanRaiseActions() bool { return r == RoleLead || r == RoleInvestig
 // CanTakeActions reports whether a member with the role may be allocated actions:
 // every officer of the team, not oversight and not a victim's advocate.
 func (r Role) CanTakeActions() bool { return r != RoleOversight && r != RoleAdvocate && r.Valid() }
+
+// ConsentCapacity is in what capacity someone answered for a medical examination.
+type ConsentCapacity string
+
+// The capacities in which a consent or objection is recorded: the person examined, a
+// parent or guardian of theirs (a link parent_of or guardian_of from them to the
+// person), or the person's representative (a link represents), whose word is recorded
+// as an objection only.
+const (
+	ConsentSelf           ConsentCapacity = "self"
+	ConsentGuardian       ConsentCapacity = "guardian"
+	ConsentRepresentative ConsentCapacity = "representative"
+)
+
+// Consent is one recorded answer to a medical examination: consent given or refused
+// by the person examined or a parent or guardian, or an objection by their
+// representative. Answers are never changed; the latest by each party counts.
+type Consent struct {
+	ID          string          `json:"id"`
+	Person      string          `json:"person"` // whose consent: the person examined
+	PersonLabel string          `json:"personLabel"`
+	By          string          `json:"by"` // who answered
+	ByLabel     string          `json:"byLabel"`
+	Capacity    ConsentCapacity `json:"capacity"`
+	Given       bool            `json:"given"`
+	Note        string          `json:"note,omitempty"`
+	RecordedBy  string          `json:"recordedBy"`
+	RecordedAt  time.Time       `json:"recordedAt"`
+}
+
+// NewConsent is what recording a consent takes: whose (a person the action concerns),
+// by whom, and whether it was given (false for a refusal or an objection).
+type NewConsent struct {
+	Person string `json:"person"`
+	By     string `json:"by"`
+	Given  *bool  `json:"given"`
+	Note   string `json:"note,omitempty"`
+}
+
+// ConsentService records the consents to a medical examination.
+type ConsentService interface {
+	// RecordConsent records a consent, refusal or objection on an action of kind
+	// medical-examination. Returns EINVALID naming the field (no answer, a person the
+	// action does not concern, someone who is neither that person, a parent or
+	// guardian of theirs, nor their representative; a representative's consent, since
+	// a representative only objects), ECONFLICT for another kind of action or one
+	// resulted, filed or cancelled, EFORBIDDEN unless the actor records (lead,
+	// investigator, indexer, protection) or is medical.
+	RecordConsent(ctx context.Context, caseID, action string, nc NewConsent) (*Action, error)
+}

@@ -90,6 +90,24 @@ type Document struct {
 	CorrectedBy []string `json:"correctedBy"`
 	// SHA256 is the hex SHA-256 of Text, so a printed copy can be checked.
 	SHA256 string `json:"sha256"`
+	// Retraction is set on a statement that withdraws an earlier one.
+	Retraction *Retraction `json:"retraction,omitempty"`
+	// RetractedBy lists the references of later statements that withdraw this one.
+	RetractedBy []string `json:"retractedBy,omitempty"`
+}
+
+// Retraction records that a statement withdraws an earlier statement by the same
+// giver, in what circumstances and at whose request. The earlier statement is never
+// changed.
+type Retraction struct {
+	Retracts      string `json:"retracts"` // the withdrawn statement's reference
+	Circumstances string `json:"circumstances"`
+	// RequestedBy is who asked for the retraction: a person of the case (id) or a
+	// member (user name), if known.
+	RequestedBy string `json:"requestedBy,omitempty"`
+	// Review is the reference of the action raised to review the retraction
+	// independently.
+	Review string `json:"review"`
 }
 
 // NewDocument is the input to RegisterDocument. Statement fields are required only for
@@ -111,6 +129,15 @@ type NewDocument struct {
 	Interpreter string     `json:"interpreter"`
 	Method      string     `json:"method"`
 	Present     []Presence `json:"present"`
+
+	// Implicates names the persons a statement or complaint implicates; each becomes
+	// a link of type implicates from the giver, sourced to the document.
+	Implicates []string `json:"implicates,omitempty"`
+	// Retracts names an earlier statement by the same giver that this one withdraws,
+	// with the circumstances and who requested it (a person or a member's user name).
+	Retracts      string `json:"retracts,omitempty"`
+	Circumstances string `json:"circumstances,omitempty"`
+	RequestedBy   string `json:"requestedBy,omitempty"`
 }
 
 // DocumentFilter narrows FindDocuments.

@@ -16,6 +16,7 @@ const (
 	EntityIdentifier   EntityKind = "identifier"
 	EntityDocument     EntityKind = "document"
 	EntityExhibit      EntityKind = "exhibit"
+	EntityMedia        EntityKind = "media" // a file found in an exhibit; cited by arrests
 )
 
 // LinkType is the type of a relation between two entities.

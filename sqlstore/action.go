@@ -274,9 +274,7 @@ func (db *DB) AllocateAction(ctx context.Context, caseID, action string, al case
 
 // resultChecks holds, per kind of action, what must hold before an action of that
 // kind may be resulted; each returns a *caseroom.Error (ECONFLICT) saying what is
-// missing. The next increment puts the medical examination's consents here: an
-// action of kind medical-examination cannot be resulted without the victim's consent
-// and, for a minor, a parent's or guardian's.
+// missing. A medical examination needs its consents (checkMedicalConsents, consent.go).
 var resultChecks = map[caseroom.ActionKind]func(tx *Tx, a *caseroom.Action) error{}
 
 // ResultAction results an allocated action with a document. See caseroom.ActionService.
@@ -494,6 +492,10 @@ func loadActions(ctx context.Context, q querier, v *vault.Vault, caseID, action 
 		})
 	if err != nil {
 		return nil, fmt.Errorf("load action events: %w", err)
+	}
+	err = loadConsents(ctx, q, func(ids []string) (map[string]string, error) { return personLabels(ctx, q, v, caseID, ids) }, cfilter, cargs, byID)
+	if err != nil {
+		return nil, fmt.Errorf("load consents: %w", err)
 	}
 	// Labels as elsewhere: victims by pseudonym, others by their first name or alias,
 	// exhibits by reference.

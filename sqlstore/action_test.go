@@ -13,7 +13,8 @@ import (
 // numbering, every transition, who may make it, and refusals that change nothing.
 
 // actionTables are the tables of actions and decisions, which Snapshot does not count.
-var actionTables = []string{"actions", "action_subjects", "action_events", "decisions"}
+var actionTables = []string{"actions", "action_subjects", "action_events", "decisions",
+	"action_consents", "arrests", "arrest_grounds", "retractions", "links", "documents", "statements"}
 
 // refusedAction runs a call that must fail with code (naming field, if set) and checks
 // that no table changed: the audit log, the action tables and the others.

@@ -61,6 +61,10 @@ var recordTables = []struct{ table, key string }{
 	{"action_subjects", "id"},
 	{"action_events", "id"},
 	{"decisions", "id"},
+	{"action_consents", "id"},
+	{"arrests", "id"},
+	{"arrest_grounds", "id"},
+	{"retractions", "document_id"},
 }
 
 // sortState puts the rows of each table of a state given by a writer (see

@@ -89,8 +89,22 @@ func (db *DB) RegisterDocument(ctx context.Context, caseID string, nd caseroom.N
 				return err
 			}
 		}
+		if err := tx.insertImplications(caseID, id, &nd, seq); err != nil {
+			return err
+		}
+		var review *retractionReview
+		if nd.Retracts != "" {
+			if review, err = tx.insertRetraction(caseID, id, ref, &nd, seq); err != nil {
+				return err
+			}
+		}
 		if err := tx.appendAudit(seq, "document.register", "document", id, caseID); err != nil {
 			return err
+		}
+		if review != nil {
+			if err := review.audit(tx, caseID); err != nil {
+				return err
+			}
 		}
 		docs, err := loadDocuments(ctx, tx, db.v(), caseID, `d.id = ?`, []any{id})
 		if err != nil {
@@ -125,6 +139,10 @@ func statementField(nd *caseroom.NewDocument) string {
 		return "method"
 	case len(nd.Present) > 0:
 		return "present"
+	case len(nd.Implicates) > 0:
+		return "implicates"
+	case nd.Retracts != "":
+		return "retracts"
 	}
 	return ""
 }
@@ -164,6 +182,9 @@ func validateNewDocument(nd *caseroom.NewDocument, now time.Time) error {
 		if nd.RecordedAt == nil {
 			return caseroom.Errorf(caseroom.EINVALID, "recordedAt: required for a statement; when it was recorded, RFC 3339")
 		}
+	}
+	if err := validateImplicationAndRetraction(nd); err != nil {
+		return err
 	}
 	if nd.RecordedAt != nil && nd.RecordedAt.After(now.Add(5*time.Minute)) {
 		return caseroom.Errorf(caseroom.EINVALID, "recordedAt: %s is in the future", nd.RecordedAt.Format(time.RFC3339))
@@ -387,6 +408,9 @@ func loadDocuments(ctx context.Context, q querier, v *vault.Vault, caseID, filte
 	if err != nil {
 		return nil, fmt.Errorf("load corrections: %w", err)
 	}
+	if err := loadRetractions(ctx, q, caseID, byID); err != nil {
+		return nil, err
+	}
 	// Labels of the persons these documents name: for a few documents, those alone.
 	var named []string
 	if len(docs) <= 100 {
@@ -527,6 +551,11 @@ func (tx *Tx) mayRegister(caseID string, nd *caseroom.NewDocument) error {
 	}
 	for i, p := range nd.Present {
 		if err := check(fmt.Sprintf("present[%d].person", i), p.Person, caseroom.EntityPerson); err != nil {
+			return err
+		}
+	}
+	for i, p := range nd.Implicates {
+		if err := check(fmt.Sprintf("implicates[%d]", i), p, caseroom.EntityPerson); err != nil {
 			return err
 		}
 	}

@@ -171,6 +171,15 @@ func (s *scope) trimDocuments(ctx context.Context, q querier, v *vault.Vault, ca
 			}
 		}
 		d.CorrectedBy = refs
+		if len(d.RetractedBy) > 0 {
+			refs := []string{}
+			for _, r := range d.RetractedBy {
+				if visible[r] {
+					refs = append(refs, r)
+				}
+			}
+			d.RetractedBy = refs
+		}
 		if d.Corrects != "" && !visible[d.Corrects] {
 			d.Corrects, d.CorrectionReason = "", ""
 		}

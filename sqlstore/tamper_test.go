@@ -69,6 +69,10 @@ var tamperTables = []struct{ table, key, column string }{
 	{"action_subjects", "id", "subject_kind"},
 	{"action_events", "id", "by_whom"},
 	{"decisions", "id", "rationale"},
+	{"action_consents", "id", "note"},
+	{"arrests", "id", "place"},
+	{"arrest_grounds", "id", "ground_kind"},
+	{"retractions", "document_id", "circumstances"},
 }
 
 // tamperStore is a store with a realistic case in it, built through the services, and a
@@ -195,6 +199,16 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	step("allocation", "action.allocate", err)
 	_, err = s.DB.RecordDecision(f.ctx, c, caseroom.NewDecision{Decision: "Examine SB/1 before the arrests.", Rationale: "The disc may name the buyers."})
 	step("decision", "decision.record", err)
+	_, err = s.DB.RaiseAction(f.ctx, c, caseroom.NewAction{Kind: caseroom.ActionMedicalExamination, Title: "Medical examination of V-0001",
+		RaisedFrom: "S-1", Subjects: []string{"V-0001"}})
+	step("medical examination", "action.raise", err)
+	_, err = s.DB.RecordConsent(f.ctx, c, "A-2", caseroom.NewConsent{Person: "V-0001", By: "V-0001", Given: ptr(true), Note: "Explained in Urdu."})
+	step("consent", "action.consent", err)
+	_, err = s.DB.RecordArrest(f.ctx, c, caseroom.NewArrest{Person: ts.suspect.ID, At: ptr(seized), By: "ivan", Place: "Chak 12", Grounds: []string{"S-1", "SB/1"}})
+	step("arrest", "arrest.record", err)
+	f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocStatement, Title: "Withdrawal", Text: "I withdraw.", Giver: "V-0001",
+		RecordedAt: ptr(recorded.Add(time.Hour)), Retracts: "S-1", Circumstances: "Came with an officer."})
+	step("retraction", "action.raise", nil)
 
 	signed, cp, err := (&audit.Log{Store: s.DB, Key: key}).MakeCheckpoint(context.Background())
 	if err != nil {

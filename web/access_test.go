@@ -254,6 +254,19 @@ func accessMatrix() map[string]accessRow {
 		"POST /api/v1/cases/{case}/actions/{id}/cancel": {request: func(f *accessFixture) (string, any) {
 			return "/api/v1/cases/" + f.caseID + "/actions/" + matrixAction(f, "") + "/cancel", map[string]any{"reason": "access matrix"}
 		}, status: only(http.StatusCreated, []string{"lead"}, http.StatusForbidden)},
+		// Consents: on a fresh medical examination of the victim, recorded by the
+		// recording roles and medical.
+		"POST /api/v1/cases/{case}/actions/{id}/consents": {request: func(f *accessFixture) (string, any) {
+			a := post[caseroom.Action](f.e, "lead", "/api/v1/cases/"+f.caseID+"/actions", map[string]any{"kind": "medical-examination", "title": "Matrix examination", "subjects": []string{f.victim}})
+			return "/api/v1/cases/" + f.caseID + "/actions/" + a.ID + "/consents", map[string]any{"person": f.victim, "by": f.victim, "given": true}
+		}, status: only(http.StatusCreated, append([]string{"med"}, recorders...), http.StatusForbidden)},
+		// Arrests: recorded by the recording roles, read by every member but advocates.
+		"GET /api/v1/cases/{case}/arrests": {request: casePath("/arrests"), status: notAdvocate},
+		"POST /api/v1/cases/{case}/arrests": {request: write("/arrests", func(f *accessFixture) any {
+			return map[string]any{"person": f.suspect, "at": "2026-11-21T08:00:00Z", "by": "lead", "place": "Matrix Village", "grounds": []string{f.document}}
+		}), status: record},
+		// The accountability report: lead, prosecutor and oversight.
+		"GET /api/v1/cases/{case}/accountability": {request: casePath("/accountability"), status: only(http.StatusOK, []string{"lead", "pros", "over"}, http.StatusForbidden)},
 		// The decision log: recorded by the lead; read by the lead, prosecutor and oversight.
 		"GET /api/v1/cases/{case}/decisions": {request: casePath("/decisions"), status: only(http.StatusOK, []string{"lead", "pros", "over"}, http.StatusForbidden)},
 		"POST /api/v1/cases/{case}/decisions": {request: write("/decisions", func(f *accessFixture) any {

@@ -68,6 +68,37 @@ func TestAPIActions(t *testing.T) {
 
 	post[caseroom.Action](e, "lena", base+"/actions/A-1/allocate", map[string]any{"to": "inv"})
 	mustStatus(t, e.do("exam", "POST", base+"/actions/A-1/result", map[string]any{"document": "R-1"}), http.StatusForbidden)
+	// A medical examination is not resulted without the consents: the victim's, and
+	// (her age being unrecorded, so treated as a minor) a parent's or guardian's.
+	r = e.do("inv", "POST", base+"/actions/A-1/result", map[string]any{"document": "R-1"})
+	mustStatus(t, r, http.StatusConflict)
+	if msg := r.errorMessage(t); !strings.Contains(msg, "the victim's consent") || !strings.Contains(msg, "guardian's consent for a minor") {
+		t.Errorf("message %q", msg)
+	}
+	mother := post[caseroom.Person](e, "lena", base+"/persons", map[string]any{"names": []map[string]any{{"name": "Fictional Mother"}}, "roles": []string{"guardian"}})
+	other := post[caseroom.Person](e, "lena", base+"/persons", map[string]any{"names": []map[string]any{{"name": "Fictional Neighbour"}}, "roles": []string{"witness"}})
+	before = countAudit(e.auditActions(c), "")
+	r = e.do("lena", "POST", base+"/actions/A-1/consents", map[string]any{"person": "V-0001", "by": other.ID, "given": true})
+	mustStatus(t, r, http.StatusBadRequest)
+	if msg := r.errorMessage(t); !strings.HasPrefix(msg, "by:") || !strings.Contains(msg, "neither") {
+		t.Errorf("consent by a stranger: %q", msg)
+	}
+	mustStatus(t, e.do("lena", "POST", base+"/actions/A-1/consents", map[string]any{"person": "V-0001", "by": "V-0001"}), http.StatusBadRequest)
+	mustStatus(t, e.do("exam", "POST", base+"/actions/A-1/consents", map[string]any{"person": "V-0001", "by": "V-0001", "given": true}), http.StatusForbidden)
+	if after := countAudit(e.auditActions(c), ""); after != before {
+		t.Fatalf("refused consents wrote audit entries: %d -> %d", before, after)
+	}
+	post[caseroom.Action](e, "inv", base+"/actions/A-1/consents", map[string]any{"person": "V-0001", "by": "V-0001", "given": true, "note": "Explained in Urdu."})
+	r = e.do("inv", "POST", base+"/actions/A-1/result", map[string]any{"document": "R-1"})
+	mustStatus(t, r, http.StatusConflict)
+	if msg := r.errorMessage(t); strings.Contains(msg, "the victim's consent") || !strings.Contains(msg, "guardian") {
+		t.Errorf("with the victim's consent: %q", msg)
+	}
+	post[caseroom.Link](e, "lena", base+"/links", map[string]any{"from": mother.ID, "to": "V-0001", "type": "parent_of", "source": "S-1", "confidence": 1})
+	withConsents := post[caseroom.Action](e, "inv", base+"/actions/A-1/consents", map[string]any{"person": "V-0001", "by": mother.ID, "given": true})
+	if len(withConsents.Consents) != 2 || withConsents.Consents[1].Capacity != caseroom.ConsentGuardian || withConsents.Consents[0].PersonLabel != "V-0001" {
+		t.Fatalf("consents: %+v", withConsents.Consents)
+	}
 	got := post[caseroom.Action](e, "inv", base+"/actions/A-1/result", map[string]any{"document": "R-1"})
 	if got.State != caseroom.ActionResulted || got.Result != "R-1" {
 		t.Fatalf("resulted: %+v", got)

@@ -308,6 +308,8 @@ var requestTypes = map[string]any{
 	"POST /api/v1/cases/{case}/actions/{id}/refer-back":  caseroom.ActionReason{},
 	"POST /api/v1/cases/{case}/actions/{id}/cancel":      caseroom.ActionReason{},
 	"POST /api/v1/cases/{case}/decisions":                caseroom.NewDecision{},
+	"POST /api/v1/cases/{case}/actions/{id}/consents":    caseroom.NewConsent{},
+	"POST /api/v1/cases/{case}/arrests":                  caseroom.NewArrest{},
 }
 
 func TestOpenAPIRequestBodiesMatchGoTypes(t *testing.T) {
@@ -392,6 +394,14 @@ func TestOpenAPIResponseSchemasMatchGoTypes(t *testing.T) {
 		"ActionSubject":        caseroom.ActionSubject{},
 		"ActionEvent":          caseroom.ActionEvent{},
 		"Decision":             caseroom.Decision{},
+		"Consent":              caseroom.Consent{},
+		"Arrest":               caseroom.Arrest{},
+		"ArrestGround":         caseroom.ArrestGround{},
+		"AccountabilityReport": caseroom.AccountabilityReport{},
+		"SuspectAccount":       caseroom.SuspectAccount{},
+		"ImplicationSource":    caseroom.ImplicationSource{},
+		"OfficerAccount":       caseroom.OfficerAccount{},
+		"Retraction":           caseroom.Retraction{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := d.schema(t, name)
@@ -444,6 +454,7 @@ func TestOpenAPIEnumsMatchGoLists(t *testing.T) {
 		"ActionPriority":   caseroom.ActionPriorities,
 		"ActionState":      caseroom.ActionStates,
 		"ActionEventKind":  caseroom.ActionEventKinds,
+		"ConsentCapacity":  []caseroom.ConsentCapacity{caseroom.ConsentSelf, caseroom.ConsentGuardian, caseroom.ConsentRepresentative},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := stringList(d.schema(t, name)["enum"])

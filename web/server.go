@@ -36,6 +36,10 @@ type Server struct {
 	HashSets  caseroom.HashSetService
 	Actions   caseroom.ActionService
 	Decisions caseroom.DecisionService
+	Consents  caseroom.ConsentService
+	Arrests   caseroom.ArrestService
+	// Accountability builds the accountability report.
+	Accountability caseroom.AccountabilityService
 	// Blobs stores uploaded files; without it uploads answer 501.
 	Blobs blob.Store
 	// Log is the transparency log over the audit entries; without it the audit
@@ -70,6 +74,9 @@ type Store interface {
 	caseroom.HashSetService
 	caseroom.ActionService
 	caseroom.DecisionService
+	caseroom.ConsentService
+	caseroom.ArrestService
+	caseroom.AccountabilityService
 	Ping(ctx context.Context) error
 }
 
@@ -78,7 +85,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Ping: s.Ping, Logger: logger, Now: time.Now}
+	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Ping: s.Ping, Logger: logger, Now: time.Now}
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
 		h := rt.handler
@@ -184,6 +191,10 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/cases/{case}/actions/{id}/file", s.handleFileAction, false},
 		{"POST", "/api/v1/cases/{case}/actions/{id}/refer-back", s.handleReferBackAction, false},
 		{"POST", "/api/v1/cases/{case}/actions/{id}/cancel", s.handleCancelAction, false},
+		{"POST", "/api/v1/cases/{case}/actions/{id}/consents", s.handleRecordConsent, false},
+		{"GET", "/api/v1/cases/{case}/arrests", s.handleListArrests, false},
+		{"POST", "/api/v1/cases/{case}/arrests", s.handleRecordArrest, false},
+		{"GET", "/api/v1/cases/{case}/accountability", s.handleAccountability, false},
 		{"GET", "/api/v1/cases/{case}/decisions", s.handleListDecisions, false},
 		{"POST", "/api/v1/cases/{case}/decisions", s.handleRecordDecision, false},
 

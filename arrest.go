@@ -1,0 +1,115 @@
+package caseroom
+
+import (
+	"context"
+	"time"
+)
+
+// ProductionWithin is how long after an arrest the arrested person must be produced
+// before a magistrate: the arrest's clock.
+const ProductionWithin = 24 * time.Hour
+
+// Arrest is the arrest of a suspect of the case, with the records it rests on. Each
+// arrest starts a clock: the person must be produced before a magistrate by Due.
+type Arrest struct {
+	ID          string         `json:"id"`
+	CaseID      string         `json:"caseId"`
+	Ref         string         `json:"ref"` // AR-1, AR-2... per case
+	Person      string         `json:"person"`
+	PersonLabel string         `json:"personLabel"`
+	At          time.Time      `json:"at"`
+	By          string         `json:"by"` // user name of the arresting officer
+	Place       string         `json:"place"`
+	Grounds     []ArrestGround `json:"grounds"`
+	Due         time.Time      `json:"due"` // production before a magistrate
+	RecordedBy  string         `json:"recordedBy"`
+	RecordedAt  time.Time      `json:"recordedAt"`
+}
+
+// ArrestGround is a document, exhibit or media record an arrest cites.
+type ArrestGround struct {
+	ID   string     `json:"id"`
+	Kind EntityKind `json:"kind"` // document, exhibit or media
+	Ref  string     `json:"ref"`  // S-12, SB/3, or the media record's path
+}
+
+// NewArrest is what recording an arrest takes.
+type NewArrest struct {
+	Person  string     `json:"person"` // a suspect of the case, id or reference
+	At      *time.Time `json:"at"`
+	By      string     `json:"by"` // a member, by user name
+	Place   string     `json:"place"`
+	Grounds []string   `json:"grounds"` // documents (S-12), exhibits (SB/3) or media records, id or reference
+}
+
+// ArrestService records arrests. The recording roles (lead, investigator, indexer,
+// protection) record; every member but an advocate reads.
+type ArrestService interface {
+	// RecordArrest records an arrest and starts its production clock. Returns
+	// EINVALID naming the field: a person who is not a suspect of the case, no
+	// grounds, a ground that is not a document, exhibit or media record of the case,
+	// an arresting officer who is not a member; EFORBIDDEN for a role that does not
+	// record.
+	RecordArrest(ctx context.Context, caseID string, na NewArrest) (*Arrest, error)
+	// FindArrests lists the case's arrests, oldest first.
+	FindArrests(ctx context.Context, caseID string) ([]*Arrest, error)
+}
+
+// The flags of the accountability report.
+const (
+	// FlagSingleSource: fewer than two independent sources implicate the suspect.
+	FlagSingleSource = "single-source"
+	// FlagGroundsRetracted: a statement an arrest rests on was later retracted.
+	FlagGroundsRetracted = "grounds-retracted"
+	// FlagNamedAfterRetraction: the suspect was first named by someone after that
+	// person had retracted an earlier statement.
+	FlagNamedAfterRetraction = "named-after-retraction"
+)
+
+// AccountabilityReport answers the victims' representatives: on what each suspect's
+// implication rests, and what each recording officer's statements became.
+type AccountabilityReport struct {
+	CaseID   string           `json:"caseId"`
+	Suspects []SuspectAccount `json:"suspects"`
+	Officers []OfficerAccount `json:"officers"`
+}
+
+// SuspectAccount is what implicates one suspect.
+type SuspectAccount struct {
+	Person  string              `json:"person"`
+	Label   string              `json:"label"`
+	Sources []ImplicationSource `json:"sources"`
+	// IndependentSources counts distinct givers of unretracted statements and
+	// complaints, and distinct exhibits and media records cited as grounds.
+	IndependentSources int      `json:"independentSources"`
+	Arrests            []string `json:"arrests"`
+	Flags              []string `json:"flags"`
+}
+
+// ImplicationSource is one record implicating a suspect: a statement or complaint
+// naming them (implicates), or an arrest ground.
+type ImplicationSource struct {
+	Via         string     `json:"via"` // implicates, or the arrest's reference
+	Kind        EntityKind `json:"kind"`
+	Ref         string     `json:"ref"`
+	Giver       string     `json:"giver,omitempty"`
+	GiverLabel  string     `json:"giverLabel,omitempty"`
+	RetractedBy string     `json:"retractedBy,omitempty"` // the retraction's reference
+}
+
+// OfficerAccount is what one recording officer's statements became.
+type OfficerAccount struct {
+	Officer         string `json:"officer"`
+	StatementsTaken int    `json:"statementsTaken"`
+	// Retracted counts statements they took that were later retracted;
+	// RetractionsTaken the retractions they recorded.
+	Retracted        int `json:"retracted"`
+	RetractionsTaken int `json:"retractionsTaken"`
+}
+
+// AccountabilityService reports on implication and retraction.
+type AccountabilityService interface {
+	// Accountability returns the case's report. Returns EFORBIDDEN unless the actor
+	// is the lead, a prosecutor or oversight.
+	Accountability(ctx context.Context, caseID string) (*AccountabilityReport, error)
+}
