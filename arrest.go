@@ -105,6 +105,8 @@ type OfficerAccount struct {
 	// RetractionsTaken the retractions they recorded.
 	Retracted        int `json:"retracted"`
 	RetractionsTaken int `json:"retractionsTaken"`
+	// Flagged counts statements they took that missed a safeguard.
+	Flagged int `json:"flagged"`
 }
 
 // AccountabilityService reports on implication and retraction.

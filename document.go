@@ -67,6 +67,9 @@ type Statement struct {
 	Interpreter string     `json:"interpreter,omitempty"`
 	Method      string     `json:"method,omitempty"` // written, audio, video
 	Present     []Presence `json:"present"`
+	// SafeguardFlags lists the safeguards the statement missed under the case's rules
+	// in force when it was recorded; computed when read, never stored.
+	SafeguardFlags []SafeguardFlag `json:"safeguardFlags,omitempty"`
 }
 
 // Document is a registered complaint, statement, report, message or press report.

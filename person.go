@@ -81,6 +81,8 @@ type Person struct {
 	CreatedAt   time.Time    `json:"createdAt"`
 
 	IdentityHidden bool `json:"identityHidden,omitempty"`
+	// StatementFlags lists the person's statements that missed a safeguard.
+	StatementFlags []StatementFlags `json:"statementFlags,omitempty"`
 }
 
 // HasRole reports whether the person has role r in the case.

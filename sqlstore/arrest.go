@@ -395,6 +395,16 @@ func (db *DB) Accountability(ctx context.Context, caseID string) (*caseroom.Acco
 		report.Suspects = append(report.Suspects, *acc)
 	}
 	officers := map[string]*caseroom.OfficerAccount{}
+	statements, err := loadDocuments(ctx, q, db.v(), caseID, `d.kind = ?`, []any{string(caseroom.DocStatement)})
+	if err != nil {
+		return nil, err
+	}
+	flagged := map[string]int{}
+	for _, d := range statements {
+		if d.Statement != nil && len(d.Statement.SafeguardFlags) > 0 {
+			flagged[d.Statement.RecordedBy]++
+		}
+	}
 	for _, d := range docs {
 		if d.kind != string(caseroom.DocStatement) || d.recordedBy == "" {
 			continue
@@ -411,6 +421,7 @@ func (db *DB) Accountability(ctx context.Context, caseID string) (*caseroom.Acco
 		if d.retracts {
 			o.RetractionsTaken++
 		}
+		o.Flagged = flagged[d.recordedBy]
 	}
 	for _, o := range officers {
 		report.Officers = append(report.Officers, *o)

@@ -65,6 +65,7 @@ var recordTables = []struct{ table, key string }{
 	{"arrests", "id"},
 	{"arrest_grounds", "id"},
 	{"retractions", "document_id"},
+	{"safeguard_rules", "id"},
 }
 
 // sortState puts the rows of each table of a state given by a writer (see

@@ -436,6 +436,9 @@ func loadDocuments(ctx context.Context, q querier, v *vault.Vault, caseID, filte
 			}
 		}
 	}
+	if err := flagStatements(ctx, q, v, caseID, docs); err != nil {
+		return nil, err
+	}
 	return docs, nil
 }
 

@@ -345,6 +345,21 @@ func (db *DB) readPersons(ctx context.Context, sc *scope, caseID, ref string) ([
 		return nil, err
 	}
 	withholdVictims(persons)
+	// The statements of the persons read: of one person, or of the whole case.
+	var givers []string
+	if ref != "" {
+		givers = make([]string, 0, len(persons))
+		for _, p := range persons {
+			givers = append(givers, p.ID)
+		}
+	}
+	flags, err := statementFlagsByGiver(ctx, q, db.v(), caseID, givers)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range persons {
+		p.StatementFlags = flags[p.ID]
+	}
 	if sc.all() {
 		return persons, nil
 	}

@@ -73,6 +73,7 @@ var tamperTables = []struct{ table, key, column string }{
 	{"arrests", "id", "place"},
 	{"arrest_grounds", "id", "ground_kind"},
 	{"retractions", "document_id", "circumstances"},
+	{"safeguard_rules", "id", "languages"},
 }
 
 // tamperStore is a store with a realistic case in it, built through the services, and a
@@ -209,6 +210,8 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocStatement, Title: "Withdrawal", Text: "I withdraw.", Giver: "V-0001",
 		RecordedAt: ptr(recorded.Add(time.Hour)), Retracts: "S-1", Circumstances: "Came with an officer."})
 	step("retraction", "action.raise", nil)
+	_, err = s.DB.RecordSafeguardRules(f.ctx, c, caseroom.NewSafeguardRules{Languages: map[string][]string{"*": {"ur"}}})
+	step("safeguards", "safeguards.record", err)
 
 	signed, cp, err := (&audit.Log{Store: s.DB, Key: key}).MakeCheckpoint(context.Background())
 	if err != nil {

@@ -267,6 +267,11 @@ func accessMatrix() map[string]accessRow {
 		}), status: record},
 		// The accountability report: lead, prosecutor and oversight.
 		"GET /api/v1/cases/{case}/accountability": {request: casePath("/accountability"), status: only(http.StatusOK, []string{"lead", "pros", "over"}, http.StatusForbidden)},
+		// Statement safeguards: the lead sets them; every member but an advocate reads them.
+		"GET /api/v1/cases/{case}/safeguards": {request: casePath("/safeguards"), status: notAdvocate},
+		"POST /api/v1/cases/{case}/safeguards": {request: write("/safeguards", func(f *accessFixture) any {
+			return map[string]any{"languages": map[string]any{"*": []string{"ur"}}}
+		}), status: only(http.StatusCreated, []string{"lead"}, http.StatusForbidden)},
 		// The decision log: recorded by the lead; read by the lead, prosecutor and oversight.
 		"GET /api/v1/cases/{case}/decisions": {request: casePath("/decisions"), status: only(http.StatusOK, []string{"lead", "pros", "over"}, http.StatusForbidden)},
 		"POST /api/v1/cases/{case}/decisions": {request: write("/decisions", func(f *accessFixture) any {

@@ -29,3 +29,14 @@ func (s *Server) handleAccountability(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.Accountability.Accountability(r.Context(), r.PathValue("case"))
 	respond(w, r, rep, err)
 }
+
+func (s *Server) handleRecordSafeguards(w http.ResponseWriter, r *http.Request) {
+	create(w, r, func(in caseroom.NewSafeguardRules) (*caseroom.SafeguardRules, error) {
+		return s.Safeguards.RecordSafeguardRules(r.Context(), r.PathValue("case"), in)
+	})
+}
+
+func (s *Server) handleGetSafeguards(w http.ResponseWriter, r *http.Request) {
+	rules, err := s.Safeguards.SafeguardRules(r.Context(), r.PathValue("case"))
+	respond(w, r, rules, err)
+}

@@ -310,6 +310,7 @@ var requestTypes = map[string]any{
 	"POST /api/v1/cases/{case}/decisions":                caseroom.NewDecision{},
 	"POST /api/v1/cases/{case}/actions/{id}/consents":    caseroom.NewConsent{},
 	"POST /api/v1/cases/{case}/arrests":                  caseroom.NewArrest{},
+	"POST /api/v1/cases/{case}/safeguards":               caseroom.NewSafeguardRules{},
 }
 
 func TestOpenAPIRequestBodiesMatchGoTypes(t *testing.T) {
@@ -402,6 +403,9 @@ func TestOpenAPIResponseSchemasMatchGoTypes(t *testing.T) {
 		"ImplicationSource":    caseroom.ImplicationSource{},
 		"OfficerAccount":       caseroom.OfficerAccount{},
 		"Retraction":           caseroom.Retraction{},
+		"SafeguardRules":       caseroom.SafeguardRules{},
+		"SafeguardFlag":        caseroom.SafeguardFlag{},
+		"StatementFlags":       caseroom.StatementFlags{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := d.schema(t, name)

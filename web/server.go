@@ -40,6 +40,8 @@ type Server struct {
 	Arrests   caseroom.ArrestService
 	// Accountability builds the accountability report.
 	Accountability caseroom.AccountabilityService
+	// Safeguards keeps the statement safeguard rules.
+	Safeguards caseroom.SafeguardService
 	// Blobs stores uploaded files; without it uploads answer 501.
 	Blobs blob.Store
 	// Log is the transparency log over the audit entries; without it the audit
@@ -77,6 +79,7 @@ type Store interface {
 	caseroom.ConsentService
 	caseroom.ArrestService
 	caseroom.AccountabilityService
+	caseroom.SafeguardService
 	Ping(ctx context.Context) error
 }
 
@@ -85,7 +88,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Ping: s.Ping, Logger: logger, Now: time.Now}
+	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Ping: s.Ping, Logger: logger, Now: time.Now}
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
 		h := rt.handler
@@ -195,6 +198,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{case}/arrests", s.handleListArrests, false},
 		{"POST", "/api/v1/cases/{case}/arrests", s.handleRecordArrest, false},
 		{"GET", "/api/v1/cases/{case}/accountability", s.handleAccountability, false},
+		{"GET", "/api/v1/cases/{case}/safeguards", s.handleGetSafeguards, false},
+		{"POST", "/api/v1/cases/{case}/safeguards", s.handleRecordSafeguards, false},
 		{"GET", "/api/v1/cases/{case}/decisions", s.handleListDecisions, false},
 		{"POST", "/api/v1/cases/{case}/decisions", s.handleRecordDecision, false},
 
