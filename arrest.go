@@ -72,6 +72,11 @@ type AccountabilityReport struct {
 	CaseID   string           `json:"caseId"`
 	Suspects []SuspectAccount `json:"suspects"`
 	Officers []OfficerAccount `json:"officers"`
+	// ContactAlerts lists the contacts with victims or their families that raised an
+	// alert, oldest first.
+	ContactAlerts []*Contact `json:"contactAlerts"`
+	// OverdueClocks lists the case's clocks past their due time, earliest first.
+	OverdueClocks []Clock `json:"overdueClocks"`
 }
 
 // SuspectAccount is what implicates one suspect.

@@ -14,7 +14,7 @@ import (
 
 // actionTables are the tables of actions and decisions, which Snapshot does not count.
 var actionTables = []string{"actions", "action_subjects", "action_events", "decisions",
-	"action_consents", "arrests", "arrest_grounds", "retractions", "links", "documents", "statements", "safeguard_rules"}
+	"action_consents", "arrests", "arrest_grounds", "retractions", "links", "documents", "statements", "safeguard_rules", "contacts"}
 
 // refusedAction runs a call that must fail with code (naming field, if set) and checks
 // that no table changed: the audit log, the action tables and the others.

@@ -427,6 +427,19 @@ func (db *DB) Accountability(ctx context.Context, caseID string) (*caseroom.Acco
 		report.Officers = append(report.Officers, *o)
 	}
 	sort.Slice(report.Officers, func(i, j int) bool { return report.Officers[i].Officer < report.Officers[j].Officer })
+	if report.ContactAlerts, err = loadContacts(ctx, q, db.v(), caseID, "", true); err != nil {
+		return nil, err
+	}
+	clocks, err := caseClocks(ctx, q, db.v(), caseID, db.Now())
+	if err != nil {
+		return nil, err
+	}
+	report.OverdueClocks = []caseroom.Clock{}
+	for _, c := range clocks {
+		if c.Overdue {
+			report.OverdueClocks = append(report.OverdueClocks, c)
+		}
+	}
 	return report, nil
 }
 

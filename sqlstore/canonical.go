@@ -66,6 +66,7 @@ var recordTables = []struct{ table, key string }{
 	{"arrest_grounds", "id"},
 	{"retractions", "document_id"},
 	{"safeguard_rules", "id"},
+	{"contacts", "id"},
 }
 
 // sortState puts the rows of each table of a state given by a writer (see

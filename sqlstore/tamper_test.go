@@ -74,6 +74,7 @@ var tamperTables = []struct{ table, key, column string }{
 	{"arrest_grounds", "id", "ground_kind"},
 	{"retractions", "document_id", "circumstances"},
 	{"safeguard_rules", "id", "languages"},
+	{"contacts", "id", "purpose"},
 }
 
 // tamperStore is a store with a realistic case in it, built through the services, and a
@@ -207,6 +208,8 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	step("consent", "action.consent", err)
 	_, err = s.DB.RecordArrest(f.ctx, c, caseroom.NewArrest{Person: ts.suspect.ID, At: ptr(seized), By: "ivan", Place: "Chak 12", Grounds: []string{"S-1", "SB/1"}})
 	step("arrest", "arrest.record", err)
+	_, err = s.DB.RecordContact(f.ctx, c, caseroom.NewContact{Person: "V-0001", By: "ivan", At: ptr(recorded), Kind: caseroom.ContactVisit, Purpose: "Explain the examination."})
+	step("contact", "contact.record", err)
 	f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocStatement, Title: "Withdrawal", Text: "I withdraw.", Giver: "V-0001",
 		RecordedAt: ptr(recorded.Add(time.Hour)), Retracts: "S-1", Circumstances: "Came with an officer."})
 	step("retraction", "action.raise", nil)

@@ -267,6 +267,13 @@ func accessMatrix() map[string]accessRow {
 		}), status: record},
 		// The accountability report: lead, prosecutor and oversight.
 		"GET /api/v1/cases/{case}/accountability": {request: casePath("/accountability"), status: only(http.StatusOK, []string{"lead", "pros", "over"}, http.StatusForbidden)},
+		// The victim-contact ledger: recorded by the recording roles, read by the lead and oversight.
+		"GET /api/v1/cases/{case}/contacts": {request: casePath("/contacts"), status: only(http.StatusOK, []string{"lead", "over"}, http.StatusForbidden)},
+		"POST /api/v1/cases/{case}/contacts": {request: write("/contacts", func(f *accessFixture) any {
+			return map[string]any{"person": f.victim, "by": "lead", "at": "2026-11-21T08:00:00Z", "kind": "visit", "purpose": "Access matrix"}
+		}), status: record},
+		// The deadline clocks: the lead, prosecutors, oversight and investigators.
+		"GET /api/v1/cases/{case}/clocks": {request: casePath("/clocks"), status: only(http.StatusOK, []string{"lead", "pros", "over", "inv"}, http.StatusForbidden)},
 		// Statement safeguards: the lead sets them; every member but an advocate reads them.
 		"GET /api/v1/cases/{case}/safeguards": {request: casePath("/safeguards"), status: notAdvocate},
 		"POST /api/v1/cases/{case}/safeguards": {request: write("/safeguards", func(f *accessFixture) any {

@@ -311,6 +311,7 @@ var requestTypes = map[string]any{
 	"POST /api/v1/cases/{case}/actions/{id}/consents":    caseroom.NewConsent{},
 	"POST /api/v1/cases/{case}/arrests":                  caseroom.NewArrest{},
 	"POST /api/v1/cases/{case}/safeguards":               caseroom.NewSafeguardRules{},
+	"POST /api/v1/cases/{case}/contacts":                 caseroom.NewContact{},
 }
 
 func TestOpenAPIRequestBodiesMatchGoTypes(t *testing.T) {
@@ -406,6 +407,8 @@ func TestOpenAPIResponseSchemasMatchGoTypes(t *testing.T) {
 		"SafeguardRules":       caseroom.SafeguardRules{},
 		"SafeguardFlag":        caseroom.SafeguardFlag{},
 		"StatementFlags":       caseroom.StatementFlags{},
+		"Contact":              caseroom.Contact{},
+		"Clock":                caseroom.Clock{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := d.schema(t, name)

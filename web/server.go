@@ -42,6 +42,10 @@ type Server struct {
 	Accountability caseroom.AccountabilityService
 	// Safeguards keeps the statement safeguard rules.
 	Safeguards caseroom.SafeguardService
+	// Contacts keeps the victim-contact ledger.
+	Contacts caseroom.ContactService
+	// Clocks reads the deadline clocks.
+	Clocks caseroom.ClockService
 	// Blobs stores uploaded files; without it uploads answer 501.
 	Blobs blob.Store
 	// Log is the transparency log over the audit entries; without it the audit
@@ -80,6 +84,8 @@ type Store interface {
 	caseroom.ArrestService
 	caseroom.AccountabilityService
 	caseroom.SafeguardService
+	caseroom.ContactService
+	caseroom.ClockService
 	Ping(ctx context.Context) error
 }
 
@@ -88,7 +94,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Ping: s.Ping, Logger: logger, Now: time.Now}
+	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Contacts: s, Clocks: s, Ping: s.Ping, Logger: logger, Now: time.Now}
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
 		h := rt.handler
@@ -198,6 +204,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{case}/arrests", s.handleListArrests, false},
 		{"POST", "/api/v1/cases/{case}/arrests", s.handleRecordArrest, false},
 		{"GET", "/api/v1/cases/{case}/accountability", s.handleAccountability, false},
+		{"GET", "/api/v1/cases/{case}/contacts", s.handleListContacts, false},
+		{"POST", "/api/v1/cases/{case}/contacts", s.handleRecordContact, false},
+		{"GET", "/api/v1/cases/{case}/clocks", s.handleClocks, false},
 		{"GET", "/api/v1/cases/{case}/safeguards", s.handleGetSafeguards, false},
 		{"POST", "/api/v1/cases/{case}/safeguards", s.handleRecordSafeguards, false},
 		{"GET", "/api/v1/cases/{case}/decisions", s.handleListDecisions, false},

@@ -1,0 +1,43 @@
+package caseroom
+
+import (
+	"context"
+	"time"
+)
+
+// MedicalExaminationWithin is how long after a medical examination is raised it should
+// be resulted: the default clock of a medical examination (evidence of a sexual
+// offence fades within days).
+const MedicalExaminationWithin = 72 * time.Hour
+
+// ClockKind is what a deadline clock runs for.
+type ClockKind string
+
+// The kinds of deadline clock.
+const (
+	// ClockProduction: an arrested person is to be produced before a magistrate by the
+	// arrest's due time (ProductionWithin after the arrest).
+	ClockProduction ClockKind = "arrest-production"
+	// ClockMedicalExamination: a medical examination, while raised or allocated, is to
+	// be resulted within MedicalExaminationWithin of being raised.
+	ClockMedicalExamination ClockKind = "medical-examination"
+	// ClockActionDue: an action with a due time, while raised or allocated.
+	ClockActionDue ClockKind = "action-due"
+)
+
+// Clock is one running deadline of a case.
+type Clock struct {
+	Kind    ClockKind `json:"kind"`
+	Ref     string    `json:"ref"`     // the arrest's or action's reference: AR-1, A-3
+	Subject string    `json:"subject"` // who or what it concerns, as shown elsewhere
+	Due     time.Time `json:"due"`
+	// Overdue is whether Due had passed by the server's clock when it was read.
+	Overdue bool `json:"overdue"`
+}
+
+// ClockService reads a case's deadline clocks.
+type ClockService interface {
+	// Clocks lists the case's running clocks, earliest due first. Returns EFORBIDDEN
+	// unless the actor is the lead, a prosecutor, oversight or an investigator.
+	Clocks(ctx context.Context, caseID string) ([]Clock, error)
+}

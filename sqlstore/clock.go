@@ -1,0 +1,88 @@
+package sqlstore
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"caseroom"
+	"caseroom/vault"
+)
+
+var _ caseroom.ClockService = (*DB)(nil)
+
+// Clocks lists the case's running deadline clocks. See caseroom.ClockService.
+func (db *DB) Clocks(ctx context.Context, caseID string) ([]caseroom.Clock, error) {
+	actor, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := db.reader()
+	role, err := memberRole(ctx, q, caseID, actor)
+	if err != nil {
+		return nil, err
+	}
+	switch role {
+	case caseroom.RoleLead, caseroom.RoleProsecutor, caseroom.RoleOversight, caseroom.RoleInvestigator:
+	default:
+		return nil, caseroom.Errorf(caseroom.EFORBIDDEN, "Your role in this case (%s) does not read the deadline clocks; the lead, prosecutors, oversight and investigators do.", role)
+	}
+	return caseClocks(ctx, q, db.v(), caseID, db.Now())
+}
+
+// caseClocks works out a case's clocks as they stand at now:
+//   - every arrest runs to its stored due time (production before a magistrate; the
+//     store does not yet record production, so an arrest's clock always runs);
+//   - a medical examination, while raised or allocated, runs to its raising plus
+//     caseroom.MedicalExaminationWithin (72 hours);
+//   - any action with a due time, while raised or allocated, runs to that time.
+//
+// A clock is overdue once its due time is before now. They are listed earliest due
+// first, then by kind and reference.
+func caseClocks(ctx context.Context, q querier, v *vault.Vault, caseID string, now time.Time) ([]caseroom.Clock, error) {
+	out := []caseroom.Clock{}
+	add := func(kind caseroom.ClockKind, ref, subject string, due time.Time) {
+		out = append(out, caseroom.Clock{Kind: kind, Ref: ref, Subject: subject, Due: due, Overdue: due.Before(now)})
+	}
+	arrests, err := loadArrests(ctx, q, v, caseID, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range arrests {
+		add(caseroom.ClockProduction, a.Ref, a.PersonLabel, a.Due)
+	}
+	actions, err := loadActions(ctx, q, v, caseID, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range actions {
+		if a.State != caseroom.ActionRaised && a.State != caseroom.ActionAllocated {
+			continue
+		}
+		var labels []string
+		for _, s := range a.Subjects {
+			labels = append(labels, s.Label)
+		}
+		subject := strings.Join(labels, ", ")
+		if subject == "" {
+			subject = a.Title
+		}
+		if a.Kind == caseroom.ActionMedicalExamination {
+			add(caseroom.ClockMedicalExamination, a.Ref, subject, a.RaisedAt.Add(caseroom.MedicalExaminationWithin))
+		}
+		if a.Due != nil {
+			add(caseroom.ClockActionDue, a.Ref, subject, *a.Due)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Due.Equal(out[j].Due) {
+			return out[i].Due.Before(out[j].Due)
+		}
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].Ref < out[j].Ref
+	})
+	return out, nil
+}
