@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"caseroom"
+	"caseroom/vault"
 )
 
 var _ caseroom.ConsentService = (*DB)(nil)
@@ -175,8 +176,26 @@ func checkMedicalConsents(tx *Tx, a *caseroom.Action) error {
 	if len(persons) == 0 {
 		return caseroom.Errorf(caseroom.ECONFLICT, "Action %s names no person to be examined, so no consent can have been given; a medical examination concerns a person (raise it again with the person as a subject).", a.Ref)
 	}
-	var missing []string
-	for _, s := range persons {
+	missing, _, err := consentGaps(tx.ctx, tx, tx.db.v(), a, tx.now)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return caseroom.Errorf(caseroom.ECONFLICT, "Action %s cannot be resulted without %s; record consents with POST .../actions/%s/consents.", a.Ref, strings.Join(missing, " and "), a.Ref)
+	}
+	return nil
+}
+
+// consentGaps says which required consents of a medical examination are missing, in
+// words, and whether a required party's latest answer is a refusal. For every person
+// the action concerns, their own latest answer must be a consent and, for a minor, some
+// parent or guardian's latest answer a consent and none's a refusal. A
+// representative's objection is recorded and shown but does not decide.
+func consentGaps(ctx context.Context, q querier, v *vault.Vault, a *caseroom.Action, now time.Time) (missing []string, refusedAny bool, err error) {
+	for _, s := range a.Subjects {
+		if s.Kind != "person" {
+			continue
+		}
 		latest := map[string]*caseroom.Consent{} // by answering person, the latest answer
 		for _, c := range a.Consents {
 			if c.Person == s.ID {
@@ -186,15 +205,16 @@ func checkMedicalConsents(tx *Tx, a *caseroom.Action) error {
 		if c := latest[s.ID]; c == nil || !c.Given {
 			what := "the victim's consent (" + s.Label + ")"
 			if c != nil {
+				refusedAny = true
 				what += ": " + s.Label + " refused"
 			}
 			missing = append(missing, what)
 		}
-		ps, err := loadPersons(tx.ctx, tx, tx.db.v(), a.CaseID, s.ID)
+		ps, err := loadPersons(ctx, q, v, a.CaseID, s.ID)
 		if err != nil {
-			return err
+			return nil, false, err
 		}
-		minor, why := minorStatus(ps[0], tx.now)
+		minor, why := minorStatus(ps[0], now)
 		if !minor {
 			continue
 		}
@@ -211,15 +231,13 @@ func checkMedicalConsents(tx *Tx, a *caseroom.Action) error {
 		}
 		switch {
 		case refused != "":
+			refusedAny = true
 			missing = append(missing, fmt.Sprintf("a parent's or guardian's consent for a minor (%s, %s): %s refused", s.Label, why, refused))
 		case !yes:
 			missing = append(missing, fmt.Sprintf("a parent's or guardian's consent for a minor (%s, %s)", s.Label, why))
 		}
 	}
-	if len(missing) > 0 {
-		return caseroom.Errorf(caseroom.ECONFLICT, "Action %s cannot be resulted without %s; record consents with POST .../actions/%s/consents.", a.Ref, strings.Join(missing, " and "), a.Ref)
-	}
-	return nil
+	return missing, refusedAny, nil
 }
 
 // loadConsents reads the consents of a case's actions (or of one action) onto them,

@@ -293,7 +293,10 @@ func (db *DB) FindDocuments(ctx context.Context, caseID string, f caseroom.Docum
 	if f.Kind == "" {
 		all = docs // every document is loaded already
 	}
-	return sc.trimDocuments(ctx, db.reader(), db.v(), caseID, docs, all)
+	if docs, err = sc.trimDocuments(ctx, db.reader(), db.v(), caseID, docs, all); err != nil {
+		return nil, err
+	}
+	return sc.hideMedicalReports(ctx, db.reader(), caseID, docs)
 }
 
 // FindDocument returns one document. See caseroom.DocumentService.
@@ -311,6 +314,9 @@ func (db *DB) FindDocument(ctx context.Context, caseID, ref string) (*caseroom.D
 		return nil, err
 	}
 	if docs, err = sc.trimDocuments(ctx, db.reader(), db.v(), caseID, docs, nil); err != nil {
+		return nil, err
+	}
+	if docs, err = sc.hideMedicalReports(ctx, db.reader(), caseID, docs); err != nil {
 		return nil, err
 	}
 	if len(docs) == 0 {

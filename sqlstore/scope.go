@@ -196,3 +196,46 @@ func (s *scope) trimDocuments(ctx context.Context, q querier, v *vault.Vault, ca
 	}
 	return out, nil
 }
+
+// readsMedicalReports reports whether the member may read medical reports: the
+// documents that result a medical examination. Only the medical officers, the lead and
+// the prosecutor do; to anyone else such a document is as if it did not exist.
+func (s *scope) readsMedicalReports() bool {
+	switch s.role {
+	case caseroom.RoleMedical, caseroom.RoleLead, caseroom.RoleProsecutor:
+		return true
+	}
+	return false
+}
+
+// hideMedicalReports takes the case's medical reports out of docs unless the member
+// reads them. A medical report is a document that some resulted event of a
+// medical-examination action names, even if the action was later referred back: what
+// was a medical report stays one.
+func (s *scope) hideMedicalReports(ctx context.Context, q querier, caseID string, docs []*caseroom.Document) ([]*caseroom.Document, error) {
+	if s.readsMedicalReports() || len(docs) == 0 {
+		return docs, nil
+	}
+	reports := map[string]bool{}
+	err := scanEach(ctx, q, `SELECT e.document_id FROM action_events e JOIN actions a ON a.id = e.action_id
+		WHERE e.case_id = ? AND e.event = ? AND a.kind = ? AND e.document_id IS NOT NULL`,
+		[]any{caseID, string(caseroom.ActionEventResulted), string(caseroom.ActionMedicalExamination)},
+		func(scan func(...any) error) error {
+			var id string
+			if err := scan(&id); err != nil {
+				return err
+			}
+			reports[id] = true
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("medical reports: %w", err)
+	}
+	out := docs[:0]
+	for _, d := range docs {
+		if !reports[d.ID] {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}

@@ -274,6 +274,8 @@ func accessMatrix() map[string]accessRow {
 		}), status: record},
 		// The deadline clocks: the lead, prosecutors, oversight and investigators.
 		"GET /api/v1/cases/{case}/clocks": {request: casePath("/clocks"), status: only(http.StatusOK, []string{"lead", "pros", "over", "inv"}, http.StatusForbidden)},
+		// The case summary: every member but advocates.
+		"GET /api/v1/cases/{case}/summary": {request: casePath("/summary"), status: notAdvocate},
 		// Statement safeguards: the lead sets them; every member but an advocate reads them.
 		"GET /api/v1/cases/{case}/safeguards": {request: casePath("/safeguards"), status: notAdvocate},
 		"POST /api/v1/cases/{case}/safeguards": {request: write("/safeguards", func(f *accessFixture) any {

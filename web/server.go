@@ -46,6 +46,8 @@ type Server struct {
 	Contacts caseroom.ContactService
 	// Clocks reads the deadline clocks.
 	Clocks caseroom.ClockService
+	// Summary counts what a case holds.
+	Summary caseroom.SummaryService
 	// Blobs stores uploaded files; without it uploads answer 501.
 	Blobs blob.Store
 	// Log is the transparency log over the audit entries; without it the audit
@@ -86,6 +88,7 @@ type Store interface {
 	caseroom.SafeguardService
 	caseroom.ContactService
 	caseroom.ClockService
+	caseroom.SummaryService
 	Ping(ctx context.Context) error
 }
 
@@ -94,7 +97,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Contacts: s, Clocks: s, Ping: s.Ping, Logger: logger, Now: time.Now}
+	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Contacts: s, Clocks: s, Summary: s, Ping: s.Ping, Logger: logger, Now: time.Now}
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
 		h := rt.handler
@@ -207,6 +210,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{case}/contacts", s.handleListContacts, false},
 		{"POST", "/api/v1/cases/{case}/contacts", s.handleRecordContact, false},
 		{"GET", "/api/v1/cases/{case}/clocks", s.handleClocks, false},
+		{"GET", "/api/v1/cases/{case}/summary", s.handleSummary, false},
 		{"GET", "/api/v1/cases/{case}/safeguards", s.handleGetSafeguards, false},
 		{"POST", "/api/v1/cases/{case}/safeguards", s.handleRecordSafeguards, false},
 		{"GET", "/api/v1/cases/{case}/decisions", s.handleListDecisions, false},
