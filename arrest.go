@@ -24,6 +24,58 @@ type Arrest struct {
 	Due         time.Time      `json:"due"` // production before a magistrate
 	RecordedBy  string         `json:"recordedBy"`
 	RecordedAt  time.Time      `json:"recordedAt"`
+	// ProducedAt is when the person was produced before a magistrate, once recorded;
+	// it stops the arrest's clock. Production holds the record.
+	ProducedAt *time.Time  `json:"producedAt,omitempty"`
+	Production *Production `json:"production,omitempty"`
+}
+
+// ProductionOutcome is what the magistrate ordered when an arrested person was produced.
+type ProductionOutcome string
+
+// The outcomes of a production before a magistrate.
+const (
+	// ProductionRemanded: remanded into police or judicial custody.
+	ProductionRemanded ProductionOutcome = "remanded"
+	// ProductionBailed: released on bail.
+	ProductionBailed ProductionOutcome = "bailed"
+	// ProductionReleased: released without bail (discharged).
+	ProductionReleased ProductionOutcome = "released"
+	// ProductionOther: any other order; say which in the court's record.
+	ProductionOther ProductionOutcome = "other"
+)
+
+// ProductionOutcomes lists the valid outcomes, in the order they are offered.
+var ProductionOutcomes = []ProductionOutcome{ProductionRemanded, ProductionBailed, ProductionReleased, ProductionOther}
+
+// Valid reports whether o is one of ProductionOutcomes.
+func (o ProductionOutcome) Valid() bool {
+	for _, v := range ProductionOutcomes {
+		if o == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Production is the record that an arrested person was produced before a magistrate.
+type Production struct {
+	At      time.Time         `json:"at"`
+	Court   string            `json:"court"`
+	Outcome ProductionOutcome `json:"outcome"`
+	By      string            `json:"by"` // user name of the officer who produced the person
+	// Late is whether the production came after the arrest's due time.
+	Late       bool      `json:"late"`
+	RecordedBy string    `json:"recordedBy"`
+	RecordedAt time.Time `json:"recordedAt"`
+}
+
+// NewProduction is what recording a production takes.
+type NewProduction struct {
+	At      *time.Time        `json:"at"`
+	Court   string            `json:"court"`
+	Outcome ProductionOutcome `json:"outcome"` // remanded, bailed, released or other
+	By      string            `json:"by"`      // a member, by user name
 }
 
 // ArrestGround is a document, exhibit or media record an arrest cites.
@@ -51,6 +103,13 @@ type ArrestService interface {
 	// an arresting officer who is not a member; EFORBIDDEN for a role that does not
 	// record.
 	RecordArrest(ctx context.Context, caseID string, na NewArrest) (*Arrest, error)
+	// RecordProduction records that the person arrested (arrest: id or AR-n) was
+	// produced before a magistrate, which stops the arrest's clock, and returns the
+	// arrest. Returns ENOTFOUND if the arrest does not exist; EINVALID naming the
+	// field: no time, a time before the arrest or in the future, no court, an unknown
+	// outcome, an officer who is not a member; ECONFLICT if the arrest's production is
+	// already recorded; EFORBIDDEN for a role that does not record.
+	RecordProduction(ctx context.Context, caseID, arrest string, np NewProduction) (*Arrest, error)
 	// FindArrests lists the case's arrests, oldest first.
 	FindArrests(ctx context.Context, caseID string) ([]*Arrest, error)
 }

@@ -16,7 +16,8 @@ type ClockKind string
 // The kinds of deadline clock.
 const (
 	// ClockProduction: an arrested person is to be produced before a magistrate by the
-	// arrest's due time (ProductionWithin after the arrest).
+	// arrest's due time (ProductionWithin after the arrest). Recording the production
+	// stops it.
 	ClockProduction ClockKind = "arrest-production"
 	// ClockMedicalExamination: a medical examination, while raised or allocated, is to
 	// be resulted within MedicalExaminationWithin of being raised.

@@ -19,6 +19,7 @@ var (
 const (
 	prefixArrest       = "arr"
 	prefixArrestGround = "agr"
+	prefixProduction   = "apr"
 )
 
 // maxArrestGrounds bounds the records one arrest cites.
@@ -117,6 +118,92 @@ func (db *DB) RecordArrest(ctx context.Context, caseID string, na caseroom.NewAr
 	return as[0], nil
 }
 
+// RecordProduction records an arrested person's production before a magistrate. See
+// caseroom.ArrestService.
+//
+// The production must fall between the arrest and now (with the five minutes' grace
+// allowed elsewhere); it is late if after the arrest's due time, which stays visible on
+// the arrest. One audit entry (arrest.production).
+func (db *DB) RecordProduction(ctx context.Context, caseID, arrest string, np caseroom.NewProduction) (*caseroom.Arrest, error) {
+	np.Court, np.By = strings.TrimSpace(np.Court), strings.TrimSpace(np.By)
+	switch {
+	case np.At == nil || np.At.IsZero():
+		return nil, caseroom.Errorf(caseroom.EINVALID, "at: required; when the person was produced before the magistrate, RFC 3339 such as 2026-11-21T20:00:00Z")
+	case np.At.After(db.Now().Add(5 * time.Minute)):
+		return nil, caseroom.Errorf(caseroom.EINVALID, "at: %s is in the future", np.At.Format(time.RFC3339))
+	case np.Court == "":
+		return nil, caseroom.Errorf(caseroom.EINVALID, "court: required; the magistrate or court the person was produced before")
+	case len(np.Court) > 300:
+		return nil, caseroom.Errorf(caseroom.EINVALID, "court: at most 300 bytes")
+	case !np.Outcome.Valid():
+		return nil, caseroom.Errorf(caseroom.EINVALID, "outcome: %q is not an outcome; use one of %s", np.Outcome, joinProductionOutcomes())
+	case np.By == "":
+		return nil, caseroom.Errorf(caseroom.EINVALID, "by: required; the officer who produced the person, a member of the case by user name")
+	}
+	var id string
+	err := db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.recorderRole(caseID); err != nil {
+			return err
+		}
+		var ref, at string
+		err := tx.QueryRowContext(ctx, `SELECT id, ref, at FROM arrests WHERE case_id = ? AND (id = ? OR ref = ?)`, caseID, arrest, arrest).Scan(&id, &ref, &at)
+		if isNoRows(err) {
+			return caseroom.Errorf(caseroom.ENOTFOUND, "There is no arrest %s in this case.", arrest)
+		} else if err != nil {
+			return fmt.Errorf("find arrest %s: %w", arrest, err)
+		}
+		arrestedAt, err := parseTime(at)
+		if err != nil {
+			return err
+		}
+		if np.At.Before(arrestedAt) {
+			return caseroom.Errorf(caseroom.EINVALID, "at: %s is before the arrest %s (%s)", np.At.Format(time.RFC3339), ref, arrestedAt.Format(time.RFC3339))
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM arrest_productions WHERE arrest_id = ?`, id).Scan(&n); err != nil {
+			return fmt.Errorf("find production of %s: %w", ref, err)
+		}
+		if n > 0 {
+			return caseroom.Errorf(caseroom.ECONFLICT, "The production of %s is already recorded; a production record is never changed.", ref)
+		}
+		u, err := findUser(ctx, tx, np.By)
+		if err == nil {
+			_, err = memberRole(ctx, tx, caseID, u)
+		}
+		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
+			return caseroom.Errorf(caseroom.EINVALID, "by: %q is not a member of this case; name the officer who produced the person by user name", np.By)
+		} else if err != nil {
+			return err
+		}
+		seq, err := tx.reserveSeq()
+		if err != nil {
+			return err
+		}
+		if err := tx.exec(`INSERT INTO arrest_productions (id, arrest_id, case_id, at, court, outcome, by_whom, recorded_by, recorded_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			newID(prefixProduction), id, caseID, formatTime(*np.At), np.Court, string(np.Outcome), u.Name, tx.actor.Name, formatTime(tx.now), seq); err != nil {
+			return fmt.Errorf("insert production of %s: %w", ref, err)
+		}
+		return tx.appendAudit(seq, "arrest.production", "arrest", id, caseID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	as, err := loadArrests(ctx, db.reader(), db.v(), caseID, id)
+	if err != nil {
+		return nil, err
+	}
+	return as[0], nil
+}
+
+// joinProductionOutcomes lists the valid outcomes for a message.
+func joinProductionOutcomes() string {
+	var names []string
+	for _, o := range caseroom.ProductionOutcomes {
+		names = append(names, string(o))
+	}
+	return strings.Join(names, ", ")
+}
+
 // arrestGround resolves a record an arrest cites: a document (id or S-12), an exhibit
 // (id or SB/3) or a media record (id) of the case.
 func (tx *Tx) arrestGround(caseID, ref string) (string, string, error) {
@@ -201,6 +288,30 @@ func loadArrests(ctx context.Context, q querier, v *vault.Vault, caseID, id stri
 		})
 	if err != nil {
 		return nil, fmt.Errorf("load arrest grounds: %w", err)
+	}
+	err = scanEach(ctx, q, `SELECT arrest_id, at, court, outcome, by_whom, recorded_by, recorded_at FROM arrest_productions WHERE case_id = ?`, []any{caseID},
+		func(scan func(...any) error) error {
+			var arrestID, at, outcome, recorded string
+			p := &caseroom.Production{}
+			if err := scan(&arrestID, &at, &p.Court, &outcome, &p.By, &p.RecordedBy, &recorded); err != nil {
+				return err
+			}
+			var err error
+			if p.At, err = parseTime(at); err != nil {
+				return err
+			}
+			if p.RecordedAt, err = parseTime(recorded); err != nil {
+				return err
+			}
+			p.Outcome = caseroom.ProductionOutcome(outcome)
+			if a := byID[arrestID]; a != nil {
+				p.Late = p.At.After(a.Due)
+				a.Production, a.ProducedAt = p, &p.At
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("load productions: %w", err)
 	}
 	labels, err := personLabels(ctx, q, v, caseID, persons)
 	if err != nil {

@@ -67,6 +67,7 @@ var recordTables = []struct{ table, key string }{
 	{"retractions", "document_id"},
 	{"safeguard_rules", "id"},
 	{"contacts", "id"},
+	{"arrest_productions", "id"},
 }
 
 // sortState puts the rows of each table of a state given by a writer (see

@@ -32,8 +32,9 @@ func (db *DB) Clocks(ctx context.Context, caseID string) ([]caseroom.Clock, erro
 }
 
 // caseClocks works out a case's clocks as they stand at now:
-//   - every arrest runs to its stored due time (production before a magistrate; the
-//     store does not yet record production, so an arrest's clock always runs);
+//   - every arrest whose production before a magistrate is not yet recorded runs to
+//     its stored due time; a recorded production stops it (a late production stays
+//     visible on the arrest, as production.late);
 //   - a medical examination, while raised or allocated, runs to its raising plus
 //     caseroom.MedicalExaminationWithin (72 hours);
 //   - any action with a due time, while raised or allocated, runs to that time.
@@ -50,6 +51,9 @@ func caseClocks(ctx context.Context, q querier, v *vault.Vault, caseID string, n
 		return nil, err
 	}
 	for _, a := range arrests {
+		if a.Production != nil {
+			continue
+		}
 		add(caseroom.ClockProduction, a.Ref, a.PersonLabel, a.Due)
 	}
 	actions, err := loadActions(ctx, q, v, caseID, "")

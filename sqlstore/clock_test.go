@@ -85,3 +85,97 @@ func TestDeadlineClocks(t *testing.T) {
 		checkError(t, err, caseroom.EFORBIDDEN, "")
 	})
 }
+
+func TestProductionStopsClock(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+		s.DB.Now = func() time.Time { return now }
+		f := newActionFixture(t, s)
+		c := f.c.ID
+		arrestAt := now.Add(-30 * time.Hour) // due six hours ago
+		ar, err := s.DB.RecordArrest(f.ctx, c, caseroom.NewArrest{Person: f.suspect.ID, At: &arrestAt, By: f.inv.Name, Grounds: []string{"S-1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clocksOf := func() []caseroom.ClockKind {
+			t.Helper()
+			cs, err := s.DB.Clocks(f.ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []caseroom.ClockKind
+			for _, x := range cs {
+				if x.Ref == ar.Ref {
+					kinds = append(kinds, x.Kind)
+				}
+			}
+			return kinds
+		}
+		if got := clocksOf(); len(got) != 1 {
+			t.Fatalf("clocks of %s before production: %v, want one", ar.Ref, got)
+		}
+		good := caseroom.NewProduction{At: ptr(arrestAt.Add(26 * time.Hour)), Court: "Judicial Magistrate, Chak 12", Outcome: caseroom.ProductionRemanded, By: f.inv.Name}
+		for _, tc := range []struct {
+			name  string
+			edit  func(np *caseroom.NewProduction)
+			code  string
+			field string
+		}{
+			{"missing at", func(np *caseroom.NewProduction) { np.At = nil }, caseroom.EINVALID, "at"},
+			{"before the arrest", func(np *caseroom.NewProduction) { np.At = ptr(arrestAt.Add(-time.Minute)) }, caseroom.EINVALID, "at"},
+			{"in the future", func(np *caseroom.NewProduction) { np.At = ptr(now.Add(time.Hour)) }, caseroom.EINVALID, "at"},
+			{"no court", func(np *caseroom.NewProduction) { np.Court = " " }, caseroom.EINVALID, "court"},
+			{"unknown outcome", func(np *caseroom.NewProduction) { np.Outcome = "adjourned" }, caseroom.EINVALID, "outcome"},
+			{"officer not a member", func(np *caseroom.NewProduction) { np.By = "nobody" }, caseroom.EINVALID, "by"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before := s.Count("audit_log")
+				np := good
+				tc.edit(&np)
+				_, err := s.DB.RecordProduction(f.ctx, c, ar.Ref, np)
+				checkError(t, err, tc.code, tc.field)
+				if n := s.Count("audit_log"); n != before {
+					t.Errorf("refused production wrote %d audit entries", n-before)
+				}
+				if n := s.Count("arrest_productions"); n != 0 {
+					t.Errorf("refused production left %d rows", n)
+				}
+			})
+		}
+		_, err = s.DB.RecordProduction(as(f.exam), c, ar.Ref, good)
+		checkError(t, err, caseroom.EFORBIDDEN, "")
+		_, err = s.DB.RecordProduction(f.ctx, c, "AR-9", good)
+		checkError(t, err, caseroom.ENOTFOUND, "")
+
+		got, err := s.DB.RecordProduction(f.ctx, c, ar.Ref, good)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := s.lastEntry(); e.Action != "arrest.production" {
+			t.Errorf("last audit entry %s, want arrest.production", e.Action)
+		}
+		if got.ProducedAt == nil || !got.ProducedAt.Equal(*good.At) || got.Production == nil || !got.Production.Late ||
+			got.Production.Outcome != caseroom.ProductionRemanded || got.Production.Court != good.Court {
+			t.Errorf("arrest after production: %+v %+v, want produced late at %s", got.ProducedAt, got.Production, good.At)
+		}
+		if kinds := clocksOf(); len(kinds) != 0 {
+			t.Errorf("clocks of %s after production: %v, want none", ar.Ref, kinds)
+		}
+		rep, err := s.DB.Accountability(f.ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range rep.OverdueClocks {
+			if x.Ref == ar.Ref {
+				t.Errorf("produced arrest still overdue: %+v", x)
+			}
+		}
+
+		before := s.Count("audit_log")
+		_, err = s.DB.RecordProduction(f.ctx, c, ar.ID, good)
+		checkError(t, err, caseroom.ECONFLICT, "")
+		if n := s.Count("audit_log"); n != before {
+			t.Errorf("second production wrote %d audit entries", n-before)
+		}
+	})
+}

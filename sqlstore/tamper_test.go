@@ -75,6 +75,7 @@ var tamperTables = []struct{ table, key, column string }{
 	{"retractions", "document_id", "circumstances"},
 	{"safeguard_rules", "id", "languages"},
 	{"contacts", "id", "purpose"},
+	{"arrest_productions", "id", "court"},
 }
 
 // tamperStore is a store with a realistic case in it, built through the services, and a
@@ -208,6 +209,8 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	step("consent", "action.consent", err)
 	_, err = s.DB.RecordArrest(f.ctx, c, caseroom.NewArrest{Person: ts.suspect.ID, At: ptr(seized), By: "ivan", Place: "Chak 12", Grounds: []string{"S-1", "SB/1"}})
 	step("arrest", "arrest.record", err)
+	_, err = s.DB.RecordProduction(f.ctx, c, "AR-1", caseroom.NewProduction{At: ptr(seized.Add(20 * time.Hour)), Court: "Magistrate, Chak 12", Outcome: caseroom.ProductionRemanded, By: "ivan"})
+	step("production", "arrest.production", err)
 	_, err = s.DB.RecordContact(f.ctx, c, caseroom.NewContact{Person: "V-0001", By: "ivan", At: ptr(recorded), Kind: caseroom.ContactVisit, Purpose: "Explain the examination."})
 	step("contact", "contact.record", err)
 	f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocStatement, Title: "Withdrawal", Text: "I withdraw.", Giver: "V-0001",

@@ -265,6 +265,11 @@ func accessMatrix() map[string]accessRow {
 		"POST /api/v1/cases/{case}/arrests": {request: write("/arrests", func(f *accessFixture) any {
 			return map[string]any{"person": f.suspect, "at": "2026-11-21T08:00:00Z", "by": "lead", "place": "Matrix Village", "grounds": []string{f.document}}
 		}), status: record},
+		// Productions: on a fresh arrest, recorded by the recording roles.
+		"POST /api/v1/cases/{case}/arrests/{id}/production": {request: func(f *accessFixture) (string, any) {
+			a := post[caseroom.Arrest](f.e, "lead", "/api/v1/cases/"+f.caseID+"/arrests", map[string]any{"person": f.suspect, "at": "2026-11-21T08:00:00Z", "by": "lead", "place": "Matrix Village", "grounds": []string{f.document}})
+			return "/api/v1/cases/" + f.caseID + "/arrests/" + a.Ref + "/production", map[string]any{"at": "2026-11-21T20:00:00Z", "court": "Matrix Magistrate", "outcome": "remanded", "by": "lead"}
+		}, status: record},
 		// The accountability report: lead, prosecutor and oversight.
 		"GET /api/v1/cases/{case}/accountability": {request: casePath("/accountability"), status: only(http.StatusOK, []string{"lead", "pros", "over"}, http.StatusForbidden)},
 		// The victim-contact ledger: recorded by the recording roles, read by the lead and oversight.

@@ -20,6 +20,12 @@ func (s *Server) handleRecordArrest(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+func (s *Server) handleRecordProduction(w http.ResponseWriter, r *http.Request) {
+	create(w, r, func(in caseroom.NewProduction) (*caseroom.Arrest, error) {
+		return s.Arrests.RecordProduction(r.Context(), r.PathValue("case"), r.PathValue("id"), in)
+	})
+}
+
 func (s *Server) handleListArrests(w http.ResponseWriter, r *http.Request) {
 	as, err := s.Arrests.FindArrests(r.Context(), r.PathValue("case"))
 	respond(w, r, map[string]any{"arrests": as}, err)

@@ -310,6 +310,7 @@ var requestTypes = map[string]any{
 	"POST /api/v1/cases/{case}/decisions":                caseroom.NewDecision{},
 	"POST /api/v1/cases/{case}/actions/{id}/consents":    caseroom.NewConsent{},
 	"POST /api/v1/cases/{case}/arrests":                  caseroom.NewArrest{},
+	"POST /api/v1/cases/{case}/arrests/{id}/production":  caseroom.NewProduction{},
 	"POST /api/v1/cases/{case}/safeguards":               caseroom.NewSafeguardRules{},
 	"POST /api/v1/cases/{case}/contacts":                 caseroom.NewContact{},
 }
@@ -399,6 +400,7 @@ func TestOpenAPIResponseSchemasMatchGoTypes(t *testing.T) {
 		"Consent":                  caseroom.Consent{},
 		"Arrest":                   caseroom.Arrest{},
 		"ArrestGround":             caseroom.ArrestGround{},
+		"Production":               caseroom.Production{},
 		"AccountabilityReport":     caseroom.AccountabilityReport{},
 		"SuspectAccount":           caseroom.SuspectAccount{},
 		"ImplicationSource":        caseroom.ImplicationSource{},

@@ -206,6 +206,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/cases/{case}/actions/{id}/consents", s.handleRecordConsent, false},
 		{"GET", "/api/v1/cases/{case}/arrests", s.handleListArrests, false},
 		{"POST", "/api/v1/cases/{case}/arrests", s.handleRecordArrest, false},
+		{"POST", "/api/v1/cases/{case}/arrests/{id}/production", s.handleRecordProduction, false},
 		{"GET", "/api/v1/cases/{case}/accountability", s.handleAccountability, false},
 		{"GET", "/api/v1/cases/{case}/contacts", s.handleListContacts, false},
 		{"POST", "/api/v1/cases/{case}/contacts", s.handleRecordContact, false},
