@@ -614,11 +614,7 @@ func (db *DB) RecordDecision(ctx context.Context, caseID string, nd caseroom.New
 
 // FindDecisions lists the case's decisions. See caseroom.DecisionService.
 func (db *DB) FindDecisions(ctx context.Context, caseID string) ([]*caseroom.Decision, error) {
-	actor, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	role, err := memberRole(ctx, db.reader(), caseID, actor)
+	_, role, err := db.readerRole(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}

@@ -64,13 +64,8 @@ func (db *DB) RecordArrest(ctx context.Context, caseID string, na caseroom.NewAr
 		if n == 0 {
 			return caseroom.Errorf(caseroom.EINVALID, "person: %s is not a suspect of this case; only a suspect is arrested (add the role suspect first, with the grounds for it)", na.Person)
 		}
-		u, err := findUser(ctx, tx, na.By)
-		if err == nil {
-			_, err = memberRole(ctx, tx, caseID, u)
-		}
-		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
-			return caseroom.Errorf(caseroom.EINVALID, "by: %q is not a member of this case; name the arresting officer by user name", na.By)
-		} else if err != nil {
+		u, _, err := tx.memberNamed(caseID, na.By, "by", "name the arresting officer by user name")
+		if err != nil {
 			return err
 		}
 		type ground struct{ id, kind string }
@@ -166,13 +161,8 @@ func (db *DB) RecordProduction(ctx context.Context, caseID, arrest string, np ca
 		if n > 0 {
 			return caseroom.Errorf(caseroom.ECONFLICT, "The production of %s is already recorded; a production record is never changed.", ref)
 		}
-		u, err := findUser(ctx, tx, np.By)
-		if err == nil {
-			_, err = memberRole(ctx, tx, caseID, u)
-		}
-		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
-			return caseroom.Errorf(caseroom.EINVALID, "by: %q is not a member of this case; name the officer who produced the person by user name", np.By)
-		} else if err != nil {
+		u, _, err := tx.memberNamed(caseID, np.By, "by", "name the officer who produced the person by user name")
+		if err != nil {
 			return err
 		}
 		seq, err := tx.reserveSeq()
@@ -335,12 +325,7 @@ func loadArrests(ctx context.Context, q querier, v *vault.Vault, caseID, id stri
 // complaint), named-after-retraction (someone's first document naming the suspect
 // was registered after that person had retracted an earlier statement).
 func (db *DB) Accountability(ctx context.Context, caseID string) (*caseroom.AccountabilityReport, error) {
-	actor, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	q := db.reader()
-	role, err := memberRole(ctx, q, caseID, actor)
+	q, role, err := db.readerRole(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}

@@ -135,6 +135,35 @@ func memberRole(ctx context.Context, q querier, caseID string, actor *caseroom.U
 	return caseroom.Role(role), nil
 }
 
+// readerRole returns the actor's role in the case, for a read (ENOTFOUND to an outsider,
+// as memberRole), with the reader to read with.
+func (db *DB) readerRole(ctx context.Context, caseID string) (querier, caseroom.Role, error) {
+	actor, err := actorOf(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	q := db.reader()
+	role, err := memberRole(ctx, q, caseID, actor)
+	return q, role, err
+}
+
+// memberNamed finds the user of that name and their role in the case. A name that is
+// not a user, or a user who is not a member, is EINVALID: "<field>: "name" is not a
+// member of this case; <hint>".
+func (tx *Tx) memberNamed(caseID, name, field, hint string) (*caseroom.User, caseroom.Role, error) {
+	u, err := findUser(tx.ctx, tx, name)
+	var role caseroom.Role
+	if err == nil {
+		role, err = memberRole(tx.ctx, tx, caseID, u)
+	}
+	if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
+		return nil, "", caseroom.Errorf(caseroom.EINVALID, "%s: %q is not a member of this case; %s", field, name, hint)
+	} else if err != nil {
+		return nil, "", err
+	}
+	return u, role, nil
+}
+
 // recorderRole returns the actor's role in the case and refuses roles that may not
 // record. Used at the start of every write to a case's records.
 func (tx *Tx) recorderRole(caseID string) (caseroom.Role, error) {

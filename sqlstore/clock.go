@@ -14,12 +14,7 @@ var _ caseroom.ClockService = (*DB)(nil)
 
 // Clocks lists the case's running deadline clocks. See caseroom.ClockService.
 func (db *DB) Clocks(ctx context.Context, caseID string) ([]caseroom.Clock, error) {
-	actor, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	q := db.reader()
-	role, err := memberRole(ctx, q, caseID, actor)
+	q, role, err := db.readerRole(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}

@@ -72,13 +72,8 @@ func (db *DB) RecordContact(ctx context.Context, caseID string, nc caseroom.NewC
 		if len(victims) == 0 {
 			return caseroom.Errorf(caseroom.EINVALID, "person: %s is neither a victim of this case nor linked to one as parent, guardian or relative (parent_of, guardian_of or related_to); the ledger records contacts with victims and their families", nc.Person)
 		}
-		u, err := findUser(ctx, tx, nc.By)
-		if err == nil {
-			_, err = memberRole(ctx, tx, caseID, u)
-		}
-		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
-			return caseroom.Errorf(caseroom.EINVALID, "by: %q is not a member of this case; name the member in contact by user name", nc.By)
-		} else if err != nil {
+		u, _, err := tx.memberNamed(caseID, nc.By, "by", "name the member in contact by user name")
+		if err != nil {
 			return err
 		}
 		reason, err := contactAlert(ctx, tx, db.v(), caseID, u.Name, person, victims)
@@ -163,12 +158,7 @@ func contactAlert(ctx context.Context, q querier, v *vault.Vault, caseID, member
 
 // FindContacts lists the case's contacts. See caseroom.ContactService.
 func (db *DB) FindContacts(ctx context.Context, caseID string, f caseroom.ContactFilter) ([]*caseroom.Contact, error) {
-	actor, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	q := db.reader()
-	role, err := memberRole(ctx, q, caseID, actor)
+	q, role, err := db.readerRole(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}

@@ -230,13 +230,7 @@ func (tx *Tx) insertStatement(caseID, docID string, nd *caseroom.NewDocument, se
 	if recordedBy == "" {
 		recordedBy = tx.actor.Name
 	} else {
-		u, err := findUser(tx.ctx, tx, recordedBy)
-		if err == nil {
-			_, err = memberRole(tx.ctx, tx, caseID, u)
-		}
-		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
-			return caseroom.Errorf(caseroom.EINVALID, "recordedBy: %q is not a member of this case; name the recording officer by user name", recordedBy)
-		} else if err != nil {
+		if _, _, err := tx.memberNamed(caseID, recordedBy, "recordedBy", "name the recording officer by user name"); err != nil {
 			return err
 		}
 	}

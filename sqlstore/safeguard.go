@@ -64,13 +64,7 @@ func (db *DB) RecordSafeguardRules(ctx context.Context, caseID string, nr casero
 			if user == "*" {
 				continue
 			}
-			u, err := findUser(ctx, tx, user)
-			if err == nil {
-				_, err = memberRole(ctx, tx, caseID, u)
-			}
-			if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
-				return caseroom.Errorf(caseroom.EINVALID, "languages: %q is not a member of this case; name officers by user name, or \"*\" for every officer", user)
-			} else if err != nil {
+			if _, _, err := tx.memberNamed(caseID, user, "languages", `name officers by user name, or "*" for every officer`); err != nil {
 				return err
 			}
 		}
