@@ -2,7 +2,6 @@ package pdq
 
 import (
 	"bytes"
-	"encoding/csv"
 	"image"
 	"os"
 	"path/filepath"
@@ -16,30 +15,7 @@ import (
 func pdqDir(t testing.TB) string { return testdata.Dir(t, "pdq") }
 
 // readCSV reads one of the expected-output files as rows keyed by column name.
-func readCSV(t testing.TB, name string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(filepath.Join(pdqDir(t), "expected", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rows []map[string]string
-	for _, rec := range recs[1:] {
-		row := map[string]string{}
-		for i, col := range recs[0] {
-			row[col] = rec[i]
-		}
-		rows = append(rows, row)
-	}
-	if len(rows) == 0 {
-		t.Fatalf("%s has no rows", name)
-	}
-	return rows
-}
+func readCSV(t testing.TB, name string) []map[string]string { return testdata.PDQExpected(t, name) }
 
 func decodeFile(t testing.TB, name string) (*Luma, Info, image.Image) {
 	t.Helper()

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -31,7 +30,7 @@ func TestHashPDQMatchesReference(t *testing.T) {
 		}},
 		{"cli512_godecode.csv", []string{"--cli512"}, func(r map[string]string) string { return r["pdq"] + "," + r["quality"] }},
 	} {
-		rows := readExpected(t, tc.csv)
+		rows := testdata.PDQExpected(t, tc.csv)
 		args := append([]string{"hash", "pdq"}, tc.flags...)
 		var want strings.Builder
 		for _, row := range rows {
@@ -97,26 +96,4 @@ func pngHeader(w, h uint32) []byte {
 	c := crc32.ChecksumIEEE(chunk)
 	b.Write([]byte{byte(c >> 24), byte(c >> 16), byte(c >> 8), byte(c)})
 	return b.Bytes()
-}
-
-func readExpected(t *testing.T, name string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(filepath.Join(pdqTestdata(t), "expected", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rows []map[string]string
-	for _, rec := range recs[1:] {
-		row := map[string]string{}
-		for i, col := range recs[0] {
-			row[col] = rec[i]
-		}
-		rows = append(rows, row)
-	}
-	return rows
 }

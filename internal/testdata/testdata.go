@@ -4,6 +4,7 @@
 package testdata
 
 import (
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"testing"
@@ -49,4 +50,31 @@ func candidates() []string {
 		}
 	}
 	return append(out, "/work/shared/testdata")
+}
+
+// PDQExpected reads one of the PDQ test set's expected-output CSV files (pdq/expected/
+// name) as rows keyed by column name. A file without rows fails the test.
+func PDQExpected(t testing.TB, name string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(Dir(t, "pdq"), "expected", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []map[string]string
+	for _, rec := range recs[1:] {
+		row := map[string]string{}
+		for i, col := range recs[0] {
+			row[col] = rec[i]
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		t.Fatalf("%s has no rows", name)
+	}
+	return rows
 }
