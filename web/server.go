@@ -106,6 +106,10 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 		}
 		srv.mux.Handle(rt.method+" "+rt.pattern, h)
 	}
+	for _, rt := range srv.uiRoutes() {
+		srv.mux.Handle(rt.method+" "+rt.pattern, srv.servePage(rt.handler))
+	}
+	srv.mux.Handle("GET /static/", srv.handleStatic())
 	srv.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, caseroom.Errorf(caseroom.ENOTFOUND, "There is no API route %s %s; see /api/v1/openapi.json.", r.Method, r.URL.Path))
 	})

@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"embed"
 	"errors"
-	"html/template"
 	"mime"
 	"net/http"
 	"strings"
@@ -28,8 +27,6 @@ const maxFormBody = 16 << 10
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pages = template.Must(template.ParseFS(templateFS, "templates/*.html"))
-
 // pageData is what the page templates show.
 type pageData struct {
 	Title   string
@@ -47,18 +44,18 @@ const (
 	msgBadCSRF      = "The form was stale or did not come from this site; nothing was changed. Reload the page and try again."
 )
 
-// renderPage writes an HTML page with the status. Pages load nothing from elsewhere
-// and run no script.
+// renderPage writes a page outside the UI's layout (the sign-in form) with the status.
+// Pages load nothing from elsewhere.
 func renderPage(w http.ResponseWriter, r *http.Request, status int, name string, data pageData) {
 	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := uiTemplates.ExecuteTemplate(&buf, name, data); err != nil {
 		loggerFor(r).Error("render page", "page", name, "err", err)
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", uiCSP)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -213,7 +210,8 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, caseroom.ErrSessionExpired):
 		renderPage(w, r, http.StatusOK, "signin", signInPage(caseroom.ErrSessionExpired.Message, false))
 	case sess != nil:
-		renderPage(w, r, http.StatusOK, "home", pageData{Title: "Home", User: sess.User.Name, CSRF: sess.CSRFToken})
+		// The start page of a signed-in user is the list of their cases.
+		s.servePage(s.uiCases)(w, r)
 	default:
 		// Nobody is signed in: the start page is the sign-in form.
 		renderPage(w, r, http.StatusOK, "signin", signInPage("", false))
