@@ -109,16 +109,17 @@ func (p *uiPage) Can(roles string) bool {
 	return false
 }
 
-// caseNav is the case navigation, in order.
-var caseNav = []struct{ Section, Label, Path string }{
-	{"dashboard", "Dashboard", ""},
-	{"people", "People", "people"},
-	{"documents", "Documents", "documents"},
-	{"actions", "Actions", "actions"},
-	{"exhibits", "Exhibits & media", "exhibits"},
-	{"graph", "Link graph", "graph"},
-	{"accountability", "Accountability", "accountability"},
-	{"audit", "Audit", "audit"},
+// caseNav is the case navigation, in order. Roles, if set, lists the roles the
+// entry is shown to (comma separated); the page itself is guarded by the services.
+var caseNav = []struct{ Section, Label, Path, Roles string }{
+	{"dashboard", "Dashboard", "", ""},
+	{"people", "People", "people", ""},
+	{"documents", "Documents", "documents", ""},
+	{"actions", "Actions", "actions", ""},
+	{"exhibits", "Exhibits & media", "exhibits", ""},
+	{"graph", "Link graph", "graph", ""},
+	{"accountability", "Accountability", "accountability", "lead,prosecutor,oversight"},
+	{"audit", "Audit", "audit", ""},
 }
 
 var uiFuncs = template.FuncMap{
@@ -141,12 +142,22 @@ type uiRoute struct {
 	handler         http.HandlerFunc
 }
 
-// uiRoutes lists the pages of the web UI. Handlers live in ui_*.go, one file per area.
+// uiRoutes lists the pages of the web UI. Handlers live in ui_*.go, one file per
+// area, each with its own list.
 func (s *Server) uiRoutes() []uiRoute {
-	return []uiRoute{
-		{"GET", "/cases", s.uiCases},
-		{"GET", "/cases/{case}", s.uiDashboard},
+	var routes []uiRoute
+	for _, area := range [][]uiRoute{
+		s.dashboardRoutes(),
+		s.peopleRoutes(),
+		s.documentRoutes(),
+		s.actionRoutes(),
+		s.exhibitRoutes(),
+		s.graphRoutes(),
+		s.oversightRoutes(),
+	} {
+		routes = append(routes, area...)
 	}
+	return routes
 }
 
 // servePage wraps a UI handler: it resumes the session (or sends the browser to the

@@ -2,6 +2,13 @@ package web
 
 import "net/http"
 
+func (s *Server) dashboardRoutes() []uiRoute {
+	return []uiRoute{
+		{"GET", "/cases", s.uiCases},
+		{"GET", "/cases/{case}", s.uiDashboard},
+	}
+}
+
 // uiCases lists the cases the user is a member of.
 func (s *Server) uiCases(w http.ResponseWriter, r *http.Request) {
 	p := s.newUIPage(r, "Cases")

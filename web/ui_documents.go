@@ -1,0 +1,6 @@
+package web
+
+// documentRoutes lists the pages of this area of the web UI (see uiRoutes).
+func (s *Server) documentRoutes() []uiRoute {
+	return nil
+}
