@@ -132,6 +132,10 @@ type Media struct {
 	// PDQ and PDQQuality are the content's perceptual hash, for an image.
 	PDQ        string `json:"pdq,omitempty"`
 	PDQQuality int    `json:"pdqQuality,omitempty"`
+	// VideoFrames is the number of frames hashed of a video (vPDQ), and
+	// VideoSecondsPerHash how far apart they are (0: every frame).
+	VideoFrames         int     `json:"videoFrames,omitempty"`
+	VideoSecondsPerHash float64 `json:"videoSecondsPerHash,omitempty"`
 	// Matches are the content's matches to known-hash sets and to the case's other
 	// contents; Cluster names its group of near-duplicates in the case (the smallest
 	// SHA-256 in the group), empty when it has none.
@@ -159,6 +163,8 @@ type NewMedia struct {
 	Meta    MediaMeta
 	// Image is the content's perceptual hash, for an image that could be decoded.
 	Image *ImageHash
+	// Video is the content's vPDQ hash, for a video that could be decoded.
+	Video *VideoHash
 }
 
 // MediaSummary counts a case's media: files found, distinct contents, copies (files

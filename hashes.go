@@ -26,8 +26,9 @@ var DihedralNames = [8]string{"orig", "rot90", "rot180", "rot270", "flipx", "fli
 
 // MediaMatch is a match of a file's content: to an entry of a known-hash set (Kind
 // "known") or to another content found in the case (Kind "media"), by equal MD5, SHA-1
-// or SHA-256, or by PDQ within MatchRadius (By "pdq", with the distance and which
-// orientation of this file matched).
+// or SHA-256, by PDQ within MatchRadius (By "pdq", with the distance and which
+// orientation of this file matched), or, for a video, by vPDQ (By "vpdq": frames
+// within MatchRadius, with the smallest distance).
 type MediaMatch struct {
 	Kind        string `json:"kind"`
 	By          string `json:"by"`
@@ -41,6 +42,10 @@ type MediaMatch struct {
 	// For another content of the case: its SHA-256 and where it was found.
 	SHA256    string          `json:"sha256,omitempty"`
 	Locations []MediaLocation `json:"locations,omitempty"`
+	// Video is the frame overlap of a match between two videos (By "vpdq"), or, for a
+	// known-set entry matched by a frame, nil with Frame set to that frame's number.
+	Video *VideoMatch `json:"video,omitempty"`
+	Frame *int        `json:"frame,omitempty"`
 }
 
 // HashSet is an imported set of known hashes: hashes and categories, never content.

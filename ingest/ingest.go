@@ -38,7 +38,10 @@ type Options struct {
 	Workers int
 	// Batch is how many files are recorded per transaction; default 256.
 	Batch int
-	// Probe runs ffprobe on video and audio files on disk for their duration and codec.
+	// Probe runs ffprobe on video and audio files for their duration and codec, and
+	// hashes each new video content with vPDQ (ffmpeg, one frame a second). A file in
+	// an archive or an upload is first copied back from the blob store to a
+	// temporary file, as the tools need a file.
 	Probe bool
 	// Progress, if set, is called about five times a second and once at the end.
 	Progress func(Progress)
@@ -88,6 +91,7 @@ type run struct {
 	warnings []FileError
 	claimed  map[string]*claim // contents stored (or being stored) in this run, by SHA-256
 	bigImage chan struct{}     // held while a large image is hashed (see imageHash)
+	video    chan struct{}     // held while a video is hashed (see videoHash)
 }
 
 // claim is a content first met in this run: done closes once its blob is committed (or
@@ -190,7 +194,7 @@ func runSources(ctx context.Context, store Store, blobs blob.Store, opts Options
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	r := &run{ctx: ctx, cancel: cancel, store: store, blobs: blobs, opts: opts, claimed: map[string]*claim{}, bigImage: make(chan struct{}, 1)}
+	r := &run{ctx: ctx, cancel: cancel, store: store, blobs: blobs, opts: opts, claimed: map[string]*claim{}, bigImage: make(chan struct{}, 1), video: make(chan struct{}, 1)}
 	start := time.Now()
 
 	// Progress, five times a second.
@@ -480,6 +484,24 @@ func (r *run) process(src Source, buf []byte) (result, bool, []byte) {
 	if err := w.Commit(m.SHA256); err != nil {
 		c.err = err
 		return failed(fmt.Errorf("cannot store: %w", err))
+	}
+	if r.opts.Probe && strings.HasPrefix(m.MIME, "video/") {
+		local := src.Local
+		if local == "" {
+			// In an archive or an upload: the tools read a copy of the stored content.
+			tmp, remove, err := r.spool(m.SHA256)
+			if err != nil {
+				r.warn(m.Path, fmt.Errorf("no video hash or metadata: cannot copy the video to a temporary file: %w", err))
+			} else {
+				defer remove()
+				local = tmp
+				r.describe(r.ctx, &m, head, local)
+				c.mime, c.meta = m.MIME, m.Meta
+			}
+		}
+		if local != "" {
+			m.Video = r.videoHash(m.Path, local, m.Meta.Duration)
+		}
 	}
 	r.newContents.Add(1)
 	return result{media: m}, true, buf

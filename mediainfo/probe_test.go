@@ -13,18 +13,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-// needFFmpeg skips the test unless ffprobe and ffmpeg (to make test media)
-// are on PATH.
-func needFFmpeg(t *testing.T) {
-	t.Helper()
-	for _, name := range []string{"ffprobe", "ffmpeg"} {
-		if _, err := exec.LookPath(name); err != nil {
-			t.Skipf("%s not on PATH", name)
-		}
-	}
-}
+	"caseroom/internal/testdata"
+)
 
 // ffmpeg runs ffmpeg with args to make a test file.
 func ffmpeg(t *testing.T, args ...string) {
@@ -58,7 +49,7 @@ func probeContext(t *testing.T) context.Context {
 }
 
 func TestProbeVideo(t *testing.T) {
-	needFFmpeg(t)
+	testdata.NeedFFmpeg(t)
 	path, codec := testVideo(t, t.TempDir())
 
 	info := Inspect(readHead(t, path))
@@ -85,7 +76,7 @@ func TestProbeVideo(t *testing.T) {
 // TestProbeAudio checks that an audio file gets a duration but no video
 // codec or size.
 func TestProbeAudio(t *testing.T) {
-	needFFmpeg(t)
+	testdata.NeedFFmpeg(t)
 	path := filepath.Join(t.TempDir(), "tone.m4a")
 	ffmpeg(t, "-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "aac", path)
 
@@ -107,7 +98,7 @@ func TestProbeAudio(t *testing.T) {
 // TestProbeFileNameIsNotAProtocol checks that a relative file name that
 // looks like an ffmpeg protocol ("concat:...") is opened as a local file.
 func TestProbeFileNameIsNotAProtocol(t *testing.T) {
-	needFFmpeg(t)
+	testdata.NeedFFmpeg(t)
 	dir := t.TempDir()
 	path, codec := testVideo(t, dir)
 	if err := os.Rename(path, filepath.Join(dir, "concat:clip.mp4")); err != nil {
@@ -125,7 +116,7 @@ func TestProbeFileNameIsNotAProtocol(t *testing.T) {
 }
 
 func TestProbeNotAVideo(t *testing.T) {
-	needFFmpeg(t)
+	testdata.NeedFFmpeg(t)
 	path := filepath.Join(t.TempDir(), "statement.mp4")
 	if err := os.WriteFile(path, []byte("This is a witness statement, not a video.\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -147,7 +138,7 @@ func TestProbeNotAVideo(t *testing.T) {
 }
 
 func TestProbeMissingFile(t *testing.T) {
-	needFFmpeg(t)
+	testdata.NeedFFmpeg(t)
 	path := filepath.Join(t.TempDir(), "gone.mp4")
 	if _, err := Probe(probeContext(t), path, Info{}); err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("Probe of a missing file: error %v, want one naming %s", err, path)
@@ -155,7 +146,7 @@ func TestProbeMissingFile(t *testing.T) {
 }
 
 func TestProbeCancelled(t *testing.T) {
-	needFFmpeg(t)
+	testdata.NeedFFmpeg(t)
 	path, _ := testVideo(t, t.TempDir())
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()

@@ -57,6 +57,8 @@ var recordTables = []struct{ table, key string }{
 	{"hash_sets", "id"},
 	{"hash_set_entries", "id"},
 	{"matches", "id"},
+	{"content_vpdq", "sha256"},
+	{"video_matches", "match_id"},
 	{"actions", "id"},
 	{"action_subjects", "id"},
 	{"action_events", "id"},

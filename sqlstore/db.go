@@ -43,6 +43,8 @@ type DB struct {
 	writes writeQueue
 	// pdq indexes the PDQ hashes held, for matching (see pdq.go).
 	pdq pdqIndex
+	// frames indexes the frame hashes of the videos held (see vpdq.go).
+	frames frameIndex
 }
 
 // Options configure Open.

@@ -354,9 +354,16 @@ func (db *DB) RecordMedia(ctx context.Context, caseID, exhibit string, files []c
 		if err := validImageHash(f.Image); err != nil {
 			return 0, caseroom.Errorf(caseroom.EINVALID, "files[%d].image: %v", i, err)
 		}
+		if err := validVideoHash(f.Video); err != nil {
+			return 0, caseroom.Errorf(caseroom.EINVALID, "files[%d].video: %v", i, err)
+		}
 	}
-	mark, err := db.pdq.refresh(ctx, db.reader())
-	if err != nil {
+	var marks matchMarks
+	var err error
+	if marks.pdq, err = db.pdq.refresh(ctx, db.reader()); err != nil {
+		return 0, err
+	}
+	if marks.frames, err = db.frames.refresh(ctx, db.reader()); err != nil {
 		return 0, err
 	}
 	recorded := 0
@@ -412,7 +419,7 @@ func (db *DB) RecordMedia(ctx context.Context, caseID, exhibit string, files []c
 				held[f.SHA256] = true
 				state["contents"] = []map[string]any{{"sha256": f.SHA256, "sha1": f.SHA1, "md5": f.MD5, "size": f.Size,
 					"mime": f.MIME, "meta": string(meta), "stored_at": now, "entry": seq}}
-				if err := tx.recordContentMatches(seq, state, f, mark); err != nil {
+				if err := tx.recordContentMatches(seq, state, f, marks); err != nil {
 					return err
 				}
 			}

@@ -164,6 +164,7 @@ func (tx *Tx) matchSetToContents(setID string, index *hashindex.Index, indexed [
 	type found struct {
 		method, orientation string
 		distance            int
+		frame               int64 // for a video's match by vPDQ: the frame that matched
 	}
 	matched := map[pair]found{}
 	rank := map[string]int{"sha256": 3, "sha1": 2, "md5": 1}
@@ -198,12 +199,36 @@ func (tx *Tx) matchSetToContents(setID string, index *hashindex.Index, indexed [
 					for _, m := range index.Query(h, caseroom.MatchRadius) {
 						p := pair{sum, indexed[m.ID]}
 						if f, ok := matched[p]; !ok || (f.method == "pdq" && m.Distance < f.distance) {
-							matched[p] = found{"pdq", caseroom.DihedralNames[o], m.Distance}
+							matched[p] = found{method: "pdq", orientation: caseroom.DihedralNames[o], distance: m.Distance}
 						}
 					}
 				}
 				return nil
 			})
+		if err != nil {
+			return 0, err
+		}
+		// Videos: each entry once per video, by the video's closest frame.
+		err = scanEach(tx.ctx, tx, `SELECT sha256, frames FROM content_vpdq`, nil, func(scan func(...any) error) error {
+			var sum, text string
+			if err := scan(&sum, &text); err != nil {
+				return err
+			}
+			frames, err := parseFrames(text)
+			if err != nil {
+				return fmt.Errorf("video %s: %w", sum, err)
+			}
+			hashes, numbers := matchable(frames)
+			for i, h := range hashes {
+				for _, m := range index.Query(h, caseroom.MatchRadius) {
+					p := pair{sum, indexed[m.ID]}
+					if f, ok := matched[p]; !ok || (f.method == "vpdq" && m.Distance < f.distance) {
+						matched[p] = found{method: "vpdq", distance: m.Distance, frame: int64(numbers[i])}
+					}
+				}
+			}
+			return nil
+		})
 		if err != nil {
 			return 0, err
 		}
@@ -222,8 +247,14 @@ func (tx *Tx) matchSetToContents(setID string, index *hashindex.Index, indexed [
 			return 0, err
 		}
 		f := matched[p]
-		if err := tx.insertMatch(seq, state, p.content, "known", p.entry, f.method, f.distance, f.orientation); err != nil {
+		id, err := tx.insertMatch(seq, state, p.content, "known", p.entry, f.method, f.distance, f.orientation)
+		if err != nil {
 			return 0, err
+		}
+		if f.method == "vpdq" {
+			if err := tx.insertVideoMatch(seq, state, id, "", "", &f.frame); err != nil {
+				return 0, err
+			}
 		}
 		contents[p.content] = true
 	}

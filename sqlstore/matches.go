@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"caseroom"
 )
@@ -91,13 +92,36 @@ func addMatches(ctx context.Context, q querier, caseID string, bySum map[string]
 		if err != nil {
 			return fmt.Errorf("perceptual hashes: %w", err)
 		}
-		err = scanEach(ctx, q, `SELECT m.sha256, m.method, m.distance, m.orientation, s.name, COALESCE(e.category, ''), COALESCE(e.media_id, ''), COALESCE(e.series, '')
-			FROM matches m JOIN hash_set_entries e ON e.id = m.other JOIN hash_sets s ON s.id = e.set_id
+		err = scanEach(ctx, q, `SELECT sha256, frame_count, seconds_per_hash FROM content_vpdq WHERE sha256 IN `+in, chunk, func(scan func(...any) error) error {
+			var sum, sph string
+			var frames int
+			if err := scan(&sum, &frames, &sph); err != nil {
+				return err
+			}
+			every, err := strconv.ParseFloat(sph, 64)
+			if err != nil {
+				return fmt.Errorf("video %s: seconds per hash %q: %w", sum, sph, err)
+			}
+			for _, m := range bySum[sum] {
+				m.VideoFrames, m.VideoSecondsPerHash = frames, every
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("video hashes: %w", err)
+		}
+		err = scanEach(ctx, q, `SELECT m.sha256, m.method, m.distance, m.orientation, s.name, COALESCE(e.category, ''), COALESCE(e.media_id, ''), COALESCE(e.series, ''), v.frame
+			FROM matches m JOIN hash_set_entries e ON e.id = m.other JOIN hash_sets s ON s.id = e.set_id LEFT JOIN video_matches v ON v.match_id = m.id
 			WHERE m.kind = 'known' AND m.sha256 IN `+in, chunk, func(scan func(...any) error) error {
 			var sum string
+			var frame *int64
 			mm := caseroom.MediaMatch{Kind: "known"}
-			if err := scan(&sum, &mm.By, &mm.Distance, &mm.Orientation, &mm.HashSet, &mm.Category, &mm.KnownMediaID, &mm.Series); err != nil {
+			if err := scan(&sum, &mm.By, &mm.Distance, &mm.Orientation, &mm.HashSet, &mm.Category, &mm.KnownMediaID, &mm.Series, &frame); err != nil {
 				return err
+			}
+			if frame != nil {
+				n := int(*frame)
+				mm.Frame = &n
 			}
 			for _, m := range bySum[sum] {
 				m.Matches = append(m.Matches, mm)
@@ -109,12 +133,14 @@ func addMatches(ctx context.Context, q querier, caseID string, bySum map[string]
 		}
 		// Matches between contents, either way round, where the other is in the case.
 		args := append(append(append([]any{}, chunk...), chunk...), caseID, caseID)
-		err = scanEach(ctx, q, `SELECT m.sha256, m.other, m.method, m.distance, m.orientation FROM matches m
+		err = scanEach(ctx, q, `SELECT m.sha256, m.other, m.method, m.distance, m.orientation, v.this_pct, v.other_pct FROM matches m
+			LEFT JOIN video_matches v ON v.match_id = m.id
 			WHERE m.kind = 'content' AND (m.sha256 IN `+in+` OR m.other IN `+in+`) AND `+inCase("m.sha256")+` AND `+inCase("m.other"), args,
 			func(scan func(...any) error) error {
 				var a, b, by, orientation string
 				var d int
-				if err := scan(&a, &b, &by, &d, &orientation); err != nil {
+				var thisPct, otherPct *string
+				if err := scan(&a, &b, &by, &d, &orientation, &thisPct, &otherPct); err != nil {
 					return err
 				}
 				for _, side := range [][2]string{{a, b}, {b, a}} {
@@ -122,6 +148,18 @@ func addMatches(ctx context.Context, q querier, caseID string, bySum map[string]
 						mm := caseroom.MediaMatch{Kind: "media", By: by, Distance: d, SHA256: side[1]}
 						if side[0] == a {
 							mm.Orientation = orientation // which form of this file matched
+						}
+						if thisPct != nil && otherPct != nil {
+							// Percentages are stored from the side of the content recorded last.
+							this, err1 := strconv.ParseFloat(*thisPct, 64)
+							other, err2 := strconv.ParseFloat(*otherPct, 64)
+							if err := cmp.Or(err1, err2); err != nil {
+								return fmt.Errorf("video match %s-%s: %w", a, b, err)
+							}
+							if side[0] == b {
+								this, other = other, this
+							}
+							mm.Video = &caseroom.VideoMatch{ThisInOther: this, OtherInThis: other}
 						}
 						m.Matches = append(m.Matches, mm)
 					}

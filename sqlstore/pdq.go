@@ -182,22 +182,27 @@ func (tx *Tx) exactKnown(sha256, sha1, md5 string) (map[string]string, error) {
 	return out, err
 }
 
-// insertMatch records one match under entry seq and adds its row to the entry's state.
-func (tx *Tx) insertMatch(seq int64, state map[string][]map[string]any, sha256, kind, other, method string, distance int, orientation string) error {
+// insertMatch records one match under entry seq, adds its row to the entry's state and
+// returns its id.
+func (tx *Tx) insertMatch(seq int64, state map[string][]map[string]any, sha256, kind, other, method string, distance int, orientation string) (string, error) {
 	id := newID(prefixMatch)
 	if err := tx.exec(`INSERT INTO matches (id, sha256, kind, other, method, distance, orientation, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, sha256, kind, other, method, distance, orientation, seq); err != nil {
-		return fmt.Errorf("insert match: %w", err)
+		return "", fmt.Errorf("insert match: %w", err)
 	}
 	state["matches"] = append(state["matches"], map[string]any{"id": id, "sha256": sha256, "kind": kind, "other": other,
 		"method": method, "distance": int64(distance), "orientation": orientation, "entry": seq})
-	return nil
+	return id, nil
 }
 
+// matchMarks are the audit entries up to which the in-memory indexes held the committed
+// rows when a batch began (see pdqIndex.refresh).
+type matchMarks struct{ pdq, frames int64 }
+
 // recordContentMatches records a new content's perceptual hash and what it matches: known
-// entries by equal digest, and known entries and other contents by PDQ. mark is the
-// index's (see matchesPDQ).
-func (tx *Tx) recordContentMatches(seq int64, state map[string][]map[string]any, f caseroom.NewMedia, mark int64) error {
+// entries by equal digest, known entries and other contents by PDQ, and for a video
+// by vPDQ (see recordVideoMatches). marks are the indexes' (see matchesPDQ).
+func (tx *Tx) recordContentMatches(seq int64, state map[string][]map[string]any, f caseroom.NewMedia, marks matchMarks) error {
 	// An empty file's digests are in some sets; they say nothing about a seized file.
 	exact := map[string]string{}
 	if f.Size > 0 {
@@ -207,7 +212,12 @@ func (tx *Tx) recordContentMatches(seq int64, state map[string][]map[string]any,
 		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(exact)) {
-		if err := tx.insertMatch(seq, state, f.SHA256, "known", id, exact[id], 0, ""); err != nil {
+		if _, err := tx.insertMatch(seq, state, f.SHA256, "known", id, exact[id], 0, ""); err != nil {
+			return err
+		}
+	}
+	if f.Video != nil {
+		if err := tx.recordVideoMatches(seq, state, f, marks.frames, marks.pdq); err != nil {
 			return err
 		}
 	}
@@ -228,7 +238,7 @@ func (tx *Tx) recordContentMatches(seq int64, state map[string][]map[string]any,
 	if err != nil {
 		return err
 	}
-	cands, err := tx.matchesPDQ(f.SHA256, forms, mark)
+	cands, err := tx.matchesPDQ(f.SHA256, forms, marks.pdq)
 	if err != nil {
 		return err
 	}
@@ -243,7 +253,7 @@ func (tx *Tx) recordContentMatches(seq int64, state map[string][]map[string]any,
 			}
 			kind = "known"
 		}
-		if err := tx.insertMatch(seq, state, f.SHA256, kind, c.ref.key, "pdq", c.distance, caseroom.DihedralNames[c.orientation]); err != nil {
+		if _, err := tx.insertMatch(seq, state, f.SHA256, kind, c.ref.key, "pdq", c.distance, caseroom.DihedralNames[c.orientation]); err != nil {
 			return err
 		}
 	}

@@ -65,6 +65,8 @@ var tamperTables = []struct{ table, key, column string }{
 	{"hash_sets", "id", "name"},
 	{"hash_set_entries", "id", "category"},
 	{"matches", "id", "method"},
+	{"content_vpdq", "sha256", "frames"},
+	{"video_matches", "match_id", "this_pct"},
 	{"actions", "id", "title"},
 	{"action_subjects", "id", "subject_kind"},
 	{"action_events", "id", "by_whom"},
@@ -195,6 +197,14 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	_, err = s.DB.ImportHashSet(console, knownSet("National list", caseroom.KnownHash{MediaID: "41", Category: "1", MD5: strings.Repeat("ef", 16)},
 		caseroom.KnownHash{MediaID: "42", Category: "2", PDQ: strings.Repeat("0f", 30) + "ffff"}))
 	step("hash set", "hashset.match", err)
+	// Two videos, the second a re-encoded copy of the first (a vPDQ content match).
+	film, copied := fakeMedia("SB1/film.mp4", "film"), fakeMedia("SB1/copy.mp4", "copy")
+	film.Video = &caseroom.VideoHash{SecondsPerHash: 1, FrameRate: 25, Frames: []caseroom.VideoFrame{
+		{Number: 0, Quality: 90, PDQ: strings.Repeat("5a", 32)}, {Number: 25, Quality: 80, PDQ: strings.Repeat("33", 32), Timestamp: 1}}}
+	copied.Video = &caseroom.VideoHash{SecondsPerHash: 1, FrameRate: 25, Frames: []caseroom.VideoFrame{
+		{Number: 0, Quality: 85, PDQ: strings.Repeat("5a", 31) + "5b"}, {Number: 25, Quality: 80, PDQ: strings.Repeat("33", 31) + "32", Timestamp: 1}}}
+	_, err = s.DB.RecordMedia(f.ctx, c, "SB/1", []caseroom.NewMedia{film, copied})
+	step("videos", "media.ingest", err)
 	_, err = s.DB.RaiseAction(f.ctx, c, caseroom.NewAction{Kind: caseroom.ActionExamineExhibit, Title: "List the files on SB/1",
 		RaisedFrom: "C-1", Subjects: []string{"SB/1", ts.suspect.ID}, Priority: caseroom.PriorityHigh})
 	step("action", "action.raise", err)

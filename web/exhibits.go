@@ -92,7 +92,7 @@ func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
 	}
 	body := http.MaxBytesReader(w, r.Body, maxUpload)
 	sum, err := ingest.RunOne(r.Context(), s.Exhibits, s.Blobs, ingest.SourceFromReader("upload/"+name, size, body),
-		ingest.Options{CaseID: r.PathValue("case"), Exhibit: r.PathValue("id"), Workers: 1})
+		ingest.Options{CaseID: r.PathValue("case"), Exhibit: r.PathValue("id"), Workers: 1, Probe: true})
 	if err != nil {
 		writeError(w, r, err)
 		return
