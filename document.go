@@ -15,10 +15,14 @@ const (
 	DocReport    DocumentKind = "report"    // an officer's report: R-1
 	DocMessage   DocumentKind = "message"   // M-1
 	DocPress     DocumentKind = "press"     // a press report: P-1
+	// DocMedicalReport is a medical officer's report (MR-1): restricted from the moment
+	// it is registered, read only by the medical officers, the lead and the prosecutor
+	// (see Role.ReadsMedicalReports), registered only by medical officers and the lead.
+	DocMedicalReport DocumentKind = "medical-report"
 )
 
 // DocumentKinds lists every document kind.
-var DocumentKinds = []DocumentKind{DocComplaint, DocStatement, DocReport, DocMessage, DocPress}
+var DocumentKinds = []DocumentKind{DocComplaint, DocStatement, DocReport, DocMessage, DocPress, DocMedicalReport}
 
 // RefPrefix returns the prefix of the kind's case references ("S" for S-12), or "" if
 // the kind is unknown.
@@ -34,9 +38,23 @@ func (k DocumentKind) RefPrefix() string {
 		return "M"
 	case DocPress:
 		return "P"
+	case DocMedicalReport:
+		return "MR"
 	}
 	return ""
 }
+
+// ReadsMedicalReports reports whether the role reads medical reports (documents of
+// kind medical-report, and any document that results a medical examination): the
+// medical officers, the lead and the prosecutor. To anyone else such a document is as
+// if it did not exist.
+func (r Role) ReadsMedicalReports() bool {
+	return r == RoleMedical || r == RoleLead || r == RoleProsecutor
+}
+
+// RegistersMedicalReports reports whether the role registers documents of kind
+// medical-report: the medical officers and the lead.
+func (r Role) RegistersMedicalReports() bool { return r == RoleMedical || r == RoleLead }
 
 // Presence is someone present when a statement was taken, and in what capacity
 // (guardian, appropriate adult, interpreter, female officer, lawyer...).
@@ -72,8 +90,9 @@ type Statement struct {
 	SafeguardFlags []SafeguardFlag `json:"safeguardFlags,omitempty"`
 }
 
-// Document is a registered complaint, statement, report, message or press report.
-// It is immutable: a correction is a new document that names the one it corrects.
+// Document is a registered complaint, statement, report, message, press report or
+// medical report. It is immutable: a correction is a new document that names the one
+// it corrects.
 type Document struct {
 	ID     string       `json:"id"`
 	CaseID string       `json:"caseId"`

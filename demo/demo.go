@@ -1,8 +1,12 @@
 // Package demo seeds a fictional case, "Operation Quiet Lantern", for trying Caseroom
 // out: a team of users, one per role, and a case at the scale of the one Caseroom is
 // built for — 18 complaints, 15 suspects (some known only by an alias), 24 victims each
-// heard in a guardian's presence, 6 police officers, two victims' representatives, the
-// suspects' phones, handles and bank accounts, and about a hundred sourced links.
+// heard in a guardian's presence (a parent, linked to them), 6 police officers, two
+// victims' representatives, the suspects' phones, handles and bank accounts, and about
+// 140 sourced links — and the state of the case on the morning the demo starts: the
+// lead's decisions, actions in every state, medical examinations with their consents,
+// three arrests with their grounds and production clocks, and the victim-contact ledger
+// (morning.go).
 //
 // Every person, place, organisation, number and account in it is invented. Statement
 // texts are procedural and bland: who was seen where, who asked whom for money. The
@@ -33,6 +37,11 @@ type Services interface {
 	caseroom.PlaceService
 	caseroom.AccountService
 	caseroom.ExhibitService
+	caseroom.ActionService
+	caseroom.DecisionService
+	caseroom.ConsentService
+	caseroom.ArrestService
+	caseroom.ContactService
 }
 
 // Login is a demo user with their password, their role in the demo case and an API
@@ -84,6 +93,7 @@ func Seed(ctx context.Context, s Services) (*Result, error) {
 	console := caseroom.NewContextWithUser(ctx, caseroom.Console)
 	res := &Result{}
 	var lead *caseroom.User
+	users := map[caseroom.Role]*caseroom.User{}
 	for _, role := range append(append([]caseroom.Role{}, caseroom.Roles...), "") {
 		name, admin := demoUsers[role], false
 		if role == "" {
@@ -104,6 +114,7 @@ func Seed(ctx context.Context, s Services) (*Result, error) {
 		if role == caseroom.RoleLead {
 			lead = u
 		}
+		users[role] = u
 		login := Login{User: name, Password: password, Role: role, Token: tok.Secret}
 		if role.CanSeeIdentities() {
 			enrolment, err := s.EnrolTOTP(console, name)
@@ -130,7 +141,8 @@ func Seed(ctx context.Context, s Services) (*Result, error) {
 		}
 	}
 
-	sd := &seeder{ctx: leadCtx, s: s, caseID: c.ID, rnd: mathrand.New(mathrand.NewPCG(2026, 1108)), usedNames: map[string]bool{}}
+	sd := &seeder{ctx: leadCtx, s: s, caseID: c.ID, rnd: mathrand.New(mathrand.NewPCG(2026, 1108)), usedNames: map[string]bool{},
+		base: ctx, users: users, now: time.Now().UTC().Truncate(time.Minute)}
 	sd.seed()
 	if sd.err != nil {
 		return nil, fmt.Errorf("demo: %w", sd.err)
@@ -158,11 +170,19 @@ func newPassword() (string, error) {
 // nothing after it, so that seed reads as the story of the case rather than as error
 // checks; err says which step failed.
 type seeder struct {
-	ctx    context.Context
+	ctx    context.Context // the lead's
 	s      Services
 	caseID string
 	rnd    *mathrand.Rand
 	err    error
+	// base is the context Seed was given; users holds the demo user of each role,
+	// for the steps other members take (see as).
+	base  context.Context
+	users map[caseroom.Role]*caseroom.User
+	// now is when seeding began: the morning's actions, arrests still awaiting
+	// production and contacts are timed from it, so that their clocks run from the
+	// moment the demo starts (see morning.go).
+	now time.Time
 
 	district, station *caseroom.Location
 	villages          []*caseroom.Location
@@ -172,6 +192,9 @@ type seeder struct {
 	victims           []victim
 	suspects          []*caseroom.Person
 	complaints        []*caseroom.Document
+	statements        []*caseroom.Document         // the victims' statements, by victim index
+	examsRequested    *caseroom.Document           // the report requesting medical examinations
+	representative    *caseroom.Person             // the representative of the first five victims
 	phones            map[int]*caseroom.Identifier // by suspect index
 	usedNames         map[string]bool              // generated full names, kept unique
 }
@@ -268,6 +291,8 @@ func (sd *seeder) seed() {
 		sd.places, sd.registerOfficers, sd.registerFamilies, sd.registerComplaints, sd.registerSuspects,
 		sd.officerStatements, sd.victimStatements, sd.representatives, sd.reports, sd.identifiers,
 		sd.financesAndCalls, sd.correspondence, sd.exhibits,
+		// The state of the case on the morning the demo starts (morning.go).
+		sd.decisions, sd.medicalExaminations, sd.actions, sd.arrests, sd.contacts,
 	}
 	for _, step := range steps {
 		if sd.err != nil {
@@ -677,6 +702,10 @@ func (sd *seeder) victimStatements() {
 		if i%2 == 1 {
 			recordedBy = demoUsers[caseroom.RoleInvestigator]
 		}
+		var implicates []string
+		for _, s := range v.suspects {
+			implicates = append(implicates, sd.suspects[s].ID)
+		}
 		at := sd.day(3 + (17*i)/numVictims) // 3 to 19 November
 		d := sd.register("victim statement", caseroom.NewDocument{
 			Kind:       caseroom.DocStatement,
@@ -689,16 +718,25 @@ func (sd *seeder) victimStatements() {
 			Language:   []string{"pa", "pa", "ur"}[i%3],
 			Method:     "written",
 			Present:    present,
+			Implicates: implicates, // links from the victim to each suspect named, sourced to the statement
 		})
 		if sd.err != nil {
 			return
 		}
-		for k, s := range v.suspects {
-			sd.link(d.Ref, sd.suspects[s].ID, "implicates", d.Ref, []float64{0.8, 0.6}[k], "", "")
-		}
+		sd.statements = append(sd.statements, d)
+		// The guardian is the victim's parent, as the complaint (or, for victims whose
+		// family filed none, the statement) records; the link lets the parent answer
+		// for the child, as for a medical examination.
+		parentSource := d.Ref
 		if i < numComplaints {
+			parentSource = sd.complaints[i].Ref
+		}
+		sd.link(sd.guardians[v.guardian].ID, v.person.Pseudonym, "parent_of", parentSource, 1, "", "")
+		if i < numComplaints {
+			// The complaint was registered before the suspects were, so its
+			// implication is linked now: from the complainant, sourced to it.
 			c := sd.complaints[i]
-			sd.link(c.Ref, sd.suspects[v.suspects[0]].ID, "implicates", c.Ref, 0.7, "", "")
+			sd.link(sd.guardians[v.guardian].ID, sd.suspects[v.suspects[0]].ID, "implicates", c.Ref, 0.7, "", "")
 			if extorts(i) {
 				sd.link(sd.suspects[v.suspects[0]].ID, sd.guardians[v.guardian].ID, "extorted", c.Ref,
 					sd.confidence(0.6, 0.8), "2026-09", "Demand for money reported in the complaint.")
@@ -729,6 +767,7 @@ func (sd *seeder) representatives() {
 			sd.link(p.ID, sd.victims[v].person.Pseudonym, "represents", sd.complaints[v].Ref, 1, "2026-11", "")
 		}
 		if i == 0 {
+			sd.representative = p
 			// The demo advocate is this representative: they see these five clients.
 			_, err := sd.s.AddMember(sd.ctx, sd.caseID, caseroom.NewMembership{User: demoUsers[caseroom.RoleAdvocate], Role: caseroom.RoleAdvocate, Person: p.ID})
 			if err != nil {
@@ -743,7 +782,7 @@ func (sd *seeder) reports() {
 	for i := 0; i < 10; i++ {
 		ten = append(ten, sd.victims[2*i].person.Pseudonym)
 	}
-	sd.register("report", caseroom.NewDocument{
+	sd.examsRequested = sd.register("report", caseroom.NewDocument{
 		Kind:  caseroom.DocReport,
 		Title: "Medical examinations requested",
 		Text: "Medical examinations have been requested for ten victims: " + strings.Join(ten, ", ") + ". " +

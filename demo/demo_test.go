@@ -234,8 +234,8 @@ func TestSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(links) < 80 || len(links) > 120 {
-			t.Errorf("%d links, want 80 to 120", len(links))
+		if len(links) < 100 || len(links) > 160 {
+			t.Errorf("%d links, want 100 to 160", len(links))
 		}
 		types := map[caseroom.LinkType]int{}
 		for _, l := range links {
@@ -247,7 +247,7 @@ func TestSeed(t *testing.T) {
 				t.Errorf("link %s has confidence %v", l.ID, l.Confidence)
 			}
 		}
-		for _, typ := range []caseroom.LinkType{"knows", "member_of", "lives_at", "paid", "called", "implicates", "extorted", "represents"} {
+		for _, typ := range []caseroom.LinkType{"knows", "member_of", "lives_at", "paid", "called", "implicates", "extorted", "represents", "parent_of"} {
 			if types[typ] == 0 {
 				t.Errorf("no %s links", typ)
 			}
@@ -275,6 +275,147 @@ func TestSeed(t *testing.T) {
 			t.Errorf("investigator sees %d victims, want at least 20", victims)
 		}
 	})
+}
+
+// TestSeedMorning checks the state of the case on the morning the demo starts, so that
+// the queues, clocks, ledger and reports have something in them and make sense.
+func TestSeedMorning(t *testing.T) {
+	db, res := seed(t)
+	lead := as(t, db, res, caseroom.RoleLead)
+	now := time.Now()
+
+	decisions, err := db.FindDecisions(lead, res.CaseID)
+	if err != nil || len(decisions) != 3 {
+		t.Errorf("decisions: %d, %v; want 3", len(decisions), err)
+	}
+
+	actions, err := db.FindActions(lead, res.CaseID, caseroom.ActionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states, to := map[caseroom.ActionState]int{}, map[string]bool{}
+	for _, a := range actions {
+		states[a.State]++
+		if a.AllocatedTo != "" {
+			to[a.AllocatedTo] = true
+		}
+	}
+	for _, st := range caseroom.ActionStates {
+		if states[st] == 0 {
+			t.Errorf("no action is %s: %v", st, states)
+		}
+	}
+	if len(to) < 4 {
+		t.Errorf("actions are allocated to %d members, want at least 4: %v", len(to), to)
+	}
+
+	clocks, err := db.Clocks(lead, res.CaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[caseroom.ClockKind]int{}
+	overdue := 0
+	for _, c := range clocks {
+		kinds[c.Kind]++
+		if c.Overdue {
+			overdue++
+			if c.Kind != caseroom.ClockActionDue || now.Sub(c.Due) > 6*time.Hour {
+				t.Errorf("overdue clock %+v; want only the action a few hours past due", c)
+			}
+		}
+		if c.Kind == caseroom.ClockProduction {
+			if left := c.Due.Sub(now); left < 17*time.Hour || left > 20*time.Hour {
+				t.Errorf("production clock of %s runs out in %v, want about 19 hours", c.Ref, left)
+			}
+		}
+	}
+	if overdue != 1 || kinds[caseroom.ClockProduction] != 1 || kinds[caseroom.ClockMedicalExamination] != 2 {
+		t.Errorf("clocks %v (%d overdue); want one production clock running, two medical examinations, one overdue", kinds, overdue)
+	}
+
+	arrests, err := db.FindArrests(lead, res.CaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	produced, late := 0, 0
+	for _, a := range arrests {
+		if len(a.Grounds) == 0 {
+			t.Errorf("arrest %s has no grounds", a.Ref)
+		}
+		if a.Production != nil {
+			produced++
+			if a.Production.Late {
+				late++
+			}
+		}
+	}
+	if len(arrests) != 3 || produced != 2 || late != 1 {
+		t.Errorf("%d arrests, %d produced (%d late); want 3, 2 (1)", len(arrests), produced, late)
+	}
+
+	contacts, err := db.FindContacts(lead, res.CaseID, caseroom.ContactFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alerts := 0
+	for _, c := range contacts {
+		if c.Alert {
+			alerts++
+		}
+	}
+	if len(contacts) != 4 || alerts != 1 {
+		t.Errorf("%d contacts, %d alerts; want 4, 1", len(contacts), alerts)
+	}
+
+	sum, err := db.Summary(lead, res.CaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (caseroom.MedicalExaminationCounts{Ordered: 3, Consented: 1, Done: 1, Refused: 1}); sum.MedicalExaminations != want {
+		t.Errorf("medical examinations %+v, want %+v", sum.MedicalExaminations, want)
+	}
+	if sum.Arrested != 3 || sum.OverdueClocks != 1 || sum.Complaints != 18 || sum.Statements.Victim != 24 {
+		t.Errorf("summary %+v", sum)
+	}
+
+	// The medical report is the medical officer's, unseen by the investigator.
+	if _, err := db.FindDocument(as(t, db, res, caseroom.RoleMedical), res.CaseID, "MR-1"); err != nil {
+		t.Errorf("the medical officer reads MR-1: %v", err)
+	}
+	if _, err := db.FindDocument(as(t, db, res, caseroom.RoleInvestigator), res.CaseID, "MR-1"); caseroom.ErrorCode(err) != caseroom.ENOTFOUND {
+		t.Errorf("the investigator reads MR-1: %v", err)
+	}
+
+	// Implications run from the person who made them, and every victim has a parent
+	// who can answer for them.
+	links, err := db.FindLinks(lead, res.CaseID, caseroom.LinkFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parents := map[string]bool{}
+	for _, l := range links {
+		if l.Type == "implicates" && l.FromKind != caseroom.EntityPerson {
+			t.Errorf("implicates link %s runs from a %s (%s), not from the person who made it", l.ID, l.FromKind, l.FromLabel)
+		}
+		if l.Type == "parent_of" {
+			parents[l.ToLabel] = true
+		}
+	}
+	if len(parents) != 24 {
+		t.Errorf("%d victims have a parent linked, want 24", len(parents))
+	}
+	report, err := db.Accountability(lead, res.CaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range report.Suspects {
+		if s.IndependentSources == 0 {
+			t.Errorf("suspect %s has no independent source", s.Label)
+		}
+	}
+	if len(report.ContactAlerts) != 1 || len(report.OverdueClocks) != 1 {
+		t.Errorf("accountability: %d contact alerts, %d overdue clocks; want 1, 1", len(report.ContactAlerts), len(report.OverdueClocks))
+	}
 }
 
 // TestSeedDeterministic checks that two seeds produce the same case content, so that

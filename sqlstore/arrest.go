@@ -37,8 +37,6 @@ func (db *DB) RecordArrest(ctx context.Context, caseID string, na caseroom.NewAr
 		return nil, caseroom.Errorf(caseroom.EINVALID, "person: required; the suspect arrested, by id")
 	case na.At == nil || na.At.IsZero():
 		return nil, caseroom.Errorf(caseroom.EINVALID, "at: required; when the arrest was made, RFC 3339 such as 2026-11-21T08:00:00Z")
-	case na.At.After(db.Now().Add(5 * time.Minute)):
-		return nil, caseroom.Errorf(caseroom.EINVALID, "at: %s is in the future", na.At.Format(time.RFC3339))
 	case na.By == "":
 		return nil, caseroom.Errorf(caseroom.EINVALID, "by: required; the arresting officer, a member of the case by user name")
 	case len(na.Place) > 300:
@@ -47,6 +45,9 @@ func (db *DB) RecordArrest(ctx context.Context, caseID string, na caseroom.NewAr
 		return nil, caseroom.Errorf(caseroom.EINVALID, "grounds: required; an arrest must cite at least one document (S-12), exhibit (SB/3) or media record of the case it rests on")
 	case len(na.Grounds) > maxArrestGrounds:
 		return nil, caseroom.Errorf(caseroom.EINVALID, "grounds: at most %d", maxArrestGrounds)
+	}
+	if err := notInFuture("at", *na.At, db.Now()); err != nil {
+		return nil, err
 	}
 	id := newID(prefixArrest)
 	err := db.write(ctx, func(tx *Tx) error {
@@ -116,16 +117,14 @@ func (db *DB) RecordArrest(ctx context.Context, caseID string, na caseroom.NewAr
 // RecordProduction records an arrested person's production before a magistrate. See
 // caseroom.ArrestService.
 //
-// The production must fall between the arrest and now (with the five minutes' grace
-// allowed elsewhere); it is late if after the arrest's due time, which stays visible on
+// The production must fall between the arrest and now (with FutureSkew's grace, as
+// everywhere); it is late if after the arrest's due time, which stays visible on
 // the arrest. One audit entry (arrest.production).
 func (db *DB) RecordProduction(ctx context.Context, caseID, arrest string, np caseroom.NewProduction) (*caseroom.Arrest, error) {
 	np.Court, np.By = strings.TrimSpace(np.Court), strings.TrimSpace(np.By)
 	switch {
 	case np.At == nil || np.At.IsZero():
 		return nil, caseroom.Errorf(caseroom.EINVALID, "at: required; when the person was produced before the magistrate, RFC 3339 such as 2026-11-21T20:00:00Z")
-	case np.At.After(db.Now().Add(5 * time.Minute)):
-		return nil, caseroom.Errorf(caseroom.EINVALID, "at: %s is in the future", np.At.Format(time.RFC3339))
 	case np.Court == "":
 		return nil, caseroom.Errorf(caseroom.EINVALID, "court: required; the magistrate or court the person was produced before")
 	case len(np.Court) > 300:
@@ -134,6 +133,9 @@ func (db *DB) RecordProduction(ctx context.Context, caseID, arrest string, np ca
 		return nil, caseroom.Errorf(caseroom.EINVALID, "outcome: %q is not an outcome; use one of %s", np.Outcome, joinProductionOutcomes())
 	case np.By == "":
 		return nil, caseroom.Errorf(caseroom.EINVALID, "by: required; the officer who produced the person, a member of the case by user name")
+	}
+	if err := notInFuture("at", *np.At, db.Now()); err != nil {
+		return nil, err
 	}
 	var id string
 	err := db.write(ctx, func(tx *Tx) error {
@@ -209,7 +211,7 @@ func (tx *Tx) arrestGround(caseID, ref string) (string, string, error) {
 		id, kind, err := tx.actionSubject(caseID, ref)
 		return id, kind, err
 	case strings.HasPrefix(ref, prefixDocument+"_") || documentRefPattern.MatchString(ref):
-		id, err := resolveDocument(tx.ctx, tx, caseID, ref)
+		id, err := tx.readableDocument(caseID, ref) // a medical report only for those who read it
 		return id, string(caseroom.EntityDocument), err
 	}
 	return "", "", caseroom.Errorf(caseroom.ENOTFOUND, "%q is neither a document (id or reference such as S-12), an exhibit (id or reference such as SB/3) nor a media record (id) of this case", ref)

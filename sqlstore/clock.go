@@ -85,3 +85,19 @@ func caseClocks(ctx context.Context, q querier, v *vault.Vault, caseID string, n
 	})
 	return out, nil
 }
+
+// FutureSkew is how far past the server's clock a time given as when something
+// happened (an arrest, a production, a contact, a statement recorded) may lie before it
+// is refused as in the future: clocks of the devices officers enter times on drift.
+const FutureSkew = 5 * time.Minute
+
+// notInFuture returns EINVALID naming field if t, given as when something happened,
+// is later than now plus FutureSkew; nil otherwise. Every write that takes such a
+// time checks it here, so the rule and its message are the same everywhere.
+func notInFuture(field string, t, now time.Time) error {
+	if t.After(now.Add(FutureSkew)) {
+		return caseroom.Errorf(caseroom.EINVALID, "%s: %s is in the future (the server's time is %s); give when it happened",
+			field, t.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	return nil
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"caseroom"
+	"caseroom/sqlstore"
 )
 
 // TestDeadlineClocks checks the three clocks against the store's clock, who reads
@@ -176,6 +177,63 @@ func TestProductionStopsClock(t *testing.T) {
 		checkError(t, err, caseroom.ECONFLICT, "")
 		if n := s.Count("audit_log"); n != before {
 			t.Errorf("second production wrote %d audit entries", n-before)
+		}
+	})
+}
+
+// TestTimesInTheFuture checks the one rule every write that takes a time something
+// happened applies: up to five minutes (sqlstore.FutureSkew) ahead of the
+// server's clock is accepted, later is refused with EINVALID naming the field, in the
+// same words everywhere, and nothing is written.
+func TestTimesInTheFuture(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		s.DB.Now = func() time.Time { return now }
+		f := newActionFixture(t, s)
+		c := f.c.ID
+		past := now.Add(-time.Hour)
+		arrest, err := s.DB.RecordArrest(f.ctx, c, caseroom.NewArrest{Person: f.suspect.ID, At: &past, By: f.inv.Name, Grounds: []string{"S-1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		writes := []struct {
+			name, field string
+			write       func(at time.Time) error
+		}{
+			{"statement recordedAt", "recordedAt", func(at time.Time) error {
+				_, err := s.DB.RegisterDocument(f.ctx, c, caseroom.NewDocument{Kind: caseroom.DocStatement, Title: "Statement", Text: "Said.", Giver: f.victim.ID, RecordedAt: &at})
+				return err
+			}},
+			{"arrest at", "at", func(at time.Time) error {
+				_, err := s.DB.RecordArrest(f.ctx, c, caseroom.NewArrest{Person: f.suspect.ID, At: &at, By: f.inv.Name, Grounds: []string{"S-1"}})
+				return err
+			}},
+			{"contact at", "at", func(at time.Time) error {
+				_, err := s.DB.RecordContact(f.ctx, c, caseroom.NewContact{Person: f.victim.ID, By: f.inv.Name, At: &at, Kind: caseroom.ContactPhone, Purpose: "A call."})
+				return err
+			}},
+			{"production at", "at", func(at time.Time) error {
+				_, err := s.DB.RecordProduction(f.ctx, c, arrest.Ref, caseroom.NewProduction{At: &at, Court: "A magistrate", Outcome: caseroom.ProductionRemanded, By: f.inv.Name})
+				return err
+			}},
+		}
+		for _, w := range writes {
+			t.Run(w.name, func(t *testing.T) {
+				late := now.Add(sqlstore.FutureSkew + time.Minute)
+				before := s.Count("audit_log")
+				err := w.write(late)
+				checkError(t, err, caseroom.EINVALID, w.field)
+				want := w.field + ": " + late.Format(time.RFC3339) + " is in the future (the server's time is " + now.Format(time.RFC3339) + "); give when it happened"
+				if msg := caseroom.ErrorMessage(err); msg != want {
+					t.Errorf("message %q, want %q", msg, want)
+				}
+				if after := s.Count("audit_log"); after != before {
+					t.Errorf("a refused write added %d audit entries", after-before)
+				}
+				if err := w.write(now.Add(sqlstore.FutureSkew - time.Minute)); err != nil {
+					t.Errorf("a time within the skew: %v", err)
+				}
+			})
 		}
 	})
 }

@@ -186,8 +186,10 @@ func validateNewDocument(nd *caseroom.NewDocument, now time.Time) error {
 	if err := validateImplicationAndRetraction(nd); err != nil {
 		return err
 	}
-	if nd.RecordedAt != nil && nd.RecordedAt.After(now.Add(5*time.Minute)) {
-		return caseroom.Errorf(caseroom.EINVALID, "recordedAt: %s is in the future", nd.RecordedAt.Format(time.RFC3339))
+	if nd.RecordedAt != nil {
+		if err := notInFuture("recordedAt", *nd.RecordedAt, now); err != nil {
+			return err
+		}
 	}
 	if nd.Language != "" && !languagePattern.MatchString(nd.Language) {
 		return caseroom.Errorf(caseroom.EINVALID, "language: %q is not a language tag such as ur, pa or en", nd.Language)
@@ -255,18 +257,101 @@ func (tx *Tx) insertStatement(caseID, docID string, nd *caseroom.NewDocument, se
 	return nil
 }
 
-// optionalDocument resolves a document named in a field, or returns nil for "".
+// optionalDocument resolves a document named in a field, or returns nil for "". A
+// document of kind medical-report the actor may not read is refused in the words used
+// for a document that does not exist (see readableDocument).
 func (tx *Tx) optionalDocument(caseID, ref, field string) (any, error) {
 	if ref == "" {
 		return nil, nil
 	}
-	id, err := resolveDocument(tx.ctx, tx, caseID, ref)
+	id, err := tx.readableDocument(caseID, ref)
 	if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
 		return nil, caseroom.Errorf(caseroom.EINVALID, "%s: %s", field, caseroom.ErrorMessage(err))
 	} else if err != nil {
 		return nil, err
 	}
 	return id, nil
+}
+
+// readableDocument resolves a document (id or reference) that the actor names in a
+// write: ENOTFOUND if the case has none, or if it is of kind medical-report and the
+// actor's role does not read medical reports, so that citing one tells nothing of it.
+// (A document of another kind that became a medical report by resulting a medical
+// examination may still be named, as before: the officer who resulted the examination
+// with it results it again after a referral back.)
+func (tx *Tx) readableDocument(caseID, ref string) (string, error) {
+	id, err := resolveDocument(tx.ctx, tx, caseID, ref)
+	if err != nil {
+		return "", err
+	}
+	var kind string
+	if err := tx.QueryRowContext(tx.ctx, `SELECT kind FROM documents WHERE id = ?`, id).Scan(&kind); err != nil {
+		return "", fmt.Errorf("read document kind: %w", err)
+	}
+	if kind != string(caseroom.DocMedicalReport) {
+		return id, nil
+	}
+	role, err := memberRole(tx.ctx, tx, caseID, tx.actor)
+	if err != nil {
+		return "", err
+	}
+	if !role.ReadsMedicalReports() {
+		return "", caseroom.Errorf(caseroom.ENOTFOUND, "There is no document %s in this case.", ref)
+	}
+	return id, nil
+}
+
+// medicalReportIDs returns the ids of the case's medical reports (of one document
+// only, if only is not ""). A medical report is a document of kind medical-report,
+// restricted from the moment it is registered, or any other document that some
+// resulted event of a medical-examination action names, even if the action was later
+// referred back: what was a medical report stays one. Medical reports are read only by
+// the roles that caseroom.Role.ReadsMedicalReports names.
+func medicalReportIDs(ctx context.Context, q querier, caseID, only string) (map[string]bool, error) {
+	ids := map[string]bool{}
+	docFilter, eventFilter, args := ``, ``, []any{}
+	if only != "" {
+		docFilter, eventFilter, args = ` AND id = ?`, ` AND e.document_id = ?`, []any{only}
+	}
+	err := scanEach(ctx, q, `SELECT id FROM documents WHERE case_id = ? AND kind = ?`+docFilter+`
+		UNION SELECT e.document_id FROM action_events e JOIN actions a ON a.id = e.action_id
+		WHERE e.case_id = ? AND e.event = ? AND a.kind = ? AND e.document_id IS NOT NULL`+eventFilter,
+		append(append([]any{caseID, string(caseroom.DocMedicalReport)}, args...),
+			append([]any{caseID, string(caseroom.ActionEventResulted), string(caseroom.ActionMedicalExamination)}, args...)...),
+		func(scan func(...any) error) error {
+			var id string
+			if err := scan(&id); err != nil {
+				return err
+			}
+			ids[id] = true
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("medical reports: %w", err)
+	}
+	return ids, nil
+}
+
+// hideRestricted takes out of docs the medical reports, unless the member reads them.
+func (s *scope) hideRestricted(ctx context.Context, q querier, caseID string, docs []*caseroom.Document) ([]*caseroom.Document, error) {
+	if s.role.ReadsMedicalReports() || len(docs) == 0 {
+		return docs, nil
+	}
+	only := ""
+	if len(docs) == 1 {
+		only = docs[0].ID
+	}
+	hidden, err := medicalReportIDs(ctx, q, caseID, only)
+	if err != nil {
+		return nil, err
+	}
+	out := docs[:0]
+	for _, d := range docs {
+		if !hidden[d.ID] {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // FindDocuments lists a case's documents. See caseroom.DocumentService.
@@ -290,7 +375,7 @@ func (db *DB) FindDocuments(ctx context.Context, caseID string, f caseroom.Docum
 	if docs, err = sc.trimDocuments(ctx, db.reader(), db.v(), caseID, docs, all); err != nil {
 		return nil, err
 	}
-	return sc.hideMedicalReports(ctx, db.reader(), caseID, docs)
+	return sc.hideRestricted(ctx, db.reader(), caseID, docs)
 }
 
 // FindDocument returns one document. See caseroom.DocumentService.
@@ -310,7 +395,7 @@ func (db *DB) FindDocument(ctx context.Context, caseID, ref string) (*caseroom.D
 	if docs, err = sc.trimDocuments(ctx, db.reader(), db.v(), caseID, docs, nil); err != nil {
 		return nil, err
 	}
-	if docs, err = sc.hideMedicalReports(ctx, db.reader(), caseID, docs); err != nil {
+	if docs, err = sc.hideRestricted(ctx, db.reader(), caseID, docs); err != nil {
 		return nil, err
 	}
 	if len(docs) == 0 {
@@ -498,13 +583,20 @@ func personLabels(ctx context.Context, q querier, v *vault.Vault, caseID string,
 	return labels, nil
 }
 
-// mayRegister refuses roles that may not register this document. Recording roles
-// register anything; an advocate may file a complaint on a client's behalf (it reaches
+// mayRegister refuses roles that may not register this document. Medical officers
+// and the lead register medical reports, and no one else does; recording roles
+// register anything else; an advocate may file a complaint on a client's behalf (it reaches
 // the lead and oversight in the case's documents) and nothing else.
 func (tx *Tx) mayRegister(caseID string, nd *caseroom.NewDocument) error {
 	sc, err := memberScope(tx.ctx, tx, caseID, tx.actor)
 	if err != nil {
 		return err
+	}
+	if nd.Kind == caseroom.DocMedicalReport {
+		if !sc.role.RegistersMedicalReports() {
+			return caseroom.Errorf(caseroom.EFORBIDDEN, "Your role in this case (%s) cannot register a medical report; medical officers and the lead can.", sc.role)
+		}
+		return nil
 	}
 	if sc.role.CanRecord() {
 		return nil

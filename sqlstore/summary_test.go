@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -185,5 +186,95 @@ func TestMedicalReportAccess(t *testing.T) {
 			_, err = s.DB.FindDocument(as(u), c, report.ID)
 			checkError(t, err, caseroom.ENOTFOUND, "")
 		}
+	})
+}
+
+// TestMedicalReportKind checks that a document of kind medical-report (MR-1) is
+// restricted from the moment it is registered, before it results anything: only
+// medical officers and the lead register one; only they and the prosecutor list, read
+// or cite it; to anyone else it is not found, by reference and by id, and citing it
+// is refused as citing a document that does not exist.
+func TestMedicalReportKind(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newActionFixture(t, s)
+		c := f.c.ID
+		med := f.member("mehwish", caseroom.RoleMedical)
+		pros := f.member("parvez", caseroom.RoleProsecutor)
+		prot := f.member("parveen", caseroom.RoleProtection)
+		nd := caseroom.NewDocument{Kind: caseroom.DocMedicalReport, Title: "Examination of V-0001", Text: "Findings."}
+		for _, u := range []*caseroom.User{f.inv, prot, pros, f.exam, f.over, f.adv} {
+			_, err := s.DB.RegisterDocument(as(u), c, nd)
+			checkError(t, err, caseroom.EFORBIDDEN, "")
+		}
+		report := f.doc(as(med), nd)
+		if report.Ref != "MR-1" || report.Kind != caseroom.DocMedicalReport {
+			t.Fatalf("registered %s %s, want MR-1 medical-report", report.Ref, report.Kind)
+		}
+		if d := f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocMedicalReport, Title: "Note of the lead", Text: "Seen."}); d.Ref != "MR-2" {
+			t.Fatalf("the lead's medical report is %s, want MR-2", d.Ref)
+		}
+		refs := func(u *caseroom.User, k caseroom.DocumentKind) []string {
+			t.Helper()
+			docs, err := s.DB.FindDocuments(as(u), c, caseroom.DocumentFilter{Kind: k})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := []string{}
+			for _, d := range docs {
+				if d.Kind == caseroom.DocMedicalReport {
+					out = append(out, d.Ref)
+				}
+			}
+			return out
+		}
+		for _, u := range []*caseroom.User{f.lead, med, pros} {
+			for _, k := range []caseroom.DocumentKind{"", caseroom.DocMedicalReport} {
+				if diff := cmp.Diff([]string{"MR-1", "MR-2"}, refs(u, k)); diff != "" {
+					t.Errorf("medical reports listed to %s (kind %q) (-want +got):\n%s", u.Name, k, diff)
+				}
+			}
+			if d, err := s.DB.FindDocument(as(u), c, "MR-1"); err != nil || d.Text != "Findings." {
+				t.Errorf("FindDocument(MR-1) as %s = %+v, %v", u.Name, d, err)
+			}
+		}
+		for _, u := range []*caseroom.User{f.inv, f.exam, f.over, prot} {
+			for _, k := range []caseroom.DocumentKind{"", caseroom.DocMedicalReport} {
+				if got := refs(u, k); len(got) != 0 {
+					t.Errorf("%s (kind %q) is listed the medical reports %v", u.Name, k, got)
+				}
+			}
+			for _, ref := range []string{"MR-1", report.ID} {
+				_, err := s.DB.FindDocument(as(u), c, ref)
+				checkError(t, err, caseroom.ENOTFOUND, "")
+			}
+		}
+		// Citing it: in words that tell nothing to those who may not read it.
+		_, err := s.DB.RaiseAction(as(f.inv), c, caseroom.NewAction{Kind: caseroom.ActionOther, Title: "Follow up", RaisedFrom: "MR-1"})
+		checkError(t, err, caseroom.EINVALID, "raisedFrom")
+		_, missing := s.DB.RaiseAction(as(f.inv), c, caseroom.NewAction{Kind: caseroom.ActionOther, Title: "Follow up", RaisedFrom: "MR-9"})
+		if caseroom.ErrorMessage(err) != strings.Replace(caseroom.ErrorMessage(missing), "MR-9", "MR-1", 1) {
+			t.Errorf("citing a hidden report says %q; citing a missing one says %q", caseroom.ErrorMessage(err), caseroom.ErrorMessage(missing))
+		}
+		at := s.DB.Now().Add(-time.Hour)
+		_, err = s.DB.RecordArrest(as(f.inv), c, caseroom.NewArrest{Person: f.suspect.ID, At: &at, By: f.inv.Name, Place: "A village", Grounds: []string{"MR-1"}})
+		checkError(t, err, caseroom.EINVALID, "grounds[0]")
+		if a := f.raise(caseroom.NewAction{Kind: caseroom.ActionOther, RaisedFrom: "MR-1"}); a.RaisedFrom != "MR-1" {
+			t.Errorf("the lead's action raised from MR-1 says %q", a.RaisedFrom)
+		}
+		// It results a medical examination as any document would, and stays restricted.
+		adult := f.person(f.ctx, caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "Fictional Adult Victim", Script: "Latn"}},
+			Roles: []caseroom.PersonRole{caseroom.PersonVictim}, DateOfBirth: "1990-01-01"})
+		exam := f.raise(caseroom.NewAction{Kind: caseroom.ActionMedicalExamination, Subjects: []string{adult.ID}})
+		if _, err := s.DB.RecordConsent(as(med), c, exam.Ref, caseroom.NewConsent{Person: adult.ID, By: adult.ID, Given: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.AllocateAction(f.ctx, c, exam.Ref, caseroom.ActionAllocation{To: med.Name}); err != nil {
+			t.Fatal(err)
+		}
+		if a, err := s.DB.ResultAction(as(med), c, exam.Ref, caseroom.ActionResultInput{Document: "MR-1"}); err != nil || a.Result != "MR-1" {
+			t.Fatalf("result with MR-1: %+v, %v", a, err)
+		}
+		_, err = s.DB.FindDocument(as(f.inv), c, "MR-1")
+		checkError(t, err, caseroom.ENOTFOUND, "")
 	})
 }

@@ -402,3 +402,34 @@ func TestRoleChangeAppliesToTheNextRequest(t *testing.T) {
 	mustStatus(t, f.e.do("lead", "POST", base+"/members", map[string]any{"user": "adv", "role": "advocate", "person": other}), http.StatusCreated)
 	mustStatus(t, f.e.do("adv", "GET", base+"/persons/"+f.victim, nil), http.StatusNotFound)
 }
+
+// TestMedicalReportByRole checks, through the API and for every role, that a medical
+// report (kind medical-report, MR-1) is restricted from its registration: medical
+// officers and the lead register one; medical officers, the lead and the prosecutor
+// read and list it; to every other member it is 404 and absent from the list.
+func TestMedicalReportByRole(t *testing.T) {
+	f := newAccessFixture(t)
+	base := "/api/v1/cases/" + f.caseID
+	registers := only(http.StatusCreated, []string{"lead", "med"}, http.StatusForbidden)
+	for _, user := range append([]string{outsider}, sortedUsers()...) {
+		f.n++
+		r := f.e.do(user, "POST", base+"/documents", map[string]any{"kind": "medical-report", "title": fmt.Sprintf("Examination %d", f.n), "text": "Findings."})
+		if r.status != registers[user] {
+			t.Errorf("register a medical report as %s (%s): status %d, want %d\n%s", user, matrixRole(user), r.status, registers[user], r.body)
+		}
+	}
+	reads := only(http.StatusOK, []string{"lead", "med", "pros"}, http.StatusNotFound)
+	for _, user := range append([]string{outsider}, sortedUsers()...) {
+		if r := f.e.do(user, "GET", base+"/documents/MR-1", nil); r.status != reads[user] {
+			t.Errorf("GET MR-1 as %s (%s): status %d, want %d", user, matrixRole(user), r.status, reads[user])
+		}
+		if user == outsider {
+			continue
+		}
+		r := f.e.do(user, "GET", base+"/documents?kind=medical-report", nil)
+		listed := strings.Count(string(r.body), `"ref":"MR-`)
+		if want := map[bool]int{true: 2, false: 0}[reads[user] == http.StatusOK]; r.status != http.StatusOK || listed != want {
+			t.Errorf("list medical reports as %s (%s): status %d, %d listed, want 200 and %d", user, matrixRole(user), r.status, listed, want)
+		}
+	}
+}
