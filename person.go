@@ -121,11 +121,21 @@ type NewPerson struct {
 	Address     string       `json:"address"`
 }
 
-// PersonFilter narrows FindPersons.
+// PersonFilter narrows FindPersons. Filters given together must all match.
 type PersonFilter struct {
 	// Name matches names and aliases token by token, case and accents of form folded.
 	Name string
 	Role PersonRole
+	// Query matches a person by anything they are known by, for a search box: every
+	// token of it in their names or aliases (as Name), their pseudonym (V-0007, also
+	// written V-7 or v7), or an identifier (phone number, handle, e-mail address,
+	// account, national ID or serial) equal to it once written the way identifiers are
+	// stored (a phone number's spaces and dashes dropped, an e-mail address
+	// lower-cased; a handle as given, lower-cased, or without a leading @). Names and
+	// identifiers are searched through the blind index, never in plaintext; a victim
+	// matches by name or identifier only for those who may reveal them, by pseudonym
+	// for everyone; the search is audited like a name search.
+	Query string
 }
 
 // IdentityAccess is one request to see a victim's identity.
@@ -213,7 +223,9 @@ type PersonService interface {
 	// FindPersons returns the persons of a case, every victim's identity withheld.
 	// A name filter matches persons whose names or aliases hold every token of it,
 	// through the blind index; victims match only for those who may reveal them, and
-	// the search is audited. Returns EINVALID for a name with no letters or digits.
+	// the search is audited; a query filter matches as PersonFilter.Query says.
+	// Returns EINVALID for a name with no letters or digits, or an empty or overlong
+	// query.
 	FindPersons(ctx context.Context, caseID string, f PersonFilter) ([]*Person, error)
 
 	// FindPerson returns a person by id or pseudonym, a victim's identity withheld.

@@ -2,7 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -146,4 +150,128 @@ func loadIdentifiers(ctx context.Context, q querier, v *vault.Vault, filter stri
 		return nil, fmt.Errorf("load identifiers: %w", err)
 	}
 	return out, nil
+}
+
+// loosePseudonym is a pseudonym as someone might type it in a search box: V-0007,
+// v-7, V7.
+var loosePseudonym = regexp.MustCompile(`^[Vv]-?0*([0-9]{1,9})$`)
+
+// searchPersons returns the ids of the persons of a case that a search box's query
+// names (see caseroom.PersonFilter.Query): by pseudonym, by every name token in their
+// names or aliases, or by an identifier equal to the query as identifiers are stored.
+// Names and identifiers are matched through the blind index, and a victim so matched
+// only if the actor may reveal them. The search is audited as a name search is, with
+// the blind tokens looked up, never the query.
+func (db *DB) searchPersons(ctx context.Context, caseID, query string, role caseroom.Role, actor *caseroom.User) (map[string]bool, error) {
+	query = strings.TrimSpace(query)
+	if len(query) > 300 {
+		return nil, caseroom.Errorf(caseroom.EINVALID, "q: at most 300 bytes")
+	}
+	if query == "" || !utf8.ValidString(query) {
+		return nil, caseroom.Errorf(caseroom.EINVALID, "q: give a name, alias, pseudonym or identifier to search for")
+	}
+	tokens := vault.NameTokens(query)
+	if len(tokens) > 12 {
+		return nil, caseroom.Errorf(caseroom.EINVALID, "q: at most 12 words")
+	}
+	q := db.reader()
+	hits := map[string]bool{}
+	if m := loosePseudonym.FindStringSubmatch(query); m != nil {
+		num, _ := strconv.ParseInt(m[1], 10, 64)
+		err := scanEach(ctx, q, `SELECT person_id FROM pseudonyms WHERE case_id = ? AND num = ?`, []any{caseID, num},
+			func(scan func(...any) error) error {
+				var id string
+				err := scan(&id)
+				hits[id] = true
+				return err
+			})
+		if err != nil {
+			return nil, fmt.Errorf("search by pseudonym: %w", err)
+		}
+	}
+
+	// mayMatch says whether a person found by name or identifier is shown: anyone but
+	// a victim, and a victim only to those who may reveal them.
+	mayMatch := func(pseudonym, recorder string) bool {
+		return pseudonym == "" || role.CanSeeIdentities() || (recorder == actor.Name && role.CanRecord())
+	}
+	var looked []any // the blind tokens looked up, for the audit entry
+	collect := func(query string, args []any) error {
+		return scanEach(ctx, q, query, args, func(scan func(...any) error) error {
+			var id, pseudonym, recorder string
+			if err := scan(&id, &pseudonym, &recorder); err != nil {
+				return err
+			}
+			if mayMatch(pseudonym, recorder) {
+				hits[id] = true
+			}
+			return nil
+		})
+	}
+	const found = `SELECT b.person_id, COALESCE(MAX(p.pseudonym), ''), MAX(s.recorded_by)
+		FROM blind_index b JOIN persons s ON s.id = b.person_id LEFT JOIN pseudonyms p ON p.person_id = b.person_id
+		WHERE b.case_id = ? AND `
+
+	if len(tokens) > 0 {
+		args := []any{caseID}
+		marks := make([]string, len(tokens))
+		for i, tok := range tokens {
+			args = append(args, db.v().BlindIndex("name", tok))
+			marks[i] = "?"
+		}
+		looked = append(looked, args[1:]...)
+		args = append(args, len(tokens))
+		if err := collect(found+`b.field = 'name' AND b.token IN (`+strings.Join(marks, ", ")+`)
+			GROUP BY b.person_id HAVING COUNT(DISTINCT b.token) = ?`, args); err != nil {
+			return nil, fmt.Errorf("search by name: %w", err)
+		}
+	}
+
+	// Every kind of identifier the query could be, each written as stored.
+	candidates := []string{query, strings.ToLower(query)}
+	if h, ok := strings.CutPrefix(query, "@"); ok {
+		candidates = append(candidates, h, strings.ToLower(h))
+	}
+	args, terms, seen := []any{caseID}, []string{}, map[string]bool{}
+	for _, kind := range caseroom.IdentifierKinds {
+		for _, c := range candidates {
+			value, err := normaliseIdentifier(kind, c)
+			if err != nil {
+				continue
+			}
+			field := "identifier:" + string(kind)
+			bi := db.v().BlindIndex(field, value)
+			if seen[field+bi] {
+				continue
+			}
+			seen[field+bi] = true
+			args = append(args, field, bi)
+			looked = append(looked, bi)
+			terms = append(terms, "(b.field = ? AND b.token = ?)")
+		}
+	}
+	if len(terms) > 0 {
+		if err := collect(found+`(`+strings.Join(terms, " OR ")+`) GROUP BY b.person_id`, args); err != nil {
+			return nil, fmt.Errorf("search by identifier: %w", err)
+		}
+	}
+
+	ids := make([]string, 0, len(hits))
+	for id := range hits {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	err := db.write(ctx, func(tx *Tx) error {
+		// A random salt, not stored, as for a name search: the entry's hash cannot be
+		// used to test what was searched for.
+		salt := make([]byte, 16)
+		if _, err := rand.Read(salt); err != nil {
+			return err
+		}
+		return tx.appendEvent("person.search.name", "case", caseID, caseID, map[string]any{"tokens": looked, "found": ids, "salt": salt})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return hits, nil
 }

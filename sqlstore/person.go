@@ -289,9 +289,14 @@ func (db *DB) FindPersons(ctx context.Context, caseID string, f caseroom.PersonF
 	if f.Role != "" && !f.Role.Valid() {
 		return nil, caseroom.Errorf(caseroom.EINVALID, "role: %q is not a person role; use one of %s", f.Role, joinPersonRoles())
 	}
-	var hits map[string]bool
+	var hits, queryHits map[string]bool
 	if f.Name != "" {
 		if hits, err = db.searchByName(ctx, caseID, f.Name, sc.role, sc.actor); err != nil {
+			return nil, err
+		}
+	}
+	if f.Query != "" {
+		if queryHits, err = db.searchPersons(ctx, caseID, f.Query, sc.role, sc.actor); err != nil {
 			return nil, err
 		}
 	}
@@ -301,7 +306,7 @@ func (db *DB) FindPersons(ctx context.Context, caseID string, f caseroom.PersonF
 	}
 	persons := all[:0]
 	for _, p := range all {
-		if (hits == nil || hits[p.ID]) && (f.Role == "" || p.HasRole(f.Role)) {
+		if (hits == nil || hits[p.ID]) && (queryHits == nil || queryHits[p.ID]) && (f.Role == "" || p.HasRole(f.Role)) {
 			persons = append(persons, p)
 		}
 	}

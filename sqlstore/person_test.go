@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -552,6 +553,96 @@ func TestVictimIdentityNeverReachesInvestigator(t *testing.T) {
 			if !strings.Contains(string(b), c) {
 				t.Errorf("the lead's reveal does not show %q; the canary is not where the test expects it", c)
 			}
+		}
+	})
+}
+
+func TestFindPersonsByQuery(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "alice", "Operation Alpha")
+		inv := as(f.member("ivan", caseroom.RoleInvestigator))
+		src := f.complaint("First complaint")
+		sus := f.person(f.ctx, caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "Gul Khan", Script: "Latn"}},
+			Aliases: []caseroom.Alias{{Alias: "Guli Bhai", Kind: "urf"}}, Roles: []caseroom.PersonRole{"suspect"}})
+		other := f.suspect("Rashid Mehmood")
+		v := f.person(f.ctx, caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "Shazia Parveen"}}, Roles: []caseroom.PersonRole{"victim"}})
+		for _, ni := range []caseroom.NewIdentifier{
+			{Kind: "phone", Value: "+92 300 1234567", Source: src.Ref},
+			{Kind: "handle", Value: "guli.bhai.77", Service: "Skype", Source: src.Ref},
+		} {
+			if _, err := s.DB.AddIdentifier(f.ctx, f.c.ID, sus.ID, ni); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.DB.AddIdentifier(f.ctx, f.c.ID, v.ID, caseroom.NewIdentifier{Kind: "phone", Value: "0333-7654321", Source: src.Ref}); err != nil {
+			t.Fatal(err)
+		}
+		ids := func(ctx context.Context, filter caseroom.PersonFilter) []string {
+			t.Helper()
+			ps, err := s.DB.FindPersons(ctx, f.c.ID, filter)
+			if err != nil {
+				t.Fatalf("find persons %+v: %v", filter, err)
+			}
+			out := []string{}
+			for _, p := range ps {
+				out = append(out, p.ID)
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			name, q   string
+			lead, inv []string
+		}{
+			{"a name", "gul khan", []string{sus.ID}, []string{sus.ID}},
+			{"part of an alias", "Guli", []string{sus.ID}, []string{sus.ID}},
+			{"a phone number written another way", "+92-300-123 4567", []string{sus.ID}, []string{sus.ID}},
+			{"a handle", "guli.bhai.77", []string{sus.ID}, []string{sus.ID}},
+			{"a handle with an @ and capitals", "@Guli.Bhai.77", []string{sus.ID}, []string{sus.ID}},
+			{"a pseudonym", "V-0001", []string{v.ID}, []string{v.ID}},
+			{"a pseudonym as typed", "v1", []string{v.ID}, []string{v.ID}},
+			{"a victim's name", "Shazia", []string{v.ID}, []string{}},
+			{"a victim's phone", "03337654321", []string{v.ID}, []string{}},
+			{"nobody", "Nobody Known", []string{}, []string{}},
+			{"part of a phone number", "1234567", []string{}, []string{}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if diff := cmp.Diff(tc.lead, ids(f.ctx, caseroom.PersonFilter{Query: tc.q})); diff != "" {
+					t.Errorf("lead's search for %q (-want +got):\n%s", tc.q, diff)
+				}
+				if diff := cmp.Diff(tc.inv, ids(inv, caseroom.PersonFilter{Query: tc.q})); diff != "" {
+					t.Errorf("investigator's search for %q (-want +got):\n%s", tc.q, diff)
+				}
+			})
+		}
+		// Filters given together must all match.
+		if got := ids(f.ctx, caseroom.PersonFilter{Query: "Rashid", Role: caseroom.PersonVictim}); len(got) != 0 {
+			t.Errorf("a suspect's name with the role victim found %v", got)
+		}
+		if diff := cmp.Diff([]string{other.ID}, ids(f.ctx, caseroom.PersonFilter{Query: "Rashid", Role: caseroom.PersonSuspect})); diff != "" {
+			t.Errorf("name and role (-want +got):\n%s", diff)
+		}
+
+		// The search is audited, without what was searched for.
+		before := len(s.entries())
+		ids(inv, caseroom.PersonFilter{Query: "+92 300 1234567"})
+		entries := s.entries()
+		if len(entries) != before+1 || entries[len(entries)-1].Action != "person.search.name" || entries[len(entries)-1].Actor != "ivan" {
+			t.Errorf("after a search, the audit log grew by %d, last %+v", len(entries)-before, entries[len(entries)-1])
+		}
+		b, _ := json.Marshal(entries[len(entries)-1])
+		if strings.Contains(string(b), "1234567") {
+			t.Errorf("the audit entry shows the query: %s", b)
+		}
+
+		for _, q := range []string{"", "   ", strings.Repeat("a", 301), "a b c d e f g h i j k l m"} {
+			_, err := s.DB.FindPersons(f.ctx, f.c.ID, caseroom.PersonFilter{Query: q})
+			if q == "" {
+				if err != nil {
+					t.Errorf("an empty query (no filter): %v", err)
+				}
+				continue
+			}
+			checkError(t, err, caseroom.EINVALID, "q")
 		}
 	})
 }

@@ -253,7 +253,7 @@ func TestBrowserSignInAndDashboard(t *testing.T) {
 	if complaints != "18" {
 		t.Errorf("dashboard shows %q complaints, want the demo's 18", complaints)
 	}
-	b.screenshot("dashboard")
+	b.screenshot("signin-dashboard")
 
 	// Signing out ends the session: the case's pages send the browser to sign in.
 	b.do("sign out", chromedp.Click(`button.link`), chromedp.WaitVisible(`//p[contains(text(), "You have signed out.")]`))

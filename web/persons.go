@@ -8,9 +8,13 @@ import (
 
 func (s *Server) handleListPersons(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := caseroom.PersonFilter{Name: q.Get("name"), Role: caseroom.PersonRole(q.Get("role"))}
+	f := caseroom.PersonFilter{Name: q.Get("name"), Query: q.Get("q"), Role: caseroom.PersonRole(q.Get("role"))}
 	if q.Has("name") && f.Name == "" {
 		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "name: give a name to search for, or leave the parameter out"))
+		return
+	}
+	if q.Has("q") && f.Query == "" {
+		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "q: give a name, alias, pseudonym or identifier to search for, or leave the parameter out"))
 		return
 	}
 	persons, err := s.Persons.FindPersons(r.Context(), r.PathValue("case"), f)

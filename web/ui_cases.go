@@ -2,6 +2,7 @@ package web
 
 import "net/http"
 
+// dashboardRoutes lists the list of cases and each case's dashboard (ui_dashboard.go).
 func (s *Server) dashboardRoutes() []uiRoute {
 	return []uiRoute{
 		{"GET", "/cases", s.uiCases},
@@ -19,20 +20,4 @@ func (s *Server) uiCases(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Body = cases
 	s.renderUI(w, r, "cases", p)
-}
-
-// uiDashboard is the case's start page: where the case stands.
-func (s *Server) uiDashboard(w http.ResponseWriter, r *http.Request) {
-	p, err := s.newCasePage(r, "Dashboard", "dashboard")
-	if err != nil {
-		s.uiError(w, r, nil, err)
-		return
-	}
-	sum, err := s.Summary.Summary(r.Context(), p.Case.ID)
-	if err != nil {
-		s.uiError(w, r, p, err)
-		return
-	}
-	p.Body = sum
-	s.renderUI(w, r, "dashboard", p)
 }

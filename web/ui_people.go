@@ -1,6 +1,358 @@
 package web
 
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"caseroom"
+)
+
+// The people of a case: the search (names, aliases, pseudonyms, identifiers) and the
+// person page in the HOLMES "nominal" sense, with everything known of the person and
+// where it came from. A victim is shown by pseudonym; their identity only on the page
+// that answers a reveal (POST .../reveal with a reason), never kept in the session or
+// the address.
+
 // peopleRoutes lists the pages of this area of the web UI (see uiRoutes).
 func (s *Server) peopleRoutes() []uiRoute {
-	return nil
+	return []uiRoute{
+		{"GET", "/cases/{case}/people", s.uiPeople},
+		{"GET", "/cases/{case}/people/{id}", s.uiPerson},
+		{"POST", "/cases/{case}/people/{id}/reveal", s.uiRevealPerson},
+	}
+}
+
+// peopleView is the search page's data.
+type peopleView struct {
+	Query   string
+	Role    caseroom.PersonRole
+	Roles   []caseroom.PersonRole
+	Results []personRow
+	// Searched is set when a query or role narrowed the list.
+	Searched bool
+}
+
+// personRow is one person in the search results.
+type personRow struct {
+	*caseroom.Person
+	// Known lists the other names and the aliases, as shown to the user.
+	Known []string
+	// Key is the person's first identifier, if any is shown.
+	Key *caseroom.Identifier
+}
+
+// uiPeople is the search: by anything a person is known by, narrowed by role.
+func (s *Server) uiPeople(w http.ResponseWriter, r *http.Request) {
+	p, err := s.newCasePage(r, "People", "people")
+	if err != nil {
+		s.uiError(w, r, nil, err)
+		return
+	}
+	q := r.URL.Query()
+	v := &peopleView{Query: strings.TrimSpace(q.Get("q")), Role: caseroom.PersonRole(q.Get("role")), Roles: caseroom.PersonRoles}
+	v.Searched = v.Query != "" || v.Role != ""
+	p.Body = v
+	persons, err := s.Persons.FindPersons(r.Context(), p.Case.ID, caseroom.PersonFilter{Query: v.Query, Role: v.Role})
+	if err != nil {
+		if caseroom.ErrorCode(err) != caseroom.EINVALID {
+			s.uiError(w, r, p, err)
+			return
+		}
+		p.Flash, p.FlashError = caseroom.ErrorMessage(err), true
+		s.renderUIStatus(w, r, http.StatusBadRequest, "people", p)
+		return
+	}
+	v.Results = make([]personRow, len(persons))
+	for i, per := range persons {
+		row := personRow{Person: per}
+		for j, n := range per.Names {
+			if j > 0 || per.Pseudonym != "" {
+				row.Known = append(row.Known, n.Name)
+			}
+		}
+		for _, a := range per.Aliases {
+			row.Known = append(row.Known, a.Alias)
+		}
+		if len(per.Identifiers) > 0 {
+			row.Key = &per.Identifiers[0]
+		}
+		v.Results[i] = row
+	}
+	s.renderUI(w, r, "people", p)
+}
+
+// personView is the person page's data.
+type personView struct {
+	Person *caseroom.Person
+	// Revealed is set on the page that answers a granted reveal: the identity shown
+	// is the service's answer to it.
+	Revealed bool
+	// CanReveal is set when the user may ask to see this victim's identity; the
+	// service decides again when asked.
+	CanReveal bool
+	Reason    string // the reason given, kept when a reveal is refused for bad input
+	Links     []personLink
+	Documents []personDocument
+	// Actions and Arrests are nil when the role may not read them.
+	Actions      []*caseroom.Action
+	ActionsShown bool
+	Arrests      []*caseroom.Arrest
+	ArrestsShown bool
+}
+
+// personLink is a link to or from the person, seen from the person.
+type personLink struct {
+	*caseroom.Link
+	Outgoing   bool   // from the person to the other party
+	Other      string // the other party's label
+	OtherKind  caseroom.EntityKind
+	OtherPath  string // the other party's page, if it has one
+	SourcePath string // the page of the link's source
+	Withdrawn  bool   // a later link retracts this one
+}
+
+// personDocument is a document that concerns the person, and how.
+type personDocument struct {
+	Ref       string
+	Doc       *caseroom.Document // nil if the document is not listed to the user
+	How       []string
+	Flags     []caseroom.SafeguardFlag
+	Retracted bool
+}
+
+// uiPerson shows a person.
+func (s *Server) uiPerson(w http.ResponseWriter, r *http.Request) {
+	p, err := s.newCasePage(r, "Person", "people")
+	if err != nil {
+		s.uiError(w, r, nil, err)
+		return
+	}
+	per, err := s.Persons.FindPerson(r.Context(), p.Case.ID, r.PathValue("id"))
+	if err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	s.renderPerson(w, r, p, per, http.StatusOK, "")
+}
+
+// uiRevealPerson asks the service to show a victim's identity, with the reason
+// given, and shows it on the page that answers, and only there: the answer is not
+// cached, and nothing of it is kept in the session or the address. A refusal for a
+// missing reason shows the person page again with the message; a refusal of the role
+// is the refusal page.
+func (s *Server) uiRevealPerson(w http.ResponseWriter, r *http.Request) {
+	p, err := s.newCasePage(r, "Person", "people")
+	if err != nil {
+		s.uiError(w, r, nil, err)
+		return
+	}
+	reason := r.PostFormValue("reason")
+	per, err := s.Persons.RevealIdentity(r.Context(), p.Case.ID, r.PathValue("id"), reason)
+	w.Header().Set("Cache-Control", "no-store")
+	if caseroom.ErrorCode(err) == caseroom.EINVALID {
+		shown, ferr := s.Persons.FindPerson(r.Context(), p.Case.ID, r.PathValue("id"))
+		if ferr != nil {
+			s.uiError(w, r, p, ferr)
+			return
+		}
+		p.Flash, p.FlashError = caseroom.ErrorMessage(err), true
+		s.renderPerson(w, r, p, shown, http.StatusBadRequest, reason)
+		return
+	}
+	if err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	p.Flash = "Identity shown to you on this page only. The reveal was recorded with your reason; reloading or leaving the page hides it again."
+	s.renderPerson(w, r, p, per, http.StatusOK, "")
+}
+
+// renderPerson gathers what concerns the person, one list call per kind of record,
+// and renders the person page.
+func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, p *uiPage, per *caseroom.Person, status int, reason string) {
+	ctx, caseID := r.Context(), p.Case.ID
+	v := &personView{Person: per, Reason: reason, Revealed: status == http.StatusOK && r.Method == http.MethodPost}
+	p.Title = per.Label()
+	p.Body = v
+	if per.IdentityHidden && p.User != nil {
+		v.CanReveal = p.Case.Role.CanSeeIdentities() || (per.RecordedBy == p.User.Name && p.Case.Role.CanRecord())
+	}
+	forbidden := func(err error) bool { return caseroom.ErrorCode(err) == caseroom.EFORBIDDEN }
+
+	links, err := s.Links.FindLinks(ctx, caseID, caseroom.LinkFilter{Entity: per.ID})
+	if err != nil && !forbidden(err) {
+		s.uiError(w, r, p, err)
+		return
+	}
+	withdrawn := map[string]bool{}
+	for _, l := range links {
+		if l.Corrects != "" {
+			withdrawn[l.Corrects] = true
+		}
+	}
+	sourcePath := func(kind caseroom.EntityKind, ref string) string {
+		switch kind {
+		case caseroom.EntityDocument:
+			return p.CasePath("documents", ref)
+		case caseroom.EntityExhibit:
+			return p.CasePath("exhibits", ref)
+		case caseroom.EntityMedia:
+			return p.CasePath("media", ref)
+		}
+		return ""
+	}
+	related := map[string]*personDocument{}
+	var order []string
+	concern := func(ref, how string) *personDocument {
+		d := related[ref]
+		if d == nil {
+			d = &personDocument{Ref: ref}
+			related[ref] = d
+			order = append(order, ref)
+		}
+		for _, h := range d.How {
+			if h == how {
+				return d
+			}
+		}
+		d.How = append(d.How, how)
+		return d
+	}
+	for _, l := range links {
+		pl := personLink{Link: l, Outgoing: l.From == per.ID, SourcePath: sourcePath(l.SourceKind, l.SourceRef), Withdrawn: withdrawn[l.ID]}
+		if pl.Outgoing {
+			pl.Other, pl.OtherKind = l.ToLabel, l.ToKind
+		} else {
+			pl.Other, pl.OtherKind = l.FromLabel, l.FromKind
+		}
+		other := l.To
+		if !pl.Outgoing {
+			other = l.From
+		}
+		if pl.OtherKind == caseroom.EntityPerson {
+			pl.OtherPath = p.CasePath("people", other)
+		} else if path := sourcePath(pl.OtherKind, pl.Other); path != "" {
+			pl.OtherPath = path
+		}
+		v.Links = append(v.Links, pl)
+		if l.SourceKind == caseroom.EntityDocument {
+			switch {
+			case l.Type == "implicates" && !pl.Outgoing:
+				concern(l.SourceRef, "implicates them")
+			case l.Type == "mentions" && !pl.Outgoing:
+				concern(l.SourceRef, "mentions them")
+			default:
+				concern(l.SourceRef, "source of a link")
+			}
+		}
+	}
+
+	docs, err := s.Documents.FindDocuments(ctx, caseID, caseroom.DocumentFilter{})
+	if err != nil && !forbidden(err) {
+		s.uiError(w, r, p, err)
+		return
+	}
+	byRef := make(map[string]*caseroom.Document, len(docs))
+	for _, d := range docs {
+		byRef[d.Ref] = d
+		st := d.Statement
+		if st == nil {
+			continue
+		}
+		if st.Giver == per.ID {
+			pd := concern(d.Ref, "given by them")
+			pd.Flags = st.SafeguardFlags
+		}
+		for _, pr := range st.Present {
+			if pr.Person == per.ID {
+				how := "present"
+				if pr.Capacity != "" {
+					how = "present as " + pr.Capacity
+				}
+				concern(d.Ref, how)
+			}
+		}
+		if st.Interpreter == per.ID {
+			concern(d.Ref, "interpreted by them")
+		}
+	}
+	for _, n := range per.Names {
+		if n.Source != "" {
+			concern(n.Source, "source of a name")
+		}
+	}
+	for _, a := range per.Aliases {
+		if a.Source != "" {
+			concern(a.Source, "source of an alias")
+		}
+	}
+	for _, idf := range per.Identifiers {
+		if idf.Source != "" {
+			concern(idf.Source, "source of an identifier")
+		}
+	}
+
+	actions, err := s.Actions.FindActions(ctx, caseID, caseroom.ActionFilter{})
+	if err != nil && !forbidden(err) {
+		s.uiError(w, r, p, err)
+		return
+	}
+	v.ActionsShown = err == nil
+	for _, a := range actions {
+		for _, sub := range a.Subjects {
+			if sub.ID == per.ID {
+				v.Actions = append(v.Actions, a)
+				break
+			}
+		}
+	}
+	arrests, err := s.Arrests.FindArrests(ctx, caseID)
+	if err != nil && !forbidden(err) {
+		s.uiError(w, r, p, err)
+		return
+	}
+	v.ArrestsShown = err == nil
+	for _, a := range arrests {
+		if a.Person == per.ID {
+			v.Arrests = append(v.Arrests, a)
+			for _, g := range a.Grounds {
+				if g.Kind == caseroom.EntityDocument {
+					concern(g.Ref, "ground of "+a.Ref)
+				}
+			}
+		}
+	}
+
+	// How a document concerns the person: their own part in it first.
+	for _, d := range related {
+		sort.SliceStable(d.How, func(i, j int) bool { return howRank(d.How[i]) < howRank(d.How[j]) })
+	}
+	// Documents in the order they were registered; those not listed to the user
+	// (such as a medical report) after them, by reference.
+	for _, d := range docs {
+		if pd := related[d.Ref]; pd != nil {
+			pd.Doc = d
+			pd.Retracted = len(d.RetractedBy) > 0
+			v.Documents = append(v.Documents, *pd)
+		}
+	}
+	for _, ref := range order {
+		if byRef[ref] == nil {
+			v.Documents = append(v.Documents, *related[ref])
+		}
+	}
+	s.renderUIStatus(w, r, status, "person", p)
+}
+
+// howRank orders the ways a document concerns a person: given, present or
+// interpreted by them, then naming them, then as a source.
+func howRank(how string) int {
+	switch {
+	case how == "given by them", strings.HasPrefix(how, "present"), how == "interpreted by them":
+		return 0
+	case how == "implicates them", how == "mentions them", strings.HasPrefix(how, "ground of"):
+		return 1
+	}
+	return 2
 }
