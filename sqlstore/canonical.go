@@ -70,6 +70,7 @@ var recordTables = []struct{ table, key string }{
 	{"safeguard_rules", "id"},
 	{"contacts", "id"},
 	{"arrest_productions", "id"},
+	{"media_views", "id"},
 }
 
 // sortState puts the rows of each table of a state given by a writer (see

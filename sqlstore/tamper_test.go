@@ -78,6 +78,7 @@ var tamperTables = []struct{ table, key, column string }{
 	{"safeguard_rules", "id", "languages"},
 	{"contacts", "id", "purpose"},
 	{"arrest_productions", "id", "court"},
+	{"media_views", "id", "reason"},
 }
 
 // tamperStore is a store with a realistic case in it, built through the services, and a
@@ -223,6 +224,13 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	step("production", "arrest.production", err)
 	_, err = s.DB.RecordContact(f.ctx, c, caseroom.NewContact{Person: "V-0001", By: "ivan", At: ptr(recorded), Kind: caseroom.ContactVisit, Purpose: "Explain the examination."})
 	step("contact", "contact.record", err)
+	examiner := f.member("erum", caseroom.RoleExaminer)
+	clip, err := s.DB.FindMedia(f.ctx, c, caseroom.MediaFilter{ExhibitID: "SB/1", Path: "SB1/clip.bin"})
+	if err != nil || len(clip) != 1 {
+		t.Fatalf("find the clip: %v (%d files)", err, len(clip))
+	}
+	_, err = s.DB.RecordMediaView(as(examiner), c, clip[0].ID, "Checking the clip against the complaint.")
+	step("media view", "media.view", err)
 	f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocStatement, Title: "Withdrawal", Text: "I withdraw.", Giver: "V-0001",
 		RecordedAt: ptr(recorded.Add(time.Hour)), Retracts: "S-1", Circumstances: "Came with an officer."})
 	step("retraction", "action.raise", nil)

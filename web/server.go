@@ -48,6 +48,8 @@ type Server struct {
 	Clocks caseroom.ClockService
 	// Summary counts what a case holds.
 	Summary caseroom.SummaryService
+	// MediaViews records and lists examiners' views of media content.
+	MediaViews caseroom.MediaViewService
 	// Blobs stores uploaded files; without it uploads answer 501.
 	Blobs blob.Store
 	// Log is the transparency log over the audit entries; without it the audit
@@ -89,6 +91,7 @@ type Store interface {
 	caseroom.ContactService
 	caseroom.ClockService
 	caseroom.SummaryService
+	caseroom.MediaViewService
 	Ping(ctx context.Context) error
 }
 
@@ -97,7 +100,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Contacts: s, Clocks: s, Summary: s, Ping: s.Ping, Logger: logger, Now: time.Now}
+	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Contacts: s, Clocks: s, Summary: s, MediaViews: s, Ping: s.Ping, Logger: logger, Now: time.Now}
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
 		h := rt.handler
