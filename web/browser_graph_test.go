@@ -1,0 +1,115 @@
+package web
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"caseroom"
+)
+
+// The link graph, accountability and audit pages in a real browser, on the demo case.
+
+// waitLocation waits until the browser's address ends with suffix, failing the test
+// after a few seconds.
+func (b *chrome) waitLocation(suffix string) {
+	b.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.HasSuffix(b.location(), suffix) {
+		if time.Now().After(deadline) {
+			b.t.Fatalf("the browser is at %s, want a page ending in %s", b.location(), suffix)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestBrowserGraph(t *testing.T) {
+	site := newDemoSite(t)
+	b := newChrome(t, site)
+	b.signIn(string(caseroom.RoleLead))
+
+	// The whole case, with its legend and the links as a table.
+	b.open(site.casePath("graph"))
+	b.do("see the whole case", chromedp.WaitVisible(`svg.graph-svg`), chromedp.WaitVisible(`.graph-legend`))
+	b.screenshot("graph-case")
+
+	// The lead centres the graph on a suspect with the form, two steps out.
+	suspect := get(b, "a suspect on the graph", chromedp.AttributeValue(`svg.graph-svg a.node.n-suspect`, "href")).Value
+	id := suspect[strings.LastIndex(suspect, "/")+1:]
+	b.do("centre on the suspect",
+		chromedp.SetValue(chromedp.ID("graph-person"), id),
+		chromedp.SetValue(chromedp.ID("graph-depth"), "2"),
+		chromedp.Click(`//button[text()="Show"]`),
+		chromedp.WaitVisible(`svg.graph-svg a.node.focus`))
+	b.waitLocation("depth=2")
+	labels := get(b, "edge labels", chromedp.Evaluate[[]string](`[...document.querySelectorAll("svg.graph-svg .edge-label text")].map(t => t.textContent)`))
+	if !strings.Contains(","+strings.Join(labels, ",")+",", ",implicates,") {
+		t.Errorf("the suspect's graph has edge labels %q, want implicates among them", labels)
+	}
+	// No two nodes overlap.
+	overlaps := get(b, "node boxes", chromedp.Evaluate[int](`(() => {
+		const r = [...document.querySelectorAll("svg.graph-svg .node rect")].map(e => e.getBoundingClientRect());
+		let n = 0;
+		for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++)
+			if (r[i].left < r[j].right && r[j].left < r[i].right && r[i].top < r[j].bottom && r[j].top < r[i].bottom) n++;
+		return n;
+	})()`))
+	if overlaps != 0 {
+		t.Errorf("%d pairs of nodes overlap on the suspect's graph", overlaps)
+	}
+	b.screenshot("graph")
+	// On a tablet the drawing shrinks to the screen and the form stacks.
+	if os.Getenv("CASEROOM_SCREENSHOTS") != "" {
+		b.do("tablet", chromedp.EmulateViewport(768, 1024))
+		b.screenshot("graph-tablet")
+		b.do("laptop", chromedp.EmulateViewport(1366, 900))
+	}
+
+	// An edge label opens the document the link comes from.
+	src := get(b, "an edge's source", chromedp.AttributeValue(`svg.graph-svg a.edge-label.e-implicates`, "href")).Value
+	if !strings.Contains(src, "/documents/") {
+		t.Errorf("an implicates label links to %q, want its source document", src)
+	}
+	// A node opens the person's page.
+	b.do("open the suspect from the graph", chromedp.Click(`svg.graph-svg a.node.focus text.name`))
+	b.waitLocation("/people/" + id)
+}
+
+func TestBrowserOversight(t *testing.T) {
+	site := newDemoSite(t)
+	b := newChrome(t, site)
+	b.signIn(string(caseroom.RoleOversight))
+
+	b.open(site.casePath())
+	b.do("open the accountability report", chromedp.Click(`//nav[@aria-label="Case"]//a[text()="Accountability"]`), chromedp.WaitVisible(`//h1[text()="Accountability"]`))
+	// Flagged suspects come first: no flagged row after one without flags.
+	order := get(b, "rows", chromedp.Evaluate[[]bool](`[...document.querySelectorAll("table.accountability tbody tr")].map(tr => tr.classList.contains("flagged"))`))
+	if len(order) == 0 {
+		t.Error("the report lists no suspects")
+	}
+	for i := 1; i < len(order); i++ {
+		if order[i] && !order[i-1] {
+			t.Errorf("suspect %d is flagged but comes after one without flags", i+1)
+		}
+	}
+	b.screenshot("accountability")
+
+	b.do("open the audit page", chromedp.Click(`//nav[@aria-label="Case"]//a[text()="Audit"]`), chromedp.WaitVisible(`//h1[text()="Audit"]`))
+	b.do("verify the log", chromedp.Click(`//button[text()="Verify now"]`), chromedp.WaitVisible(`.verify-result`))
+	if res := b.text(".verify-result"); !strings.Contains(res, "OK: audit log intact") {
+		t.Errorf("verification says %q, want OK", res)
+	}
+	b.screenshot("audit")
+
+	// An investigator's navigation has no Accountability entry.
+	b.do("sign out", chromedp.Click(`button.link`), chromedp.WaitVisible(`//p[contains(text(), "You have signed out.")]`))
+	b.signIn(string(caseroom.RoleInvestigator))
+	b.open(site.casePath())
+	nav := b.text(`nav.case-nav`)
+	if strings.Contains(nav, "Accountability") {
+		t.Errorf("the investigator's navigation offers %q", nav)
+	}
+}

@@ -1,0 +1,123 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"caseroom/audit"
+)
+
+func TestUIAccountability(t *testing.T) {
+	e := newOversightUIEnv(t)
+	// The investigator is refused, as the service refuses them.
+	r := e.inv.get(e.path("accountability"))
+	mustStatus(t, r, http.StatusForbidden)
+	docMustShow(t, "refusal", r, "does not read the accountability report")
+
+	for name, b := range map[string]*browser{"lead": e.lead, "oversight": e.over} {
+		t.Run(name, func(t *testing.T) {
+			r := docBrowserFor(b, t).get(e.path("accountability"))
+			mustStatus(t, r, http.StatusOK)
+			body := docBody(r)
+			// Every suspect rests on at most one source here: all are flagged, and the
+			// one the mother's complaint names shows it as his source, by her.
+			docMustShow(t, "report", r, "3</span><span class=\"l\">suspects flagged", "single-source", e.complaint.Ref, "Rukhsana", "names them")
+			if strings.Contains(string(r.body), "<script>alert") {
+				t.Error("a suspect's name was written into the page as markup")
+			}
+			// The implicated suspect, with one independent source, comes before
+			// the others, who have none... all flagged alike, so the fewest sources
+			// first: the two with none.
+			if i, j := strings.Index(body, "Bilal"), strings.Index(body, hostileName); i < 0 || j < 0 || i > j {
+				t.Errorf("suspects are not sorted by flags and then fewest sources (Bilal at %d, Tariq at %d)", i, j)
+			}
+			// Links: the suspect's page, the source document, the giver.
+			docMustShow(t, "links", r, `href="`+e.path("people", e.sus)+`"`, `href="`+e.path("documents", e.complaint.Ref)+`"`, `href="`+e.path("people", e.mother)+`"`)
+		})
+	}
+}
+
+func TestUIAuditPageAndVerify(t *testing.T) {
+	e := newOversightUIEnv(t)
+	ctx := context.Background()
+	// A checkpoint, cosigned by a registered witness.
+	signed, c, err := e.apiEnv.log.MakeCheckpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wk, err := audit.GenerateWitnessKey("court.example/witness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, e.do("root", "POST", "/api/v1/audit/witnesses", map[string]any{"key": wk.VerifierKey()}), http.StatusCreated)
+	if _, err := e.apiEnv.log.AddCosignature(ctx, append(signed, wk.Cosign(c.Text(), *e.now)...)); err != nil {
+		t.Fatal(err)
+	}
+
+	// The investigator may not read the case's audit log, nor verify from its page.
+	mustStatus(t, e.inv.get(e.path("audit")), http.StatusForbidden)
+	mustStatus(t, e.inv.postForm(e.path("audit", "verify"), url.Values{"csrf": {e.inv.csrf()}}), http.StatusForbidden)
+
+	start := time.Now()
+	r := e.over.get(e.path("audit"))
+	t.Logf("audit page rendered in %v", time.Since(start))
+	mustStatus(t, r, http.StatusOK)
+	docMustShow(t, "audit page", r, "Latest checkpoint", c.Origin, "court.example/witness", "Verify now", "newest first")
+	if !strings.Contains(docBody(r), strings.TrimSpace(strings.Split(c.Text(), "\n")[2])) {
+		t.Error("the page does not show the checkpoint's root hash")
+	}
+	if !strings.Contains(string(r.body), `<span class="tag good">yes</span>`) {
+		t.Error("the witness's cosignature is not shown")
+	}
+	// The case's entries, newest first: the links recorded last lead.
+	seqs := regexp.MustCompile(`<tr>\n<td class="num">(\d+)</td>`).FindAllStringSubmatch(string(r.body), -1)
+	if len(seqs) < 2 {
+		t.Fatalf("the page lists %d audit entries", len(seqs))
+	}
+	if a, b := seqs[0][1], seqs[len(seqs)-1][1]; len(a) < len(b) || (len(a) == len(b) && a <= b) {
+		t.Errorf("entries run from #%s to #%s, want the newest first", a, b)
+	}
+	docMustShow(t, "entries", r, "link.record", "lena")
+
+	// Without the CSRF field, nothing runs.
+	mustStatus(t, e.over.postForm(e.path("audit", "verify"), url.Values{}), http.StatusForbidden)
+
+	// Verify now: the log holds.
+	r = e.over.postForm(e.path("audit", "verify"), url.Values{"csrf": {e.over.csrf()}})
+	mustStatus(t, r, http.StatusOK)
+	docMustShow(t, "verified", r, "Intact", "OK: audit log intact:", "latest checkpoint (size")
+
+	// An entry edited behind the log's back is found.
+	raw, err := sql.Open("sqlite", "file:"+e.apiEnv.path+"?_pragma=busy_timeout(20000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE audit_log SET actor = 'mallory' WHERE seq = 1`); err != nil {
+		t.Fatal(err)
+	}
+	r = e.lead.postForm(e.path("audit", "verify"), url.Values{"csrf": {e.lead.csrf()}})
+	mustStatus(t, r, http.StatusOK)
+	docMustShow(t, "tampered", r, "Tampering found", "FAILED: entry 1:")
+}
+
+func TestUIAuditPaging(t *testing.T) {
+	e := newOversightUIEnv(t)
+	r := e.lead.get(e.path("audit"))
+	mustStatus(t, r, http.StatusOK)
+	docMustShow(t, "first page", r, "Page 1 of")
+	mustStatus(t, e.lead.get(e.path("audit")+"?page=0"), http.StatusBadRequest)
+	mustStatus(t, e.lead.get(e.path("audit")+"?page=x"), http.StatusBadRequest)
+	// A page past the last shows the last.
+	r = e.lead.get(e.path("audit") + "?page=999")
+	mustStatus(t, r, http.StatusOK)
+	if strings.Contains(docBody(r), "No audit entries") {
+		t.Error("a page past the last shows no entries")
+	}
+}
