@@ -109,17 +109,21 @@ func (p *uiPage) Can(roles string) bool {
 	return false
 }
 
+// allButAdvocates lists every role but the victims' advocates, who read only what
+// concerns their clients.
+const allButAdvocates = "lead,investigator,indexer,examiner,medical,protection,prosecutor,oversight"
+
 // caseNav is the case navigation, in order. Roles, if set, lists the roles the
 // entry is shown to (comma separated); the page itself is guarded by the services.
 var caseNav = []struct{ Section, Label, Path, Roles string }{
 	{"dashboard", "Dashboard", "", ""},
 	{"people", "People", "people", ""},
 	{"documents", "Documents", "documents", ""},
-	{"actions", "Actions", "actions", ""},
-	{"exhibits", "Exhibits & media", "exhibits", ""},
+	{"actions", "Actions", "actions", allButAdvocates},
+	{"exhibits", "Exhibits & media", "exhibits", allButAdvocates},
 	{"graph", "Link graph", "graph", ""},
 	{"accountability", "Accountability", "accountability", "lead,prosecutor,oversight"},
-	{"audit", "Audit", "audit", ""},
+	{"audit", "Audit", "audit", "lead,prosecutor,oversight"},
 }
 
 var uiFuncs = template.FuncMap{

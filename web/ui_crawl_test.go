@@ -1,0 +1,227 @@
+package web
+
+// A crawl of the whole web UI on the demo case, as several roles: every link a page
+// shows must work, and every page must keep the UI's promises that a browser would
+// not report: every form control labelled, every image described, nothing the
+// Content-Security-Policy would block (inline script or style), the language set.
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+)
+
+// httpSession is a signed-in web session over plain HTTP (no browser).
+type httpSession struct {
+	t      *testing.T
+	site   *demoSite
+	client *http.Client
+}
+
+// signInHTTP signs a demo user in through the sign-in form, with their second factor.
+func signInHTTP(t *testing.T, site *demoSite, userOrRole string) *httpSession {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &httpSession{t: t, site: site, client: &http.Client{Jar: jar}}
+	l := site.login(userOrRole)
+	form := url.Values{"user": {l.User}, "password": {l.Password}}
+	if l.TOTP != "" {
+		form.Set("code", (&chrome{t: t}).code(l))
+	}
+	resp, err := s.client.PostForm(site.URL+"/signin", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Your cases") {
+		t.Fatalf("sign in as %s: %d\n%.400s", l.User, resp.StatusCode, body)
+	}
+	return s
+}
+
+// get fetches a page and returns its status, body and how long the server took.
+func (s *httpSession) get(path string) (int, []byte, time.Duration) {
+	s.t.Helper()
+	start := time.Now()
+	resp, err := s.client.Get(s.site.URL + path)
+	if err != nil {
+		s.t.Fatalf("GET %s: %v", path, err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		s.t.Fatalf("GET %s: %v", path, err)
+	}
+	return resp.StatusCode, body, time.Since(start)
+}
+
+// idPattern replaces record ids and references in a path, so that pages are grouped
+// by what they are (the person page, the document page) for the timing figures.
+var idPattern = regexp.MustCompile(`[a-z]{3}_[a-z2-7]{16,}|\b(?:[A-Z]{1,2}|SB%2F)-?\d+\b|V-\d{4}`)
+
+// pageProblems lists what is wrong with a page's HTML, and returns the same-site
+// links it shows (paths under /cases, without their fragment).
+func pageProblems(body []byte) (problems []string, links []string) {
+	doc, err := html.Parse(strings.NewReader(string(body)))
+	if err != nil {
+		return []string{"not HTML: " + err.Error()}, nil
+	}
+	ids, labelFor := map[string]bool{}, map[string]bool{}
+	var controls []*html.Node
+	var walk func(n *html.Node, inLabel bool)
+	walk = func(n *html.Node, inLabel bool) {
+		if n.Type == html.ElementNode {
+			a := attrs(n)
+			if id := a["id"]; id != "" {
+				if ids[id] {
+					problems = append(problems, "duplicate id "+id)
+				}
+				ids[id] = true
+			}
+			if _, ok := a["style"]; ok {
+				problems = append(problems, "inline style on <"+n.Data+"> (blocked by the CSP)")
+			}
+			for k := range a {
+				if strings.HasPrefix(k, "on") {
+					problems = append(problems, "inline handler "+k+" on <"+n.Data+"> (blocked by the CSP)")
+				}
+			}
+			switch n.Data {
+			case "html":
+				if a["lang"] == "" {
+					problems = append(problems, "<html> without lang")
+				}
+			case "script":
+				if a["src"] == "" {
+					problems = append(problems, "inline <script> (blocked by the CSP)")
+				}
+			case "style":
+				problems = append(problems, "<style> block (blocked by the CSP)")
+			case "img":
+				if _, ok := a["alt"]; !ok {
+					problems = append(problems, "<img> without alt")
+				}
+			case "label":
+				if f := a["for"]; f != "" {
+					labelFor[f] = true
+				}
+				inLabel = true
+			case "input", "select", "textarea":
+				switch a["type"] {
+				case "hidden", "submit", "button", "reset", "image":
+				default:
+					if !inLabel && a["aria-label"] == "" && a["aria-labelledby"] == "" {
+						controls = append(controls, n)
+					}
+				}
+			case "a":
+				if href := a["href"]; strings.HasPrefix(href, "/cases") {
+					href, _, _ = strings.Cut(href, "#")
+					links = append(links, href)
+				} else if strings.HasPrefix(href, "http") {
+					problems = append(problems, "link to another site: "+href)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, inLabel)
+		}
+	}
+	walk(doc, false)
+	for _, c := range controls {
+		if a := attrs(c); a["id"] == "" || !labelFor[a["id"]] {
+			problems = append(problems, fmt.Sprintf("<%s name=%q id=%q> has no label", c.Data, a["name"], a["id"]))
+		}
+	}
+	return problems, links
+}
+
+func attrs(n *html.Node) map[string]string {
+	m := make(map[string]string, len(n.Attr))
+	for _, a := range n.Attr {
+		m[a.Key] = a.Val
+	}
+	return m
+}
+
+// crawl visits every page reachable by links from /cases as one user, at most limit
+// pages and at most perKind pages of each kind, and checks each. It returns the
+// server time of each page kind.
+func crawl(t *testing.T, s *httpSession, limit, perKind int) map[string][]time.Duration {
+	t.Helper()
+	seen := map[string]bool{"/cases": true}
+	queue := []string{"/cases"}
+	kinds := map[string]int{}
+	times := map[string][]time.Duration{}
+	for len(queue) > 0 && len(seen) <= limit {
+		path := queue[0]
+		queue = queue[1:]
+		status, body, took := s.get(path)
+		kind := idPattern.ReplaceAllString(path, "{id}")
+		if status != http.StatusOK {
+			t.Errorf("%s: %d: a page links to it but it does not open\n%.300s", path, status, body)
+			continue
+		}
+		times[kind] = append(times[kind], took)
+		problems, links := pageProblems(body)
+		for _, p := range problems {
+			t.Errorf("%s: %s", path, p)
+		}
+		for _, l := range links {
+			if seen[l] {
+				continue
+			}
+			k := idPattern.ReplaceAllString(l, "{id}")
+			if kinds[k] >= perKind {
+				continue
+			}
+			seen[l] = true
+			kinds[k]++
+			queue = append(queue, l)
+		}
+	}
+	return times
+}
+
+// TestUICrawl crawls the demo case as the lead, an investigator and an advocate:
+// every link shown opens, and every page is labelled, CSP-clean and self-contained.
+// It logs the server time of each kind of page (median), the figures in bench/README.md.
+func TestUICrawl(t *testing.T) {
+	site := newDemoSite(t)
+	for _, role := range []string{"lead", "investigator", "advocate"} {
+		t.Run(role, func(t *testing.T) {
+			s := signInHTTP(t, site, role)
+			times := crawl(t, s, 250, 3)
+			var kinds []string
+			for k := range times {
+				kinds = append(kinds, k)
+			}
+			sort.Strings(kinds)
+			var lines []string
+			for _, k := range kinds {
+				ds := slices.Clone(times[k])
+				slices.Sort(ds)
+				lines = append(lines, fmt.Sprintf("%-60s %3d pages, median %6.1f ms, max %6.1f ms", k, len(ds),
+					float64(ds[len(ds)/2].Microseconds())/1000, float64(ds[len(ds)-1].Microseconds())/1000))
+			}
+			t.Logf("%d kinds of page as %s:\n%s", len(kinds), role, strings.Join(lines, "\n"))
+			if role == "lead" && len(kinds) < 15 {
+				t.Errorf("the lead's crawl reached only %d kinds of page; the UI's links are missing", len(kinds))
+			}
+		})
+	}
+}
