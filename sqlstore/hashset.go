@@ -209,16 +209,7 @@ func (tx *Tx) matchSetToContents(setID string, index *hashindex.Index, indexed [
 			return 0, err
 		}
 		// Videos: each entry once per video, by the video's closest frame.
-		err = scanEach(tx.ctx, tx, `SELECT sha256, frames FROM content_vpdq`, nil, func(scan func(...any) error) error {
-			var sum, text string
-			if err := scan(&sum, &text); err != nil {
-				return err
-			}
-			frames, err := parseFrames(text)
-			if err != nil {
-				return fmt.Errorf("video %s: %w", sum, err)
-			}
-			hashes, numbers := matchable(frames)
+		err = eachVideo(tx.ctx, tx, "", nil, func(sum string, hashes []pdq.Hash, numbers []int, _ int64) error {
 			for i, h := range hashes {
 				for _, m := range index.Query(h, caseroom.MatchRadius) {
 					p := pair{sum, indexed[m.ID]}

@@ -81,6 +81,29 @@ func parseFrames(s string) ([]vpdq.Frame, error) {
 	return frames, nil
 }
 
+// eachVideo calls fn for each stored video hash that cond selects (a WHERE clause over
+// content_vpdq, or "" for all), in the order recorded, with its matchable frames (see
+// matchable) and its audit entry.
+func eachVideo(ctx context.Context, q querier, cond string, args []any, fn func(sum string, hashes []pdq.Hash, numbers []int, entry int64) error) error {
+	query := `SELECT sha256, frames, entry FROM content_vpdq`
+	if cond != "" {
+		query += ` WHERE ` + cond
+	}
+	return scanEach(ctx, q, query+` ORDER BY entry`, args, func(scan func(...any) error) error {
+		var sum, text string
+		var entry int64
+		if err := scan(&sum, &text, &entry); err != nil {
+			return err
+		}
+		frames, err := parseFrames(text)
+		if err != nil {
+			return fmt.Errorf("video %s: %w", sum, err)
+		}
+		hashes, numbers := matchable(frames)
+		return fn(sum, hashes, numbers, entry)
+	})
+}
+
 // validVideoHash checks a video hash given with a new content: nil, or frames with
 // valid numbers, qualities, hashes and times.
 func validVideoHash(v *caseroom.VideoHash) error {
@@ -125,27 +148,16 @@ func (x *frameIndex) refresh(ctx context.Context, q querier) (int64, error) {
 	var owner []int32
 	var videos []string
 	var counts []int
-	err := scanEach(ctx, q, `SELECT sha256, frames, entry FROM content_vpdq WHERE entry > ? ORDER BY entry`, []any{x.mark},
-		func(scan func(...any) error) error {
-			var sum, text string
-			var entry int64
-			if err := scan(&sum, &text, &entry); err != nil {
-				return err
-			}
-			frames, err := parseFrames(text)
-			if err != nil {
-				return fmt.Errorf("video %s: %w", sum, err)
-			}
-			hs, _ := matchable(frames)
-			v := int32(len(x.videos) + len(videos))
-			videos, counts = append(videos, sum), append(counts, len(hs))
-			for range hs {
-				owner = append(owner, v)
-			}
-			hashes = append(hashes, hs...)
-			newMark = max(newMark, entry)
-			return nil
-		})
+	err := eachVideo(ctx, q, `entry > ?`, []any{x.mark}, func(sum string, hs []pdq.Hash, _ []int, entry int64) error {
+		v := int32(len(x.videos) + len(videos))
+		videos, counts = append(videos, sum), append(counts, len(hs))
+		for range hs {
+			owner = append(owner, v)
+		}
+		hashes = append(hashes, hs...)
+		newMark = max(newMark, entry)
+		return nil
+	})
 	if err != nil {
 		return x.mark, err
 	}
@@ -235,26 +247,16 @@ func (tx *Tx) recordVideoMatches(seq int64, state map[string][]map[string]any, f
 		}
 	}
 	x.mu.Unlock()
-	err = scanEach(tx.ctx, tx, `SELECT sha256, frames FROM content_vpdq WHERE entry > ? AND sha256 <> ?`, []any{mark, f.SHA256},
-		func(scan func(...any) error) error {
-			var sum, text string
-			if err := scan(&sum, &text); err != nil {
-				return err
-			}
-			frames, err := parseFrames(text)
-			if err != nil {
-				return fmt.Errorf("video %s: %w", sum, err)
-			}
-			others, _ := matchable(frames)
-			for i := range hashes {
-				for j := range others {
-					if d := pdq.Distance(&hashes[i], &others[j]); d <= caseroom.MatchRadius {
-						overlap(sum, len(others)).hit(i, j, d)
-					}
+	err = eachVideo(tx.ctx, tx, `entry > ? AND sha256 <> ?`, []any{mark, f.SHA256}, func(sum string, others []pdq.Hash, _ []int, _ int64) error {
+		for i := range hashes {
+			for j := range others {
+				if d := pdq.Distance(&hashes[i], &others[j]); d <= caseroom.MatchRadius {
+					overlap(sum, len(others)).hit(i, j, d)
 				}
 			}
-			return nil
-		})
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}

@@ -97,18 +97,17 @@ func TestIngestFindsVideoCopies(t *testing.T) {
 		Video            *struct{ ThisInOther, OtherInThis float64 }
 		Locations        []struct{ Path string }
 	}
-	var list struct {
-		Media []struct {
-			Path, SHA256, MIME, Cluster string
-			VideoFrames                 int
-			Meta                        struct {
-				Duration float64
-				Codec    string
-				Width    int
-			}
-			Matches []match
+	type mediaRow struct {
+		Path, SHA256, MIME, Cluster string
+		VideoFrames                 int
+		Meta                        struct {
+			Duration float64
+			Codec    string
+			Width    int
 		}
+		Matches []match
 	}
+	var list struct{ Media []mediaRow }
 	if code := call(t, token, "GET", base+"/api/v1/cases/"+c.ID+"/media", "", &list); code != 200 || len(list.Media) != 6 {
 		t.Fatalf("media: %d, %d files", code, len(list.Media))
 	}
@@ -140,16 +139,7 @@ func TestIngestFindsVideoCopies(t *testing.T) {
 	if film.Cluster == "" || small.Cluster != film.Cluster || cut.Cluster != film.Cluster || zipped.Cluster != film.Cluster {
 		t.Errorf("clusters: film %q, small %q, cut %q, zipped %q; want one", film.Cluster, small.Cluster, cut.Cluster, zipped.Cluster)
 	}
-	pct := func(from struct {
-		Path, SHA256, MIME, Cluster string
-		VideoFrames                 int
-		Meta                        struct {
-			Duration float64
-			Codec    string
-			Width    int
-		}
-		Matches []match
-	}, to string) *struct{ ThisInOther, OtherInThis float64 } {
+	pct := func(from mediaRow, to string) *struct{ ThisInOther, OtherInThis float64 } {
 		for _, mm := range from.Matches {
 			if mm.SHA256 == to && mm.By == "vpdq" {
 				return mm.Video
