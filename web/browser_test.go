@@ -30,7 +30,7 @@ import (
 
 // demoSite is the whole server, serving a freshly seeded demo case on 127.0.0.1:0.
 type demoSite struct {
-	t      *testing.T
+	t      testing.TB
 	URL    string
 	CaseID string
 	DB     *sqlstore.DB
@@ -38,7 +38,7 @@ type demoSite struct {
 }
 
 // newDemoSite seeds the demo case into a new store and serves it until the test ends.
-func newDemoSite(t *testing.T) *demoSite {
+func newDemoSite(t testing.TB) *demoSite {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "caseroom.db")
@@ -215,9 +215,17 @@ func (b *chrome) signIn(userOrRole string) {
 // code is the current authentication code of a demo login, never one used before.
 func (b *chrome) code(l demo.Login) string {
 	b.t.Helper()
+	return totpCode(b.t, l)
+}
+
+// totpCode is the current authentication code of a demo login, never one used before
+// in this test binary (a code is accepted once: a second sign-in of the same user
+// within 30 seconds waits for the next one).
+func totpCode(t testing.TB, l demo.Login) string {
+	t.Helper()
 	secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(l.TOTP))
 	if err != nil {
-		b.t.Fatalf("TOTP secret of %s: %v", l.User, err)
+		t.Fatalf("TOTP secret of %s: %v", l.User, err)
 	}
 	step := totp.Step(time.Now())
 	if last, ok := totpUsed.Load(l.User); ok && last.(int64) >= step {

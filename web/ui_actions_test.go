@@ -1,20 +1,12 @@
 package web
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"caseroom"
-	"caseroom/demo"
-	"caseroom/sqlstore"
 )
 
 // action reads an action from the store as the lead.
@@ -160,52 +152,5 @@ func TestUIMedicalConsentFlow(t *testing.T) {
 	mustStatus(t, e.submit(e.inv, e.path("actions", "A-1", "result"), url.Values{"document": {"R-1"}}), http.StatusSeeOther)
 	if st := e.action(t, "A-1").State; st != caseroom.ActionResulted {
 		t.Fatalf("with the consents, resulting left the action %s", st)
-	}
-}
-
-// BenchmarkUIDocumentsAndActionsPages renders each page of this area on the demo case
-// as the investigator: go test ./web -run '^$' -bench UIDocumentsAndActions.
-func BenchmarkUIDocumentsAndActionsPages(b *testing.B) {
-	dir := b.TempDir()
-	path := filepath.Join(dir, "caseroom.db")
-	db, err := sqlstore.Open(context.Background(), path, sqlstore.Options{KeyFile: path + ".key"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	res, err := demo.Seed(context.Background(), db)
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	defer srv.Close()
-	var login demo.Login
-	for _, l := range res.Logins {
-		if l.Role == caseroom.RoleInvestigator {
-			login = l
-		}
-	}
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar}
-	resp, err := client.PostForm(srv.URL+"/signin", url.Values{"user": {login.User}, "password": {login.Password}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	base := srv.URL + "/cases/" + res.CaseID
-	for _, page := range []string{"/documents", "/documents?kind=statement", "/documents/new", "/documents/S-7", "/actions", "/actions?state=", "/actions/new?from=S-7", "/actions/A-1"} {
-		b.Run(strings.TrimPrefix(page, "/"), func(b *testing.B) {
-			for b.Loop() {
-				resp, err := client.Get(base + page)
-				if err != nil {
-					b.Fatal(err)
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					b.Fatalf("%s: %d", page, resp.StatusCode)
-				}
-			}
-		})
 	}
 }

@@ -6,6 +6,7 @@ package web
 // Content-Security-Policy would block (inline script or style), the language set.
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,17 +20,19 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"caseroom"
 )
 
 // httpSession is a signed-in web session over plain HTTP (no browser).
 type httpSession struct {
-	t      *testing.T
+	t      testing.TB
 	site   *demoSite
 	client *http.Client
 }
 
 // signInHTTP signs a demo user in through the sign-in form, with their second factor.
-func signInHTTP(t *testing.T, site *demoSite, userOrRole string) *httpSession {
+func signInHTTP(t testing.TB, site *demoSite, userOrRole string) *httpSession {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -39,7 +42,7 @@ func signInHTTP(t *testing.T, site *demoSite, userOrRole string) *httpSession {
 	l := site.login(userOrRole)
 	form := url.Values{"user": {l.User}, "password": {l.Password}}
 	if l.TOTP != "" {
-		form.Set("code", (&chrome{t: t}).code(l))
+		form.Set("code", totpCode(t, l))
 	}
 	resp, err := s.client.PostForm(site.URL+"/signin", form)
 	if err != nil {
@@ -221,6 +224,59 @@ func TestUICrawl(t *testing.T) {
 			t.Logf("%d kinds of page as %s:\n%s", len(kinds), role, strings.Join(lines, "\n"))
 			if role == "lead" && len(kinds) < 15 {
 				t.Errorf("the lead's crawl reached only %d kinds of page; the UI's links are missing", len(kinds))
+			}
+		})
+	}
+}
+
+// BenchmarkUIPages times each kind of page of the web UI on the demo case, as the lead,
+// over HTTP with a signed-in session (the figures in bench/README.md):
+//
+//	go test ./web -run '^$' -bench UIPages -benchtime 20x
+func BenchmarkUIPages(b *testing.B) {
+	site := newDemoSite(b)
+	s := signInHTTP(b, site, "lead")
+	ctx := caseroom.NewContextWithUser(context.Background(), caseroom.Console)
+	lead, err := site.DB.FindUser(ctx, site.login("lead").User)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx = caseroom.NewContextWithUser(context.Background(), lead)
+	suspects, err := site.DB.FindPersons(ctx, site.CaseID, caseroom.PersonFilter{Role: caseroom.PersonSuspect})
+	if err != nil || len(suspects) == 0 {
+		b.Fatalf("suspects: %v", err)
+	}
+	victims, err := site.DB.FindPersons(ctx, site.CaseID, caseroom.PersonFilter{Role: caseroom.PersonVictim})
+	if err != nil || len(victims) == 0 {
+		b.Fatalf("victims: %v", err)
+	}
+	c := "/cases/" + site.CaseID
+	for _, page := range []struct{ name, path string }{
+		{"cases", "/cases"},
+		{"dashboard", c},
+		{"people", c + "/people"},
+		{"people-search", c + "/people?q=Tari"},
+		{"suspect", c + "/people/" + suspects[0].ID},
+		{"victim", c + "/people/" + victims[0].ID},
+		{"documents", c + "/documents"},
+		{"document", c + "/documents/S-7"},
+		{"document-form", c + "/documents/new"},
+		{"actions", c + "/actions"},
+		{"action", c + "/actions/A-1"},
+		{"action-form", c + "/actions/new?from=S-7"},
+		{"exhibits", c + "/exhibits"},
+		{"exhibit", c + "/exhibits/SB%2F1"},
+		{"media", c + "/media"},
+		{"graph-case", c + "/graph"},
+		{"graph-suspect", c + "/graph?person=" + suspects[0].ID + "&depth=2"},
+		{"accountability", c + "/accountability"},
+		{"audit", c + "/audit"},
+	} {
+		b.Run(page.name, func(b *testing.B) {
+			for b.Loop() {
+				if status, body, _ := s.get(page.path); status != http.StatusOK {
+					b.Fatalf("%s: %d\n%.300s", page.path, status, body)
+				}
 			}
 		})
 	}

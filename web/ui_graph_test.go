@@ -1,22 +1,15 @@
 package web
 
 import (
-	"context"
 	"encoding/xml"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"caseroom"
-	"caseroom/audit"
-	"caseroom/demo"
-	"caseroom/sqlstore"
 	"caseroom/totp"
 )
 
@@ -248,62 +241,4 @@ func TestUIGraphCorrectedAndRetractedLinks(t *testing.T) {
 		t.Errorf("the graph does not show the standing links only (met, not knows nor called)")
 	}
 	docMustShow(t, "standing links", r, "4 records", "3 links")
-}
-
-// BenchmarkUIDemoPages times the pages of this area on the seeded demo case, served
-// straight by their handlers as the lead (no network, no session lookup):
-//
-//	go test ./web/ -run '^$' -bench UIDemoPages -benchtime 20x
-func BenchmarkUIDemoPages(b *testing.B) {
-	dir := b.TempDir()
-	path := filepath.Join(dir, "caseroom.db")
-	db, err := sqlstore.Open(context.Background(), path, sqlstore.Options{KeyFile: path + ".key"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	res, err := demo.Seed(context.Background(), db)
-	if err != nil {
-		b.Fatal(err)
-	}
-	key, err := audit.LoadOrCreateLogKey(filepath.Join(dir, "audit.key"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	srv.Log = &audit.Log{Store: db, Key: key, Now: db.Now}
-	if _, _, err := srv.Log.MakeCheckpoint(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	lead, err := db.FindUser(caseroom.NewContextWithUser(context.Background(), caseroom.Console), res.Logins[0].User)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := caseroom.NewContextWithUser(context.Background(), lead)
-	suspects, err := db.FindPersons(ctx, res.CaseID, caseroom.PersonFilter{Role: caseroom.PersonSuspect})
-	if err != nil || len(suspects) == 0 {
-		b.Fatalf("suspects: %v", err)
-	}
-	for _, page := range []struct {
-		name, method, query string
-		handler             http.HandlerFunc
-	}{
-		{"graph-case", "GET", "", srv.uiGraph},
-		{"graph-suspect-2-steps", "GET", "?person=" + suspects[0].ID + "&depth=2", srv.uiGraph},
-		{"accountability", "GET", "", srv.uiAccountability},
-		{"audit", "GET", "", srv.uiAudit},
-		{"audit-verify", "POST", "", srv.uiAuditVerify},
-	} {
-		b.Run(page.name, func(b *testing.B) {
-			for b.Loop() {
-				req := httptest.NewRequestWithContext(ctx, page.method, "/cases/"+res.CaseID+"/x"+page.query, nil)
-				req.SetPathValue("case", res.CaseID)
-				w := httptest.NewRecorder()
-				page.handler(w, req)
-				if w.Code != http.StatusOK {
-					b.Fatalf("status %d: %.300s", w.Code, w.Body.String())
-				}
-			}
-		})
-	}
 }
