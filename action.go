@@ -81,7 +81,9 @@ type Action struct {
 	Ref    string     `json:"ref"`
 	Kind   ActionKind `json:"kind"`
 	Title  string     `json:"title"`
-	// RaisedFrom is the reference of the document the action was raised from, if any.
+	// RaisedFrom is the reference of the document the action was raised from, if any
+	// the reader may read: empty for a medical report to a role that does not read
+	// medical reports (Role.ReadsMedicalReports).
 	RaisedFrom string          `json:"raisedFrom,omitempty"`
 	Subjects   []ActionSubject `json:"subjects"`
 	Priority   ActionPriority  `json:"priority"`
@@ -90,11 +92,16 @@ type Action struct {
 	// AllocatedTo is the user name of the member the action is allocated to, if any.
 	AllocatedTo string `json:"allocatedTo,omitempty"`
 	// Result is the reference of the document that resulted the action, while resulted
-	// or filed.
-	Result   string         `json:"result,omitempty"`
-	RaisedBy string         `json:"raisedBy"`
-	RaisedAt time.Time      `json:"raisedAt"`
-	History  []*ActionEvent `json:"history"`
+	// or filed. To a role that does not read medical reports a result that is one is
+	// withheld: Result is empty and ResultRestricted set, and the history's events do
+	// not name it either.
+	Result string `json:"result,omitempty"`
+	// ResultRestricted is set when the action is resulted or filed with a medical
+	// report the reader may not read, so Result is left empty.
+	ResultRestricted bool           `json:"resultRestricted,omitempty"`
+	RaisedBy         string         `json:"raisedBy"`
+	RaisedAt         time.Time      `json:"raisedAt"`
+	History          []*ActionEvent `json:"history"`
 	// Consents lists, for a medical examination, every consent, refusal and
 	// objection recorded, oldest first.
 	Consents []*Consent `json:"consents,omitempty"`
@@ -114,7 +121,7 @@ type ActionEvent struct {
 	Seq      int             `json:"seq"` // 1 for raising it, then in order
 	Event    ActionEventKind `json:"event"`
 	To       string          `json:"to,omitempty"`       // allocated: to whom
-	Document string          `json:"document,omitempty"` // resulted: the result document's reference
+	Document string          `json:"document,omitempty"` // resulted: the result document's reference, unless a medical report the reader may not read
 	Reason   string          `json:"reason,omitempty"`   // referred back, cancelled
 	By       string          `json:"by"`
 	At       time.Time       `json:"at"`

@@ -58,6 +58,8 @@ type Exhibit struct {
 	Custody      []*CustodyEvent `json:"custody"`
 	RegisteredBy string          `json:"registeredBy"`
 	RegisteredAt time.Time       `json:"registeredAt"`
+	// Files is the number of files recorded as found in it.
+	Files int64 `json:"files"`
 }
 
 // NewExhibit is what registering an exhibit takes. Registering records its seizure as
@@ -183,12 +185,19 @@ type MediaSummary struct {
 	LargestCluster int64 `json:"largestCluster"`
 }
 
-// MediaFilter narrows FindMedia.
+// MediaFilter narrows FindMedia. The filters combine: a file is listed if it passes
+// every one that is set.
 type MediaFilter struct {
+	ID        string // only the file of this media id
 	ExhibitID string // id or reference
 	Path      string // only the file at this path (with ExhibitID)
-	Limit     int
-	After     string // media id: the page after it
+	// Cluster keeps the files whose content is in the case's cluster of
+	// near-duplicates of this name (see Media.Cluster).
+	Cluster string
+	// MatchedKnown keeps the files whose content matches a known-hash set.
+	MatchedKnown bool
+	Limit        int
+	After        string // media id: the page after it
 }
 
 // ExhibitService keeps exhibits, their chains of custody and the files found in them.
@@ -203,10 +212,11 @@ type ExhibitService interface {
 	// chain would break: the event is by someone who does not hold the exhibit, comes
 	// before the last one, or follows its return or destruction.
 	RecordCustody(ctx context.Context, caseID, exhibit string, ev NewCustodyEvent) (*Exhibit, error)
-	// FindExhibit returns an exhibit by id or reference, with its chain. Returns
-	// ENOTFOUND if the case has no such exhibit.
+	// FindExhibit returns an exhibit by id or reference, with its chain and the
+	// number of its files. Returns ENOTFOUND if the case has no such exhibit.
 	FindExhibit(ctx context.Context, caseID, exhibit string) (*Exhibit, error)
-	// FindExhibits lists a case's exhibits in order of registration.
+	// FindExhibits lists a case's exhibits in order of registration, each with its
+	// chain and the number of its files.
 	FindExhibits(ctx context.Context, caseID string) ([]*Exhibit, error)
 	// RecordMedia records files found in an exhibit, in one transaction, each under
 	// its own audit entry; a content seen for the first time is recorded with its
@@ -219,8 +229,10 @@ type ExhibitService interface {
 	IngestedPaths(ctx context.Context, caseID, exhibit string) (map[string]int64, error)
 	// HasContent reports whether a content is recorded (and so its blob durable).
 	HasContent(ctx context.Context, sha256 string) (bool, error)
-	// FindMedia lists a case's files, or one exhibit's, with where else each content
-	// was found in the case.
+	// FindMedia lists a case's files that pass the filter, in order of media id, with
+	// where else each content was found in the case, its matches and its cluster; a
+	// single file is read by its ID. Returns ENOTFOUND for an unknown case or exhibit
+	// (a filter that matches no file gives an empty list), EFORBIDDEN for an advocate.
 	FindMedia(ctx context.Context, caseID string, f MediaFilter) ([]*Media, error)
 	// SummariseMedia counts a case's files, contents, copies and bytes.
 	SummariseMedia(ctx context.Context, caseID string) (*MediaSummary, error)

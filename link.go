@@ -95,11 +95,15 @@ type LinkFilter struct {
 type LinkService interface {
 	// RecordLink stores a link. Returns EINVALID naming the field when the source is
 	// missing, the type unknown, the confidence outside [0,1], or an entity or the
-	// source is not in the case; EFORBIDDEN for a `represents` link (or a correction of
-	// one) by anyone but the lead, since it decides what an advocate sees.
+	// source is not in the case (a medical report the actor may not read, see
+	// Role.ReadsMedicalReports, counts as not in the case, and so does a link to be
+	// corrected that the actor may not see); EFORBIDDEN for a `represents` link (or a
+	// correction of one) by anyone but the lead, since it decides what an advocate sees.
 	RecordLink(ctx context.Context, caseID string, nl NewLink) (*Link, error)
 
-	// FindLinks lists a case's links in order of recording. Returns EINVALID naming
-	// "entity" when the filter names nothing in the case.
+	// FindLinks lists a case's links in order of recording: to a member who does not
+	// read medical reports, not the links whose source is one or that join one.
+	// Returns EINVALID naming "entity" when the filter names nothing in the case (or a
+	// medical report the member may not read).
 	FindLinks(ctx context.Context, caseID string, f LinkFilter) ([]*Link, error)
 }

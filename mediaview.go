@@ -37,13 +37,9 @@ func (r Role) CanReadMediaViews() bool {
 	return false
 }
 
-// MediaViewService records and lists examiners' views of seized files' content.
+// MediaViewService records and lists examiners' views of seized files' content. A
+// file itself is read with ExhibitService.FindMedia, by its ID.
 type MediaViewService interface {
-	// FindMediaFile returns one file of a case by its id, as FindMedia lists it (with
-	// where else its content was found, its matches and cluster). Returns ENOTFOUND
-	// if the case has no such file, and what FindMedia returns for a reader who may
-	// not read media.
-	FindMediaFile(ctx context.Context, caseID, mediaID string) (*Media, error)
 	// RecordMediaView records that the acting examiner views the content of a file,
 	// for the reason given, at the server's time, and returns the record; the caller
 	// then shows the content as a blurred greyscale thumbnail, never stored. Returns

@@ -2,6 +2,8 @@ package caseroom
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -107,6 +109,35 @@ func (p *Person) Label() string {
 		return p.Aliases[0].Alias
 	}
 	return p.ID
+}
+
+// Minor says whether the person counts as a minor on the day at, whether their age is
+// known, and on what basis, in words ("by date of birth", "by age band 14-17", "age not
+// recorded, so treated as a minor"). The rule, the one consents and statement safeguards
+// follow: by date of birth, if recorded (under 18 on that day); else by age band, if it
+// starts with a number (a band starting under 18 is a minor, "15-19" included) or says
+// "adult"; else the age is unknown (known false) and the person counts as a minor
+// (minor true): in a case about children, a guardian's word is the safe assumption until
+// an age is recorded. A date of birth withheld from the reader counts as not recorded.
+func (p *Person) Minor(at time.Time) (minor, known bool, why string) {
+	if p.DateOfBirth != "" {
+		if dob, err := time.Parse("2006-01-02", p.DateOfBirth); err == nil {
+			return dob.AddDate(18, 0, 0).After(at), true, "by date of birth"
+		}
+	}
+	band := strings.ToLower(strings.TrimSpace(p.AgeBand))
+	digits := 0
+	for digits < len(band) && digits < 3 && band[digits] >= '0' && band[digits] <= '9' {
+		digits++
+	}
+	if digits > 0 {
+		n, _ := strconv.Atoi(band[:digits])
+		return n < 18, true, "by age band " + p.AgeBand
+	}
+	if strings.Contains(band, "adult") {
+		return false, true, "by age band " + p.AgeBand
+	}
+	return true, false, "age not recorded, so treated as a minor"
 }
 
 // NewPerson is the input to RegisterPerson.

@@ -143,7 +143,7 @@ func (db *DB) RaiseAction(ctx context.Context, caseID string, na caseroom.NewAct
 	if err != nil {
 		return nil, err
 	}
-	return loadAction(ctx, db.reader(), db.v(), caseID, id)
+	return db.readAction(ctx, caseID, id)
 }
 
 // actionSubject resolves a subject of an action: a person (id or pseudonym) or an
@@ -237,7 +237,7 @@ func (db *DB) stepAction(ctx context.Context, caseID, action string, st actionSt
 	if err != nil {
 		return nil, err
 	}
-	return loadAction(ctx, db.reader(), db.v(), caseID, actionID)
+	return db.readAction(ctx, caseID, actionID)
 }
 
 // AllocateAction allocates an action to a member. See caseroom.ActionService.
@@ -366,7 +366,69 @@ func (db *DB) FindAction(ctx context.Context, caseID, action string) (*caseroom.
 	if err := db.checkWholeCase(ctx, caseID, "actions"); err != nil {
 		return nil, err
 	}
-	return loadAction(ctx, db.reader(), db.v(), caseID, action)
+	return db.readAction(ctx, caseID, action)
+}
+
+// readAction reads one action (by id or reference) as the acting user may see it:
+// a medical report is not named to a role that does not read medical reports (see
+// withholdMedicalReports).
+func (db *DB) readAction(ctx context.Context, caseID, action string) (*caseroom.Action, error) {
+	q, role, err := db.readerRole(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := loadAction(ctx, q, db.v(), caseID, action)
+	if err != nil {
+		return nil, err
+	}
+	if err := withholdMedicalReports(ctx, q, caseID, role, []*caseroom.Action{a}); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// withholdMedicalReports takes out of actions, for a role that does not read medical
+// reports, every reference to one (see medicalReportIDs), so that a medical report is
+// to them as if it did not exist: an action raised from one shows no raisedFrom; one
+// resulted with one shows no result but ResultRestricted, and its resulted events no
+// document. What happened (resulted, when and by whom) still shows: the action is the
+// team's, its result document is not.
+func withholdMedicalReports(ctx context.Context, q querier, caseID string, role caseroom.Role, actions []*caseroom.Action) error {
+	if role.ReadsMedicalReports() || len(actions) == 0 {
+		return nil
+	}
+	ids, err := medicalReportIDs(ctx, q, caseID, "")
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	reports := map[string]bool{} // by case reference, as actions name documents
+	err = scanEach(ctx, q, `SELECT id, ref FROM documents WHERE case_id = ?`, []any{caseID}, func(scan func(...any) error) error {
+		var id, ref string
+		if err := scan(&id, &ref); err != nil {
+			return err
+		}
+		if ids[id] {
+			reports[ref] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("medical report references: %w", err)
+	}
+	for _, a := range actions {
+		if reports[a.RaisedFrom] {
+			a.RaisedFrom = ""
+		}
+		if reports[a.Result] {
+			a.Result, a.ResultRestricted = "", true
+		}
+		for _, ev := range a.History {
+			if reports[ev.Document] {
+				ev.Document = ""
+			}
+		}
+	}
+	return nil
 }
 
 // FindActions lists a case's actions. See caseroom.ActionService.
@@ -377,8 +439,15 @@ func (db *DB) FindActions(ctx context.Context, caseID string, f caseroom.ActionF
 	if err := db.checkWholeCase(ctx, caseID, "actions"); err != nil {
 		return nil, err
 	}
-	all, err := loadActions(ctx, db.reader(), db.v(), caseID, "")
+	q, role, err := db.readerRole(ctx, caseID)
 	if err != nil {
+		return nil, err
+	}
+	all, err := loadActions(ctx, q, db.v(), caseID, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := withholdMedicalReports(ctx, q, caseID, role, all); err != nil {
 		return nil, err
 	}
 	out := []*caseroom.Action{}

@@ -3,8 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -102,7 +100,7 @@ func (db *DB) RecordConsent(ctx context.Context, caseID, action string, nc caser
 	if err != nil {
 		return nil, err
 	}
-	return loadAction(ctx, db.reader(), db.v(), caseID, actionID)
+	return db.readAction(ctx, caseID, actionID)
 }
 
 // standingLink is the condition that link l (alias) stands: not a retraction, and
@@ -136,32 +134,6 @@ func consentCapacity(ctx context.Context, q querier, caseID, person, by string) 
 	return "", nil
 }
 
-// ageBandStart reads the first number of an age band: 10 of "10-14", 18 of "18+".
-var ageBandStart = regexp.MustCompile(`^\s*([0-9]{1,3})`)
-
-// minorStatus says whether a person counts as a minor on the day now, and why. The
-// rule: by date of birth, if recorded (under 18 on that day); else by age band, if its
-// lower bound is a number (a band starting under 18 counts as a minor, "15-19"
-// included) or it says "adult"; else, the age being unknown, as a minor: in a case
-// about children, a guardian's consent is the safe assumption until an age is
-// recorded.
-func minorStatus(p *caseroom.Person, now time.Time) (minor bool, why string) {
-	if p.DateOfBirth != "" {
-		if dob, err := time.Parse("2006-01-02", p.DateOfBirth); err == nil {
-			return dob.AddDate(18, 0, 0).After(now), "by date of birth"
-		}
-	}
-	band := strings.ToLower(strings.TrimSpace(p.AgeBand))
-	if m := ageBandStart.FindStringSubmatch(band); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return n < 18, "by age band " + p.AgeBand
-	}
-	if strings.Contains(band, "adult") {
-		return false, "by age band " + p.AgeBand
-	}
-	return true, "age not recorded, so treated as a minor"
-}
-
 // checkMedicalConsents is the result check of a medical examination: for every person
 // it concerns, the latest answer of that person is a consent and, for a minor, some
 // parent or guardian's latest answer is a consent and none's is a refusal. A
@@ -181,7 +153,7 @@ func checkMedicalConsents(tx *Tx, a *caseroom.Action) error {
 		return err
 	}
 	if len(missing) > 0 {
-		return caseroom.Errorf(caseroom.ECONFLICT, "Action %s cannot be resulted without %s; record consents with POST .../actions/%s/consents.", a.Ref, strings.Join(missing, " and "), a.Ref)
+		return caseroom.Errorf(caseroom.ECONFLICT, "Action %s cannot be resulted without %s: record the missing consents first.", a.Ref, strings.Join(missing, " and "))
 	}
 	return nil
 }
@@ -214,7 +186,7 @@ func consentGaps(ctx context.Context, q querier, v *vault.Vault, a *caseroom.Act
 		if err != nil {
 			return nil, false, err
 		}
-		minor, why := minorStatus(ps[0], now)
+		minor, _, why := ps[0].Minor(now)
 		if !minor {
 			continue
 		}

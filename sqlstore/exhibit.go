@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -68,8 +69,9 @@ func (db *DB) RegisterExhibit(ctx context.Context, caseID string, ne caseroom.Ne
 		return nil, caseroom.Errorf(caseroom.EINVALID, "kind: %q is not an exhibit kind; use one of disc, phone, computer, storage, document, other", ne.Kind)
 	case ne.SeizedAt == nil || ne.SeizedAt.IsZero():
 		return nil, caseroom.Errorf(caseroom.EINVALID, "seizedAt: required (RFC 3339, such as 2026-11-20T09:00:00Z)")
-	case ne.SeizedAt.After(db.Now().Add(5 * time.Minute)):
-		return nil, caseroom.Errorf(caseroom.EINVALID, "seizedAt: %s is in the future", ne.SeizedAt.UTC().Format(time.RFC3339))
+	}
+	if err := notInFuture("seizedAt", *ne.SeizedAt, db.Now()); err != nil {
+		return nil, err
 	}
 	id := newID(prefixExhibit)
 	err := db.write(ctx, func(tx *Tx) error {
@@ -137,14 +139,15 @@ func (db *DB) RecordCustody(ctx context.Context, caseID, exhibit string, ev case
 		return nil, caseroom.Errorf(caseroom.EINVALID, "event: %q is not a custody event; use one of sealed, transferred, examined, copied, returned, destroyed", ev.Event)
 	case ev.At == nil || ev.At.IsZero():
 		return nil, caseroom.Errorf(caseroom.EINVALID, "at: required (RFC 3339)")
-	case ev.At.After(db.Now().Add(5 * time.Minute)):
-		return nil, caseroom.Errorf(caseroom.EINVALID, "at: %s is in the future", ev.At.UTC().Format(time.RFC3339))
 	case rule.needsTo && strings.TrimSpace(ev.To) == "":
 		return nil, caseroom.Errorf(caseroom.EINVALID, "to: required for %s: who receives the exhibit", ev.Event)
 	case !rule.needsTo && strings.TrimSpace(ev.To) != "":
 		return nil, caseroom.Errorf(caseroom.EINVALID, "to: only a transfer or a return hands the exhibit to someone")
 	case len(ev.By) > 200 || len(ev.To) > 200 || len(ev.Place) > 300 || len(ev.Seal) > 100 || len(ev.Purpose) > 2000:
 		return nil, caseroom.Errorf(caseroom.EINVALID, "purpose: at most 2000 bytes (by and to 200, place 300, seal 100)")
+	}
+	if err := notInFuture("at", *ev.At, db.Now()); err != nil {
+		return nil, err
 	}
 	var exhibitID string
 	err := db.write(ctx, func(tx *Tx) error {
@@ -236,7 +239,8 @@ func (db *DB) loadExhibit(ctx context.Context, q querier, caseID, exhibit string
 }
 
 // loadExhibits reads a case's exhibits (or the one named by id or reference) with their
-// chains, and works out who holds each.
+// chains and the number of their files (one grouped query), and works out who holds
+// each.
 func (db *DB) loadExhibits(ctx context.Context, q querier, caseID, exhibit string) ([]*caseroom.Exhibit, error) {
 	filter, args := ``, []any{caseID}
 	if exhibit != "" {
@@ -299,6 +303,26 @@ func (db *DB) loadExhibits(ctx context.Context, q querier, caseID, exhibit strin
 	if err != nil {
 		return nil, fmt.Errorf("load custody: %w", err)
 	}
+	// By exhibit id, so that the count reads the index of (exhibit_id, path) alone.
+	nfilter := `exhibit_id IN (SELECT id FROM exhibits WHERE case_id = ?)`
+	if exhibit != "" {
+		nfilter = `exhibit_id = ?`
+	}
+	err = scanEach(ctx, q, `SELECT exhibit_id, COUNT(*) FROM media WHERE `+nfilter+` GROUP BY exhibit_id`, cargs,
+		func(scan func(...any) error) error {
+			var exhibitID string
+			var n int64
+			if err := scan(&exhibitID, &n); err != nil {
+				return err
+			}
+			if x := byID[exhibitID]; x != nil {
+				x.Files = n
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("count exhibits' files: %w", err)
+	}
 	labels, err := personLabels(ctx, q, db.v(), caseID, persons)
 	if err != nil {
 		return nil, err
@@ -332,8 +356,13 @@ func (tx *Tx) exhibitForMedia(caseID, exhibit string) (string, error) {
 	if _, err := tx.exhibitRole(caseID); err != nil {
 		return "", err
 	}
+	return exhibitID(tx.ctx, tx, caseID, exhibit)
+}
+
+// exhibitID resolves an exhibit's id or reference to its id, or returns ENOTFOUND.
+func exhibitID(ctx context.Context, q querier, caseID, exhibit string) (string, error) {
 	var id string
-	err := tx.QueryRowContext(tx.ctx, `SELECT id FROM exhibits WHERE case_id = ? AND (id = ? OR ref = ?)`, caseID, exhibit, exhibit).Scan(&id)
+	err := q.QueryRowContext(ctx, `SELECT id FROM exhibits WHERE case_id = ? AND (id = ? OR ref = ?)`, caseID, exhibit, exhibit).Scan(&id)
 	if isNoRows(err) {
 		return "", caseroom.Errorf(caseroom.ENOTFOUND, "There is no exhibit %q in this case.", exhibit)
 	}
@@ -499,21 +528,33 @@ func (db *DB) ContentSums(ctx context.Context, fn func(sum string) error) error 
 }
 
 // FindMedia lists a case's files. See caseroom.ExhibitService.
+//
+// The filters on the file, its exhibit and a known-set match are SQL conditions. A
+// cluster is not stored: the case's clusters are worked out once (caseClusters), and
+// the cluster's contents become a condition on the content, in chunks of at most
+// mediaChunk contents, each chunk's page merged by media id. The clusters worked out
+// serve the listed files' Cluster too.
 func (db *DB) FindMedia(ctx context.Context, caseID string, f caseroom.MediaFilter) ([]*caseroom.Media, error) {
 	if err := db.exhibitsReadable(ctx, caseID, "media"); err != nil {
 		return nil, err
 	}
 	q := db.reader()
 	filter, args := ``, []any{caseID}
+	if f.ID != "" {
+		filter, args = filter+` AND m.id = ?`, append(args, f.ID)
+	}
 	if f.ExhibitID != "" {
-		x, err := db.loadExhibit(ctx, q, caseID, f.ExhibitID)
+		id, err := exhibitID(ctx, q, caseID, f.ExhibitID)
 		if err != nil {
 			return nil, err
 		}
-		filter, args = ` AND m.exhibit_id = ?`, append(args, x.ID)
+		filter, args = filter+` AND m.exhibit_id = ?`, append(args, id)
 		if f.Path != "" {
 			filter, args = filter+` AND m.path = ?`, append(args, f.Path)
 		}
+	}
+	if f.MatchedKnown {
+		filter += ` AND EXISTS (SELECT 1 FROM matches k WHERE k.sha256 = m.sha256 AND k.kind = 'known')`
 	}
 	if f.After != "" {
 		filter, args = filter+` AND m.id > ?`, append(args, f.After)
@@ -524,11 +565,73 @@ func (db *DB) FindMedia(ctx context.Context, caseID string, f caseroom.MediaFilt
 	case f.Limit > 10000:
 		f.Limit = 10000
 	}
-	out := []*caseroom.Media{}
+	var clusters map[string]string
+	var out []*caseroom.Media
+	var err error
+	if f.Cluster == "" {
+		if out, err = scanMedia(ctx, q, filter, args, f.Limit); err != nil {
+			return nil, err
+		}
+	} else {
+		if clusters, _, err = caseClusters(ctx, q, caseID); err != nil {
+			return nil, err
+		}
+		var members []any
+		for sum, name := range clusters {
+			if name == f.Cluster {
+				members = append(members, sum)
+			}
+		}
+		out = []*caseroom.Media{}
+		for start := 0; start < len(members); start += mediaChunk {
+			chunk := members[start:min(start+mediaChunk, len(members))]
+			page, err := scanMedia(ctx, q, filter+` AND m.sha256 IN (`+placeholders(len(chunk))+`)`, append(append([]any{}, args...), chunk...), f.Limit)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, page...)
+		}
+		slices.SortFunc(out, func(a, b *caseroom.Media) int { return strings.Compare(a.ID, b.ID) })
+		out = out[:min(len(out), f.Limit)]
+	}
 	bySum := map[string][]*caseroom.Media{}
+	for _, m := range out {
+		bySum[m.SHA256] = append(bySum[m.SHA256], m)
+	}
+	// Where else in the case each content was found.
+	sums := make([]any, 0, len(bySum))
+	for s := range bySum {
+		sums = append(sums, s)
+	}
+	err = locations(ctx, q, caseID, sums, func(sum string, loc caseroom.MediaLocation) {
+		for _, m := range bySum[sum] {
+			if m.ID != loc.MediaID {
+				m.AlsoFoundIn = append(m.AlsoFoundIn, loc)
+			}
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find copies: %w", err)
+	}
+	for _, m := range out {
+		m.Matches = []caseroom.MediaMatch{}
+	}
+	if err := addMatches(ctx, q, caseID, bySum, clusters); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// mediaChunk is how many contents one query of FindMedia names.
+const mediaChunk = 400
+
+// scanMedia reads at most limit of a case's files (the case is args[0]) that pass
+// filter, in order of media id, without their copies and matches.
+func scanMedia(ctx context.Context, q querier, filter string, args []any, limit int) ([]*caseroom.Media, error) {
+	out := []*caseroom.Media{}
 	err := scanEach(ctx, q, `SELECT m.id, m.case_id, m.exhibit_id, x.ref, m.path, m.mod_time, m.sha256, c.sha1, c.md5, c.size, c.mime, c.meta, m.ingested_by, m.ingested_at
 		FROM media m JOIN exhibits x ON x.id = m.exhibit_id JOIN contents c ON c.sha256 = m.sha256
-		WHERE m.case_id = ?`+filter+` ORDER BY m.id LIMIT `+fmt.Sprint(f.Limit), args,
+		WHERE m.case_id = ?`+filter+` ORDER BY m.id LIMIT `+fmt.Sprint(limit), args,
 		func(scan func(...any) error) error {
 			m := &caseroom.Media{AlsoFoundIn: []caseroom.MediaLocation{}}
 			var mod *string
@@ -551,32 +654,10 @@ func (db *DB) FindMedia(ctx context.Context, caseID string, f caseroom.MediaFilt
 				return fmt.Errorf("media %s meta: %w", m.ID, err)
 			}
 			out = append(out, m)
-			bySum[m.SHA256] = append(bySum[m.SHA256], m)
 			return nil
 		})
 	if err != nil {
 		return nil, fmt.Errorf("find media: %w", err)
-	}
-	// Where else in the case each content was found.
-	sums := make([]any, 0, len(bySum))
-	for s := range bySum {
-		sums = append(sums, s)
-	}
-	err = locations(ctx, q, caseID, sums, func(sum string, loc caseroom.MediaLocation) {
-		for _, m := range bySum[sum] {
-			if m.ID != loc.MediaID {
-				m.AlsoFoundIn = append(m.AlsoFoundIn, loc)
-			}
-		}
-	})
-	if err != nil {
-		return nil, fmt.Errorf("find copies: %w", err)
-	}
-	for _, m := range out {
-		m.Matches = []caseroom.MediaMatch{}
-	}
-	if err := addMatches(ctx, q, caseID, bySum); err != nil {
-		return nil, err
 	}
 	return out, nil
 }

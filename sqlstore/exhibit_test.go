@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"caseroom"
+	"caseroom/sqlstore"
 )
 
 // This file holds the exhibits: their registration, their chains of custody, who may
@@ -752,6 +753,198 @@ func TestExhibitMedia(t *testing.T) {
 		}
 		if _, err := s.DB.RecordMedia(f.ctx, "cas_nonexistent", "SB/1", nil); caseroom.ErrorCode(err) != caseroom.ENOTFOUND {
 			t.Errorf("RecordMedia in an unknown case: %v", err)
+		}
+	})
+}
+
+// TestMediaFilters checks that every filter of FindMedia, alone and combined, lists
+// exactly the files of the unfiltered list that pass it, in the same order and with
+// the same facts, and that paging through a filtered list misses and repeats nothing.
+func TestMediaFilters(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "sara", "Operation Mirror")
+		f.exhibit(f.ctx, caseroom.NewExhibit{Ref: "SB/1"})
+		f.exhibit(f.ctx, caseroom.NewExhibit{Ref: "SB/2"})
+		console := caseroom.NewContextWithUser(context.Background(), caseroom.Console)
+		const x = "f8f8f0cee0f4a84f06370a22028f67f0b36e2ed596621e1d33e6b39c4e9c9b22"
+		far := strings.Repeat("0", 64)
+		known := fakeMedia("docs/known.bin", "a listed document")
+		if _, err := s.DB.ImportHashSet(console, knownSet("National list",
+			caseroom.KnownHash{MediaID: "1", Category: "1", PDQ: x}, caseroom.KnownHash{MediaID: "2", Category: "2", MD5: known.MD5})); err != nil {
+			t.Fatal(err)
+		}
+		// Three near-duplicates of the listed image (a cluster, all matching the set);
+		// two images near each other only (a second cluster); one image alone.
+		near := func(p, content, h string) caseroom.NewMedia {
+			m := fakeMedia(p, content)
+			m.Image = imageHash(h, 90)
+			return m
+		}
+		sb1 := []caseroom.NewMedia{near("a.jpg", "a", flip(x, 3)), near("b.jpg", "b", flip(x, 5)), near("d.jpg", "d", far), known, fakeMedia("plain.txt", "plain")}
+		sb2 := []caseroom.NewMedia{near("c.jpg", "c", flip(x, 7)), near("e.jpg", "e", flip(far, 2)), near("copy-of-a.jpg", "a", flip(x, 3)),
+			near("alone.jpg", "alone", flip(far, 128))}
+		if _, err := s.DB.RecordMedia(f.ctx, f.c.ID, "SB/1", sb1); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.RecordMedia(f.ctx, f.c.ID, "SB/2", sb2); err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.DB.FindMedia(f.ctx, f.c.ID, caseroom.MediaFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byPath := map[string]*caseroom.Media{}
+		for _, m := range all {
+			byPath[m.Path] = m
+		}
+		lake, dark := byPath["a.jpg"].Cluster, byPath["d.jpg"].Cluster
+		if lake == "" || dark == "" || lake == dark || byPath["c.jpg"].Cluster != lake || byPath["e.jpg"].Cluster != dark || byPath["alone.jpg"].Cluster != "" {
+			t.Fatalf("the fixture's clusters are not as meant: a %q, c %q, d %q, e %q, alone %q", lake, byPath["c.jpg"].Cluster, dark, byPath["e.jpg"].Cluster, byPath["alone.jpg"].Cluster)
+		}
+		matchedKnown := func(m *caseroom.Media) bool {
+			for _, mm := range m.Matches {
+				if mm.Kind == "known" {
+					return true
+				}
+			}
+			return false
+		}
+		sb2ID := byPath["c.jpg"].ExhibitID
+		for _, tc := range []struct {
+			name   string
+			filter caseroom.MediaFilter
+			keep   func(m *caseroom.Media) bool
+			want   int
+		}{
+			{"one file by id", caseroom.MediaFilter{ID: byPath["b.jpg"].ID}, func(m *caseroom.Media) bool { return m.Path == "b.jpg" }, 1},
+			{"a cluster", caseroom.MediaFilter{Cluster: lake}, func(m *caseroom.Media) bool { return m.Cluster == lake }, 4},
+			{"the other cluster", caseroom.MediaFilter{Cluster: dark}, func(m *caseroom.Media) bool { return m.Cluster == dark }, 2},
+			{"an unknown cluster", caseroom.MediaFilter{Cluster: strings.Repeat("f", 64)}, func(*caseroom.Media) bool { return false }, 0},
+			{"matched known", caseroom.MediaFilter{MatchedKnown: true}, matchedKnown, 5},
+			{"a cluster in an exhibit", caseroom.MediaFilter{Cluster: lake, ExhibitID: "SB/2"}, func(m *caseroom.Media) bool { return m.Cluster == lake && m.ExhibitID == sb2ID }, 2},
+			{"a cluster matched known", caseroom.MediaFilter{Cluster: dark, MatchedKnown: true}, func(*caseroom.Media) bool { return false }, 0},
+			{"a file by id outside the cluster", caseroom.MediaFilter{ID: byPath["d.jpg"].ID, Cluster: lake}, func(*caseroom.Media) bool { return false }, 0},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				want := []*caseroom.Media{}
+				for _, m := range all {
+					if tc.keep(m) {
+						want = append(want, m)
+					}
+				}
+				if len(want) != tc.want {
+					t.Fatalf("the fixture has %d such files, want %d", len(want), tc.want)
+				}
+				got, err := s.DB.FindMedia(f.ctx, f.c.ID, tc.filter)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("filtered (-unfiltered, kept +filtered):\n%s", diff)
+				}
+				paged := []*caseroom.Media{}
+				for p := tc.filter; ; {
+					p.Limit = 1
+					page, err := s.DB.FindMedia(f.ctx, f.c.ID, p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(page) == 0 {
+						break
+					}
+					paged = append(paged, page...)
+					p.After = page[len(page)-1].ID
+				}
+				if diff := cmp.Diff(want, paged); diff != "" {
+					t.Errorf("paged by one (-at once +paged):\n%s", diff)
+				}
+			})
+		}
+	})
+}
+
+// TestExhibitFileCounts checks that an exhibit, listed or read, counts the files
+// recorded as found in it, and only those.
+func TestExhibitFileCounts(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "sara", "Operation Mirror")
+		f.exhibit(f.ctx, caseroom.NewExhibit{Ref: "SB/1"})
+		f.exhibit(f.ctx, caseroom.NewExhibit{Ref: "SB/2"})
+		f.exhibit(f.ctx, caseroom.NewExhibit{Ref: "SB/3"})
+		if _, err := s.DB.RecordMedia(f.ctx, f.c.ID, "SB/1", []caseroom.NewMedia{fakeMedia("a", "a"), fakeMedia("b", "b"), fakeMedia("copy of a", "a")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.RecordMedia(f.ctx, f.c.ID, "SB/2", []caseroom.NewMedia{fakeMedia("a", "a")}); err != nil {
+			t.Fatal(err)
+		}
+		// Another case's exhibit of the same reference, with files of its own.
+		g := newFixture(t, s, "gul", "Operation Kestrel")
+		g.exhibit(g.ctx, caseroom.NewExhibit{Ref: "SB/1"})
+		if _, err := s.DB.RecordMedia(g.ctx, g.c.ID, "SB/1", []caseroom.NewMedia{fakeMedia("a", "a"), fakeMedia("z", "z")}); err != nil {
+			t.Fatal(err)
+		}
+		xs, err := s.DB.FindExhibits(f.ctx, f.c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int64{}
+		for _, x := range xs {
+			got[x.Ref] = x.Files
+		}
+		if diff := cmp.Diff(map[string]int64{"SB/1": 3, "SB/2": 1, "SB/3": 0}, got); diff != "" {
+			t.Errorf("files by exhibit (-want +got):\n%s", diff)
+		}
+		for ref, want := range map[string]int64{"SB/1": 3, "SB/3": 0} {
+			if x, err := s.DB.FindExhibit(f.ctx, f.c.ID, ref); err != nil || x.Files != want {
+				t.Errorf("FindExhibit %s: %v; files %d, want %d", ref, err, x.Files, want)
+			}
+		}
+		if x, err := s.DB.FindExhibit(g.ctx, g.c.ID, "SB/1"); err != nil || x.Files != 2 {
+			t.Errorf("the other case's SB/1: %+v, %v; want 2 files", x, err)
+		}
+	})
+}
+
+// TestExhibitTimesNotInFuture checks that a seizure and a custody event dated past the
+// server's clock and its skew are refused with the message every such time gets, and
+// that a time within the skew is taken.
+func TestExhibitTimesNotInFuture(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		s.DB.Now = func() time.Time { return now }
+		f := newFixture(t, s, "sara", "Operation Mirror")
+		f.exhibit(f.ctx, caseroom.NewExhibit{Ref: "SB/1"})
+		n := 1
+		for _, w := range []struct {
+			name, field string
+			write       func(at time.Time) error
+		}{
+			{"seizure", "seizedAt", func(at time.Time) error {
+				n++
+				_, err := s.DB.RegisterExhibit(f.ctx, f.c.ID, caseroom.NewExhibit{Ref: fmt.Sprintf("SB/%d", n), Description: "A disc", Kind: caseroom.ExhibitDisc, SeizedAt: &at})
+				return err
+			}},
+			{"custody event", "at", func(at time.Time) error {
+				_, err := s.DB.RecordCustody(f.ctx, f.c.ID, "SB/1", caseroom.NewCustodyEvent{Event: caseroom.CustodyExamined, At: &at})
+				return err
+			}},
+		} {
+			t.Run(w.name, func(t *testing.T) {
+				late := now.Add(sqlstore.FutureSkew + time.Minute)
+				before := s.Count("audit_log")
+				err := w.write(late)
+				checkError(t, err, caseroom.EINVALID, w.field)
+				want := w.field + ": " + late.Format(time.RFC3339) + " is in the future (the server's time is " + now.Format(time.RFC3339) + "); give when it happened"
+				if msg := caseroom.ErrorMessage(err); msg != want {
+					t.Errorf("message %q, want %q", msg, want)
+				}
+				if after := s.Count("audit_log"); after != before {
+					t.Errorf("a refused write added %d audit entries", after-before)
+				}
+				if err := w.write(now.Add(sqlstore.FutureSkew - time.Minute)); err != nil {
+					t.Errorf("a time within the skew: %v", err)
+				}
+			})
 		}
 	})
 }

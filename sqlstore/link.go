@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"strings"
@@ -43,7 +44,16 @@ func (db *DB) RecordLink(ctx context.Context, caseID string, nl caseroom.NewLink
 		var corrects any
 		correctedType := ""
 		if nl.Corrects != "" {
-			err := tx.QueryRowContext(ctx, `SELECT type FROM links WHERE id = ? AND case_id = ?`, nl.Corrects, caseID).Scan(&correctedType)
+			var cFrom, cTo, cSource string
+			err := tx.QueryRowContext(ctx, `SELECT type, from_id, to_id, source_id FROM links WHERE id = ? AND case_id = ?`, nl.Corrects, caseID).Scan(&correctedType, &cFrom, &cTo, &cSource)
+			if err == nil {
+				// A link the actor may not see (it touches or cites a medical report they
+				// do not read) is answered for as one that does not exist.
+				var hidden map[string]bool
+				if hidden, err = withheldMedicalReports(ctx, tx, caseID, role); err == nil && (hidden[cFrom] || hidden[cTo] || hidden[cSource]) {
+					err = sql.ErrNoRows
+				}
+			}
 			if isNoRows(err) {
 				return caseroom.Errorf(caseroom.EINVALID, "corrects: there is no link %s in this case", nl.Corrects)
 			} else if err != nil {
@@ -151,9 +161,12 @@ func normalisePartialDate(s string) (string, bool) {
 }
 
 // entityField resolves a record named in a field, turning "not found" into a message
-// that names the field.
+// that names the field. A medical report the actor may not read is not found.
 func (tx *Tx) entityField(caseID, ref, field string) (string, caseroom.EntityKind, error) {
 	id, kind, err := resolveEntity(tx.ctx, tx, caseID, ref)
+	if err == nil && kind == caseroom.EntityDocument {
+		err = tx.withheldDocument(caseID, ref, id)
+	}
 	if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
 		return "", "", caseroom.Errorf(caseroom.EINVALID, "%s: %s", field, caseroom.ErrorMessage(err))
 	}
@@ -174,6 +187,14 @@ func (db *DB) FindLinks(ctx context.Context, caseID string, f caseroom.LinkFilte
 		if err == nil {
 			err = sc.notFoundFor(ctx, q, db.v(), caseID, f.Entity, id, kind)
 		}
+		if err == nil && kind == caseroom.EntityDocument && !sc.role.ReadsMedicalReports() {
+			// A medical report the member does not read is named as one that does
+			// not exist would be.
+			var reports map[string]bool
+			if reports, err = medicalReportIDs(ctx, q, caseID, id); err == nil && reports[id] {
+				err = caseroom.Errorf(caseroom.ENOTFOUND, "There is no document %s in this case.", strings.TrimSpace(f.Entity))
+			}
+		}
 		if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
 			return nil, caseroom.Errorf(caseroom.EINVALID, "entity: %s", caseroom.ErrorMessage(err))
 		} else if err != nil {
@@ -189,16 +210,34 @@ func (db *DB) FindLinks(ctx context.Context, caseID string, f caseroom.LinkFilte
 		filter = strings.Join(conds, " AND ")
 	}
 	links, err := loadLinks(ctx, q, db.v(), caseID, filter, args)
-	if err != nil || sc.all() {
-		return links, err
+	if err != nil {
+		return nil, err
+	}
+	hidden, err := withheldMedicalReports(ctx, q, caseID, sc.role)
+	if err != nil {
+		return nil, err
+	}
+	if sc.all() && len(hidden) == 0 {
+		return links, nil
 	}
 	seen := links[:0]
 	for _, l := range links {
-		if sc.seesLink(l) {
+		if sc.seesLink(l) && !hidden[l.Source] && !hidden[l.From] && !hidden[l.To] {
 			seen = append(seen, l)
 		}
 	}
 	return seen, nil
+}
+
+// withheldMedicalReports returns the ids of the case's medical reports (see
+// medicalReportIDs) if the role does not read them, else nil. To such a reader a link
+// that cites one as its source, or joins one, is as if it did not exist: its source
+// reference and label would name the report.
+func withheldMedicalReports(ctx context.Context, q querier, caseID string, role caseroom.Role) (map[string]bool, error) {
+	if role.ReadsMedicalReports() {
+		return nil, nil
+	}
+	return medicalReportIDs(ctx, q, caseID, "")
 }
 
 // loadLinks reads a case's links matching filter (on the alias l), with labels for

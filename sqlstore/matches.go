@@ -58,14 +58,17 @@ func caseClusters(ctx context.Context, q querier, caseID string) (map[string]str
 }
 
 // addMatches fills in the perceptual hash, the matches and the cluster of the listed
-// media (bySum: the page's media by content).
-func addMatches(ctx context.Context, q querier, caseID string, bySum map[string][]*caseroom.Media) error {
+// media (bySum: the page's media by content). clusters are the case's clusters as
+// caseClusters names them, if the caller worked them out already; nil to work them out.
+func addMatches(ctx context.Context, q querier, caseID string, bySum map[string][]*caseroom.Media, clusters map[string]string) error {
 	if len(bySum) == 0 {
 		return nil
 	}
-	clusters, _, err := caseClusters(ctx, q, caseID)
-	if err != nil {
-		return err
+	if clusters == nil {
+		var err error
+		if clusters, _, err = caseClusters(ctx, q, caseID); err != nil {
+			return err
+		}
 	}
 	sums := make([]any, 0, len(bySum))
 	for s, ms := range bySum {

@@ -27,26 +27,6 @@ func mediaFile(ctx context.Context, q querier, caseID, mediaID string) (exhibitI
 	return exhibitID, path, sum, err
 }
 
-// FindMediaFile returns one file of a case. See caseroom.MediaViewService.
-func (db *DB) FindMediaFile(ctx context.Context, caseID, mediaID string) (*caseroom.Media, error) {
-	if err := db.exhibitsReadable(ctx, caseID, "media"); err != nil {
-		return nil, err
-	}
-	exhibitID, path, _, err := mediaFile(ctx, db.reader(), caseID, mediaID)
-	if err != nil {
-		return nil, err
-	}
-	// A file is one path in one exhibit: FindMedia reads it with everything it lists.
-	ms, err := db.FindMedia(ctx, caseID, caseroom.MediaFilter{ExhibitID: exhibitID, Path: path, Limit: 1})
-	if err != nil {
-		return nil, err
-	}
-	if len(ms) == 0 || ms[0].ID != mediaID {
-		return nil, mediaNotFound(mediaID)
-	}
-	return ms[0], nil
-}
-
 // RecordMediaView records an examiner's view of a file's content. See
 // caseroom.MediaViewService.
 func (db *DB) RecordMediaView(ctx context.Context, caseID, mediaID, reason string) (*caseroom.MediaView, error) {

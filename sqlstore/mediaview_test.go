@@ -38,26 +38,32 @@ func TestMediaViews(t *testing.T) {
 			t.Fatalf("find the other case's file: %v", err)
 		}
 
-		// FindMediaFile reads one file as FindMedia lists it.
-		got, err := s.DB.FindMediaFile(as(f.inv), c, photo.ID)
+		// FindMedia reads one file by its id as it lists it among the others.
+		got, err := s.DB.FindMedia(as(f.inv), c, caseroom.MediaFilter{ID: photo.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(photo, got); diff != "" {
-			t.Errorf("FindMediaFile (-FindMedia +FindMediaFile):\n%s", diff)
+		if diff := cmp.Diff([]*caseroom.Media{photo}, got); diff != "" {
+			t.Errorf("FindMedia by id (-by path +by id):\n%s", diff)
 		}
 		for _, tc := range []struct {
 			name, caseID, media string
 			as                  *caseroom.User
-			code                string
+			code                string // "": no error and no file
 		}{
-			{"unknown file", c, "med_nosuchfile", f.inv, caseroom.ENOTFOUND},
-			{"another case's file", c, elsewhere[0].ID, f.inv, caseroom.ENOTFOUND},
+			{"unknown file", c, "med_nosuchfile", f.inv, ""},
+			{"another case's file", c, elsewhere[0].ID, f.inv, ""},
 			{"outsider", c, photo.ID, f.outsider, caseroom.ENOTFOUND},
 			{"advocate", c, photo.ID, f.adv, caseroom.EFORBIDDEN},
 		} {
 			t.Run("find "+tc.name, func(t *testing.T) {
-				_, err := s.DB.FindMediaFile(as(tc.as), tc.caseID, tc.media)
+				ms, err := s.DB.FindMedia(as(tc.as), tc.caseID, caseroom.MediaFilter{ID: tc.media})
+				if tc.code == "" {
+					if err != nil || len(ms) != 0 {
+						t.Errorf("FindMedia = %d files, %v; want none", len(ms), err)
+					}
+					return
+				}
 				checkError(t, err, tc.code, "")
 			})
 		}

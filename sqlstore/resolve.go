@@ -41,10 +41,33 @@ func (tx *Tx) source(caseID, ref, field string) (string, error) {
 		return "", caseroom.Errorf(caseroom.EINVALID, "%s: required; cite the document or exhibit this comes from (an id or a reference such as S-12)", field)
 	}
 	id, err := resolveDocument(tx.ctx, tx, caseID, ref)
+	if err == nil {
+		err = tx.withheldDocument(caseID, ref, id)
+	}
 	if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
 		return "", caseroom.Errorf(caseroom.EINVALID, "%s: %s", field, caseroom.ErrorMessage(err))
 	}
 	return id, err
+}
+
+// withheldDocument returns, for a medical report (see medicalReportIDs) that the actor's
+// role does not read, the error naming a document that does not exist gives, so that
+// citing one tells nothing of it; nil for any other document. Unlike readableDocument
+// it counts every medical report, of kind medical-report or not: a record cited to a
+// document its reader may not open would show that document's reference.
+func (tx *Tx) withheldDocument(caseID, ref, id string) error {
+	reports, err := medicalReportIDs(tx.ctx, tx, caseID, id)
+	if err != nil || !reports[id] {
+		return err
+	}
+	role, err := memberRole(tx.ctx, tx, caseID, tx.actor)
+	if err != nil {
+		return err
+	}
+	if role.ReadsMedicalReports() {
+		return nil
+	}
+	return caseroom.Errorf(caseroom.ENOTFOUND, "There is no document %s in this case.", ref)
 }
 
 // optionalSource is source for fields that may be empty; it returns nil for "".

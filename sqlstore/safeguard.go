@@ -231,7 +231,7 @@ func flagStatements(ctx context.Context, q querier, v *vault.Vault, caseID strin
 			return false
 		}
 		if rules.GuardianForMinor {
-			if minor, why := minorStatus(giver, st.RecordedAt); minor && !giver.HasRole(caseroom.PersonOfficer) && !present(func(p *caseroom.Person, c string) bool {
+			if minor, _, why := giver.Minor(st.RecordedAt); minor && !giver.HasRole(caseroom.PersonOfficer) && !present(func(p *caseroom.Person, c string) bool {
 				return (p != nil && guardianOf[[2]string{p.ID, giver.ID}]) ||
 					strings.Contains(c, "guardian") || strings.Contains(c, "parent") || strings.Contains(c, "appropriate adult")
 			}) {

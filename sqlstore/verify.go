@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"caseroom/audit"
@@ -48,6 +49,22 @@ func (db *DB) AuditSnapshot(ctx context.Context) (*LogSnapshot, error) {
 			return nil, fmt.Errorf("open a snapshot of the store: %w", err)
 		}
 	}
+}
+
+// VerifyAudit recomputes the audit log from the records in one snapshot of the store
+// and checks it against its stored tree, its latest stored checkpoint (signed with
+// logKey; nil if the key is not at hand) and the checkpoint files given: audit.Verify
+// on an AuditSnapshot. It is what caseroom audit verify and the web audit page's
+// "Verify now" run. It returns the report of a log that holds, a *audit.Finding for
+// the first thing that does not match, or another error if the store could not be
+// read.
+func (db *DB) VerifyAudit(ctx context.Context, logKey note.Verifier, files []audit.CheckpointFile) (*audit.Report, error) {
+	snap, err := db.AuditSnapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Close()
+	return audit.Verify(ctx, snap, logKey, files)
 }
 
 // Size returns the number of entries in the snapshot.

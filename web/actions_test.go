@@ -99,9 +99,16 @@ func TestAPIActions(t *testing.T) {
 	if len(withConsents.Consents) != 2 || withConsents.Consents[1].Capacity != caseroom.ConsentGuardian || withConsents.Consents[0].PersonLabel != "V-0001" {
 		t.Fatalf("consents: %+v", withConsents.Consents)
 	}
+	// R-1 now results a medical examination, so it is a medical report, which an
+	// investigator does not read: the answer withholds it; the lead sees it.
 	got := post[caseroom.Action](e, "inv", base+"/actions/A-1/result", map[string]any{"document": "R-1"})
-	if got.State != caseroom.ActionResulted || got.Result != "R-1" {
+	if got.State != caseroom.ActionResulted || got.Result != "" || !got.ResultRestricted {
 		t.Fatalf("resulted: %+v", got)
+	}
+	r = e.do("lena", "GET", base+"/actions/A-1", nil)
+	mustStatus(t, r, http.StatusOK)
+	if lead := decodeInto[caseroom.Action](t, r); lead.Result != "R-1" || lead.ResultRestricted {
+		t.Fatalf("resulted, to the lead: %+v", lead)
 	}
 	r = e.do("inv", "POST", base+"/actions/A-1/result", map[string]any{"document": "R-1"})
 	mustStatus(t, r, http.StatusConflict)

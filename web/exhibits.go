@@ -35,20 +35,55 @@ func (s *Server) handleRecordCustody(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleExhibitMedia(w http.ResponseWriter, r *http.Request) {
-	s.writeMedia(w, r, r.PathValue("id"))
+	s.writeMedia(w, r, caseroom.MediaFilter{ExhibitID: r.PathValue("id")})
 }
 
+// handleCaseMedia lists the case's files, filtered by ?exhibit=, ?id=, ?cluster= (a
+// cluster's name: a SHA-256 in lower-case hex) and ?matchedKnown=true.
 func (s *Server) handleCaseMedia(w http.ResponseWriter, r *http.Request) {
-	s.writeMedia(w, r, r.URL.Query().Get("exhibit"))
+	q := r.URL.Query()
+	f := caseroom.MediaFilter{ExhibitID: q.Get("exhibit"), ID: q.Get("id"), Cluster: q.Get("cluster")}
+	if f.ID != "" && !strings.HasPrefix(f.ID, "med_") {
+		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "id: %q is not a media id; media ids begin med_", f.ID))
+		return
+	}
+	if f.Cluster != "" && !isSHA256Hex(f.Cluster) {
+		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "cluster: %q is not a cluster's name; give the SHA-256 that names it, in lower-case hex", f.Cluster))
+		return
+	}
+	switch v := q.Get("matchedKnown"); v {
+	case "", "false":
+	case "true":
+		f.MatchedKnown = true
+	default:
+		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "matchedKnown: %q is neither true nor false", v))
+		return
+	}
+	s.writeMedia(w, r, f)
 }
 
-func (s *Server) writeMedia(w http.ResponseWriter, r *http.Request, exhibit string) {
+// isSHA256Hex reports whether s is a SHA-256 in lower-case hex.
+func isSHA256Hex(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// writeMedia answers with the files that pass f, paged by ?limit= and ?after=.
+func (s *Server) writeMedia(w http.ResponseWriter, r *http.Request, f caseroom.MediaFilter) {
 	limit, err := intQuery(r, "limit", 1000)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	ms, err := s.Exhibits.FindMedia(r.Context(), r.PathValue("case"), caseroom.MediaFilter{ExhibitID: exhibit, Limit: int(limit), After: r.URL.Query().Get("after")})
+	f.Limit, f.After = int(limit), r.URL.Query().Get("after")
+	ms, err := s.Exhibits.FindMedia(r.Context(), r.PathValue("case"), f)
 	respond(w, r, map[string]any{"media": ms}, err)
 }
 

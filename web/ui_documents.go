@@ -309,7 +309,15 @@ func (s *Server) renderDocumentForm(w http.ResponseWriter, r *http.Request, p *u
 			roles[i] = string(role)
 		}
 		c.Roles = strings.Join(roles, ", ")
-		c.Minor, c.MinorWhy = minorFact(ps, now)
+		// The flags shown while the form is filled in judge a minor as the store
+		// does (caseroom.Person.Minor); the flags recorded are the store's own.
+		minor, known, why := ps.Minor(now)
+		c.Minor, c.MinorWhy = "unknown", why
+		if known && minor {
+			c.Minor = "yes"
+		} else if known {
+			c.Minor = "no"
+		}
 		body.Persons = append(body.Persons, c)
 	}
 	for _, m := range members {
@@ -346,36 +354,6 @@ func standingLinks(links []*caseroom.Link) []*caseroom.Link {
 		}
 	}
 	return out
-}
-
-// minorFact judges, for the flags shown while the form is filled in, whether a
-// person is a minor as the store's rules do: by date of birth if shown, else by an
-// age band ("14-17", "adult"), else unknown (which the rules treat as a minor). The
-// flags recorded are the store's own, worked out when the statement is read.
-func minorFact(p *caseroom.Person, now time.Time) (minor, why string) {
-	if p.DateOfBirth != "" {
-		if dob, err := time.Parse("2006-01-02", p.DateOfBirth); err == nil {
-			if dob.AddDate(18, 0, 0).After(now) {
-				return "yes", "by date of birth"
-			}
-			return "no", "by date of birth"
-		}
-	}
-	band := strings.ToLower(strings.TrimSpace(p.AgeBand))
-	end := strings.IndexFunc(band, func(r rune) bool { return r < '0' || r > '9' })
-	if end < 0 {
-		end = len(band)
-	}
-	if n, err := strconv.Atoi(band[:min(end, 3)]); err == nil && end > 0 {
-		if n < 18 {
-			return "yes", "by age band " + p.AgeBand
-		}
-		return "no", "by age band " + p.AgeBand
-	}
-	if strings.Contains(band, "adult") {
-		return "no", "by age band " + p.AgeBand
-	}
-	return "unknown", "age not recorded, so treated as a minor"
 }
 
 // documentView is the body of one document's page.

@@ -95,10 +95,9 @@ func (m mediaParts) Part(current any) xmPart {
 	return xmPart{Page: m.page, Current: current, Filtered: m.filtered}
 }
 
-// exhibitRow is an exhibit in the list, with the number of its files.
+// exhibitRow is an exhibit in the list.
 type exhibitRow struct {
 	*caseroom.Exhibit
-	Files int
 }
 
 // State is what last happened to the exhibit, by its chain.
@@ -131,17 +130,6 @@ func (s *Server) uiExhibits(w http.ResponseWriter, r *http.Request) {
 	rows := make([]exhibitRow, len(xs))
 	for i, x := range xs {
 		rows[i] = exhibitRow{Exhibit: x}
-		if sum.Files == 0 {
-			continue
-		}
-		// The number of files per exhibit: there is no list call for it, and an
-		// exhibit's paths are one query.
-		paths, err := s.Exhibits.IngestedPaths(r.Context(), p.Case.ID, x.ID)
-		if err != nil {
-			s.uiError(w, r, p, err)
-			return
-		}
-		rows[i].Files = len(paths)
 	}
 	p.Body = struct {
 		mediaParts
@@ -267,17 +255,12 @@ type mediaListPage struct {
 	Filtered bool
 }
 
-const (
-	// mediaPageSize is how many files the media list shows at once.
-	mediaPageSize = 100
-	// mediaScanBatch and mediaScanLimit bound how many files a filtered list reads to
-	// fill one page.
-	mediaScanBatch = 1000
-	mediaScanLimit = 20000
-)
+// mediaPageSize is how many files the media list shows at once.
+const mediaPageSize = 100
 
 // uiMedia lists the case's files with the media summary; filters by exhibit, by
-// cluster of near-duplicates, and to files matching a known-hash set.
+// cluster of near-duplicates, and to files matching a known-hash set, all applied by
+// the service.
 func (s *Server) uiMedia(w http.ResponseWriter, r *http.Request) {
 	p, err := s.newCasePage(r, "Media", "exhibits")
 	if err != nil {
@@ -296,44 +279,17 @@ func (s *Server) uiMedia(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, p, err)
 		return
 	}
-	keep := func(m *caseroom.Media) bool {
-		if body.Cluster != "" && m.Cluster != body.Cluster {
-			return false
-		}
-		return !body.Known || matchedKnown(m)
+	// One more than a page: if it comes, there is a next page, after the last shown.
+	ms, err := s.Exhibits.FindMedia(r.Context(), p.Case.ID, caseroom.MediaFilter{ExhibitID: body.Exhibit, Cluster: body.Cluster,
+		MatchedKnown: body.Known, Limit: mediaPageSize + 1, After: q.Get("after")})
+	if err != nil {
+		s.uiError(w, r, p, err)
+		return
 	}
-	after, scanned := q.Get("after"), 0
-	body.Media = []*caseroom.Media{}
-	for {
-		batch := mediaPageSize + 1
-		if body.Cluster != "" || body.Known {
-			batch = mediaScanBatch
-		}
-		ms, err := s.Exhibits.FindMedia(r.Context(), p.Case.ID, caseroom.MediaFilter{ExhibitID: body.Exhibit, Limit: batch, After: after})
-		if err != nil {
-			s.uiError(w, r, p, err)
-			return
-		}
-		for _, m := range ms {
-			after = m.ID
-			if !keep(m) {
-				continue
-			}
-			if len(body.Media) == mediaPageSize {
-				// There is at least one more: the next page starts after the last shown.
-				body.Next = mediaQuery(body, body.Media[len(body.Media)-1].ID)
-				break
-			}
-			body.Media = append(body.Media, m)
-		}
-		scanned += len(ms)
-		if body.Next != "" || len(ms) < batch {
-			break
-		}
-		if scanned >= mediaScanLimit {
-			body.Next = mediaQuery(body, after)
-			break
-		}
+	body.Media = ms
+	if len(ms) > mediaPageSize {
+		body.Media = ms[:mediaPageSize]
+		body.Next = mediaQuery(body, body.Media[mediaPageSize-1].ID)
 	}
 	p.Body = body
 	s.renderUI(w, r, "media", p)
@@ -352,16 +308,6 @@ func mediaQuery(b *mediaListPage, after string) string {
 		v = append(v, "matched=known")
 	}
 	return strings.Join(append(v, "after="+url.QueryEscape(after)), "&")
-}
-
-// matchedKnown reports whether a file's content matches a known-hash set.
-func matchedKnown(m *caseroom.Media) bool {
-	for _, x := range m.Matches {
-		if x.Kind == "known" {
-			return true
-		}
-	}
-	return false
 }
 
 // mediaPage is the media page's data.
@@ -403,10 +349,15 @@ func (s *Server) uiMediaFile(w http.ResponseWriter, r *http.Request) {
 
 // mediaPage reads what the media page shows.
 func (s *Server) mediaPage(r *http.Request, p *uiPage) (*mediaPage, error) {
-	m, err := s.MediaViews.FindMediaFile(r.Context(), p.Case.ID, r.PathValue("id"))
+	id := r.PathValue("id")
+	ms, err := s.Exhibits.FindMedia(r.Context(), p.Case.ID, caseroom.MediaFilter{ID: id, Limit: 1})
 	if err != nil {
 		return nil, err
 	}
+	if len(ms) == 0 {
+		return nil, caseroom.Errorf(caseroom.ENOTFOUND, "There is no file %q in this case.", id)
+	}
+	m := ms[0]
 	body := &mediaPage{mediaParts: mediaParts{page: p}, Media: m, Picture: isPicture(m.MIME)}
 	for _, x := range m.Matches {
 		if x.Kind == "known" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"html"
 	"image"
 	"image/color"
@@ -430,4 +431,66 @@ func TestUIMediaReveal(t *testing.T) {
 			t.Errorf("the investigator sees the views")
 		}
 	})
+	t.Run("the audit page says what the view was", func(t *testing.T) {
+		p := over.get(c + "/audit")
+		wantStatus(t, p, http.StatusOK)
+		wantIn(t, "the audit page", p.main(), `File content viewed, blurred <span class="muted mono">media.view</span>`,
+			`Exhibit registered`, `File recorded from an exhibit <span class="muted mono">media.ingest</span>`)
+	})
+}
+
+// TestUIMediaFilters filters the media list by cluster and by known-set match: the
+// service does the filtering, and the next page carries the filters.
+func TestUIMediaFilters(t *testing.T) {
+	e := newExhibitsEnv(t)
+	console := caseroom.NewContextWithUser(context.Background(), caseroom.Console)
+	// A near-duplicate of the photo (its PDQ three bits off), and an unrelated file
+	// that a known set lists.
+	h, err := hex.DecodeString(e.photo.PDQ)
+	if err != nil || len(h) != 32 {
+		t.Fatalf("the photo's PDQ %q", e.photo.PDQ)
+	}
+	h[31] ^= 0x07
+	near := caseroom.NewMedia{Path: "DCIM/pattern-small.jpg", SHA256: sha256Hex("small"), SHA1: strings.Repeat("1", 40), MD5: strings.Repeat("2", 32), Size: 5, MIME: "image/jpeg",
+		Image: &caseroom.ImageHash{PDQ: hex.EncodeToString(h), Quality: 90}}
+	for i := range near.Image.Dihedral {
+		near.Image.Dihedral[i] = near.Image.PDQ
+	}
+	listed := caseroom.NewMedia{Path: "notes/listed.txt", SHA256: sha256Hex("listed"), SHA1: strings.Repeat("3", 40), MD5: strings.Repeat("4", 32), Size: 6, MIME: "text/plain"}
+	if _, err := e.db.RecordMedia(console, e.caseID, "SB/1", []caseroom.NewMedia{near, listed}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.ImportHashSet(console, caseroom.NewHashSet{Name: "National list", Format: "vics", SourceSHA256: sha256Hex("National list"),
+		Entries: func(yield func(caseroom.KnownHash) error) error {
+			return yield(caseroom.KnownHash{MediaID: "1", Category: "1", MD5: listed.MD5})
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := e.db.FindMedia(console, e.caseID, caseroom.MediaFilter{ID: e.photo.ID})
+	if err != nil || len(ms) != 1 || ms[0].Cluster == "" {
+		t.Fatalf("the photo and its near-duplicate form no cluster: %+v, %v", ms, err)
+	}
+	cluster := ms[0].Cluster
+	inv := e.signIn(t, "imran")
+	c := "/cases/" + e.caseID
+	for _, tc := range []struct {
+		query      string
+		shown, not []string
+	}{
+		{"cluster=" + cluster, []string{"DCIM/pattern.png", "DCIM/pattern-small.jpg"}, []string{"notes/listed.txt"}},
+		{"matched=known", []string{"notes/listed.txt"}, []string{"DCIM/pattern.png", "DCIM/pattern-small.jpg"}},
+		{"matched=known&cluster=" + cluster, nil, []string{"DCIM/pattern.png", "DCIM/pattern-small.jpg", "notes/listed.txt"}},
+	} {
+		p := inv.get(c + "/media?" + tc.query)
+		wantStatus(t, p, http.StatusOK)
+		wantIn(t, "?"+tc.query, p.main(), tc.shown...)
+		for _, w := range tc.not {
+			if strings.Contains(p.main(), w) {
+				t.Errorf("?%s lists %s", tc.query, w)
+			}
+		}
+	}
+	// The exhibits list counts the files of SB/1 from the exhibit itself.
+	p := inv.get(c + "/exhibits")
+	wantIn(t, "the exhibits list", p.main(), `href="`+c+`/media?exhibit=`+e.exhibitID+`">3</a>`)
 }

@@ -10,9 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"caseroom"
 	"caseroom/audit"
-	"caseroom/sqlstore"
 )
 
 // The oversight pages: the accountability report (on what each suspect's implication
@@ -98,10 +99,57 @@ type auditView struct {
 	Pages    int
 }
 
-// auditEntryView is an audit entry with the UI section of its record, if it has one.
+// auditEntryView is an audit entry with the UI section of its record, if it has one,
+// and its action as people read it.
 type auditEntryView struct {
 	*caseroom.AuditEntry
-	Page string
+	Page  string
+	Label string
+}
+
+// auditActionLabels says what each audited action is, as people read it; the page
+// shows the label with the action's name. An action without a label is shown by its
+// name alone.
+var auditActionLabels = map[string]string{
+	"case.create":             "Case opened",
+	"member.add":              "Member added",
+	"person.register":         "Person registered",
+	"person.name.add":         "Name added to a person",
+	"person.alias.add":        "Alias added to a person",
+	"person.role.add":         "Role added to a person",
+	"identifier.add":          "Identifier added",
+	"identity.reveal":         "Victim's identity revealed",
+	"identity.reveal.refused": "Reveal of a victim's identity refused",
+	"organisation.register":   "Organisation registered",
+	"location.register":       "Location registered",
+	"document.register":       "Document registered",
+	"safeguards.record":       "Safeguards recorded",
+	"link.record":             "Link recorded",
+	"decision.record":         "Decision recorded",
+	"action.raise":            "Action raised",
+	"action.allocate":         "Action allocated",
+	"action.result":           "Action resulted",
+	"action.file":             "Action filed",
+	"action.refer-back":       "Action referred back",
+	"action.cancel":           "Action cancelled",
+	"action.consent":          "Consent recorded",
+	"arrest.record":           "Arrest recorded",
+	"arrest.production":       "Production before a magistrate recorded",
+	"contact.record":          "Contact recorded",
+	"exhibit.register":        "Exhibit registered",
+	"custody.record":          "Custody event recorded",
+	"media.ingest":            "File recorded from an exhibit",
+	"media.view":              "File content viewed, blurred",
+	"hashset.import":          "Known-hash set imported",
+	"hashset.entries":         "Known-hash set entries added",
+	"hashset.match":           "Contents matched to a known-hash set",
+	"witness.add":             "Witness registered",
+	"user.create":             "User created",
+	"user.disable":            "User disabled",
+	"user.enable":             "User enabled",
+	"token.create":            "API token created",
+	"token.revoke":            "API token revoked",
+	"totp.enrol":              "Second factor enrolled",
 }
 
 // auditObjectPages maps the kinds of audited records that have a page to its section.
@@ -152,8 +200,8 @@ func (s *Server) uiAuditVerify(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, p, err)
 		return
 	}
-	v := s.auditVerifier()
-	if v == nil {
+	v, ok := s.auditVerifier()
+	if !ok {
 		s.uiError(w, r, p, caseroom.Errorf(caseroom.ENOTFOUND, "This server cannot verify its audit log from the web; run caseroom audit verify on the store."))
 		return
 	}
@@ -171,7 +219,7 @@ var auditVerifySlot = make(chan struct{}, 1)
 // runVerify runs v and says what it found. A finding is a result, not an error; an
 // error is returned only when the store could not be read or a verification is
 // already running.
-func runVerify(ctx context.Context, v AuditVerifier) (*verifyResult, error) {
+func runVerify(ctx context.Context, v logVerifier) (*verifyResult, error) {
 	select {
 	case auditVerifySlot <- struct{}{}:
 		defer func() { <-auditVerifySlot }()
@@ -237,9 +285,9 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, verified *ver
 	}
 	end := len(all) - (page-1)*auditPageSize
 	for i := end - 1; i >= 0 && i >= end-auditPageSize; i-- {
-		v.Entries = append(v.Entries, auditEntryView{all[i], auditObjectPages[all[i].ObjectKind]})
+		v.Entries = append(v.Entries, auditEntryView{all[i], auditObjectPages[all[i].ObjectKind], auditActionLabels[all[i].Action]})
 	}
-	v.CanVerify = s.auditVerifier() != nil
+	_, v.CanVerify = s.auditVerifier()
 	if s.Log == nil {
 		v.CheckpointNote = "This server publishes no audit checkpoints."
 	} else if err := s.readCheckpoint(ctx, v); err != nil {
@@ -299,48 +347,35 @@ func (s *Server) readCheckpoint(ctx context.Context, v *auditView) error {
 }
 
 // AuditVerifier recomputes the audit log from the stored records and checks it
-// against its tree and its latest checkpoint: what `caseroom audit verify` does. It
-// returns the summary of a log that holds, a *audit.Finding for the first thing that
-// does not match, or another error if the store could not be read.
+// against its tree, its latest checkpoint (with logKey) and the checkpoint files
+// given: what `caseroom audit verify` does; *sqlstore.DB is one. It returns the
+// summary of a log that holds, a *audit.Finding for the first thing that does not
+// match, or another error if the store could not be read.
 type AuditVerifier interface {
-	VerifyAudit(ctx context.Context) (*audit.Report, error)
+	VerifyAudit(ctx context.Context, logKey note.Verifier, files []audit.CheckpointFile) (*audit.Report, error)
 }
 
-// auditSnapshots is a store that opens a consistent snapshot of itself for
-// audit.Verify; *sqlstore.DB is one.
-type auditSnapshots interface {
-	AuditSnapshot(ctx context.Context) (*sqlstore.LogSnapshot, error)
+// logVerifier verifies this server's log with the log's key, without checkpoint
+// files: the server holds none but its own.
+type logVerifier struct {
+	store AuditVerifier
+	key   note.Verifier
 }
 
-// snapshotVerifier is the AuditVerifier of a store that opens snapshots, checking
-// checkpoints with the log's key.
-type snapshotVerifier struct {
-	store auditSnapshots
-	key   *audit.LogKey
+// VerifyAudit runs the store's verification with the log's key.
+func (v logVerifier) VerifyAudit(ctx context.Context) (*audit.Report, error) {
+	return v.store.VerifyAudit(ctx, v.key, nil)
 }
 
-// VerifyAudit opens a snapshot and runs audit.Verify on it, as the CLI does (without
-// checkpoint files: the server holds none but its own).
-func (v snapshotVerifier) VerifyAudit(ctx context.Context) (*audit.Report, error) {
-	snap, err := v.store.AuditSnapshot(ctx)
-	if err != nil {
-		return nil, err
+// auditVerifier returns what verifies this server's log: its store, if the store is
+// an AuditVerifier and the log has its key; ok is false otherwise.
+func (s *Server) auditVerifier() (v logVerifier, ok bool) {
+	if s.Log == nil || s.Log.Store == nil || s.Log.Key == nil {
+		return v, false
 	}
-	defer snap.Close()
-	return audit.Verify(ctx, snap, v.key.Verifier, nil)
-}
-
-// auditVerifier returns what verifies this server's log: the log's store itself if it
-// is an AuditVerifier, else a snapshotVerifier over it, else nil.
-func (s *Server) auditVerifier() AuditVerifier {
-	if s.Log == nil || s.Log.Store == nil {
-		return nil
+	store, ok := s.Log.Store.(AuditVerifier)
+	if !ok {
+		return v, false
 	}
-	if v, ok := s.Log.Store.(AuditVerifier); ok {
-		return v
-	}
-	if st, ok := s.Log.Store.(auditSnapshots); ok && s.Log.Key != nil {
-		return snapshotVerifier{store: st, key: s.Log.Key}
-	}
-	return nil
+	return logVerifier{store: store, key: s.Log.Key.Verifier}, true
 }

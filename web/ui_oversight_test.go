@@ -5,12 +5,15 @@ import (
 	"database/sql"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"caseroom/audit"
+	"caseroom/sqlstore"
 )
 
 func TestUIAccountability(t *testing.T) {
@@ -119,5 +122,76 @@ func TestUIAuditPaging(t *testing.T) {
 	mustStatus(t, r, http.StatusOK)
 	if strings.Contains(docBody(r), "No audit entries") {
 		t.Error("a page past the last shows no entries")
+	}
+}
+
+// The store is what the audit page verifies with: the same VerifyAudit as the CLI's.
+var _ AuditVerifier = (*sqlstore.DB)(nil)
+
+func TestUIAuditNavByRole(t *testing.T) {
+	e := newOversightUIEnv(t)
+	link := `href="` + e.path("audit") + `"`
+	// The investigator may not read the case's audit log: the navigation does not
+	// offer it. The lead and oversight may, and it is offered.
+	for name, tc := range map[string]struct {
+		b     *browser
+		shown bool
+	}{"investigator": {e.inv, false}, "lead": {e.lead, true}, "oversight": {e.over, true}} {
+		t.Run(name, func(t *testing.T) {
+			r := docBrowserFor(tc.b, t).get(e.path("people"))
+			mustStatus(t, r, http.StatusOK)
+			if got := strings.Contains(string(r.body), link); got != tc.shown {
+				t.Errorf("the Audit entry is shown: %v, want %v", got, tc.shown)
+			}
+		})
+	}
+}
+
+// TestAuditActionLabels checks that every action the store writes to the audit log
+// has a label on the audit page, by reading the actions out of the store's source:
+// the literal names given to appendAudit, appendAuditState and appendToPerson, the
+// verbs of action steps ("action." + verb), and the actions named in assignments.
+func TestAuditActionLabels(t *testing.T) {
+	files, err := filepath.Glob("../sqlstore/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	patterns := []*regexp.Regexp{
+		regexp.MustCompile(`appendAudit(?:State)?\([^,]+,\s*"([a-z][a-z_.-]*)"`),
+		regexp.MustCompile(`appendToPerson\([^,]+,[^,]+,[^,]+,\s*"([a-z][a-z_.-]*)"`),
+		regexp.MustCompile(`\baction(?:\s*:=|\s*=|:)\s*"([a-z][a-z_.-]*\.[a-z_.-]+)"`),
+	}
+	verb := regexp.MustCompile(`\bverb:\s*"([a-z-]+)"`)
+	found := map[string]bool{}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range patterns {
+			for _, m := range p.FindAllStringSubmatch(string(src), -1) {
+				if !strings.HasSuffix(m[1], ".") { // "action." + verb: the verbs below
+					found[m[1]] = true
+				}
+			}
+		}
+		for _, m := range verb.FindAllStringSubmatch(string(src), -1) {
+			found["action."+m[1]] = true
+		}
+	}
+	// The source holds at least the actions of this page's cases; fewer means the
+	// patterns no longer find them.
+	for _, a := range []string{"media.view", "media.ingest", "action.allocate", "person.alias.add", "identity.reveal.refused", "hashset.match"} {
+		if !found[a] {
+			t.Errorf("the store's source yields no action %s: the patterns are out of date", a)
+		}
+	}
+	for a := range found {
+		if auditActionLabels[a] == "" {
+			t.Errorf("the audit action %s has no label on the audit page (auditActionLabels)", a)
+		}
 	}
 }

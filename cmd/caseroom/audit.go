@@ -116,12 +116,7 @@ directory.`,
 			// Verify allocates briefly for every row it reads; with room to spare the
 			// collector runs less often (a million entries: about a third faster).
 			debug.SetGCPercent(400)
-			snap, err := db.AuditSnapshot(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer snap.Close()
-			rep, err := audit.Verify(cmd.Context(), snap, verifier, files)
+			rep, err := db.VerifyAudit(cmd.Context(), verifier, files)
 			if err != nil {
 				if audit.IsFinding(err) {
 					return fmt.Errorf("audit log verification FAILED: %w", err)
