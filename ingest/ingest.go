@@ -91,7 +91,7 @@ type run struct {
 	warnings []FileError
 	claimed  map[string]*claim // contents stored (or being stored) in this run, by SHA-256
 	bigImage chan struct{}     // held while a large image is hashed (see imageHash)
-	video    chan struct{}     // held while a video is hashed (see videoHash)
+	video    chan struct{}     // a place for each video hashed at once (see videoHash)
 }
 
 // claim is a content first met in this run: done closes once its blob is committed (or
@@ -194,7 +194,7 @@ func runSources(ctx context.Context, store Store, blobs blob.Store, opts Options
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	r := &run{ctx: ctx, cancel: cancel, store: store, blobs: blobs, opts: opts, claimed: map[string]*claim{}, bigImage: make(chan struct{}, 1), video: make(chan struct{}, 1)}
+	r := &run{ctx: ctx, cancel: cancel, store: store, blobs: blobs, opts: opts, claimed: map[string]*claim{}, bigImage: make(chan struct{}, 1), video: make(chan struct{}, max(1, min(opts.Workers, runtime.NumCPU())))}
 	start := time.Now()
 
 	// Progress, five times a second.

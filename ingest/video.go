@@ -22,9 +22,11 @@ func videoTimeout(duration float64) time.Duration {
 	return 5*time.Minute + time.Duration(duration/6*float64(time.Second))
 }
 
-// videoHash computes a new video content's vPDQ hash with ffmpeg, one video at a time
-// (ffmpeg decodes with every core). A video that cannot be hashed is recorded without
-// one, with a warning saying why; a damaged video keeps the frames that decoded.
+// videoHash computes a new video content's vPDQ hash with ffmpeg, at most one video
+// per core at once (ffmpeg decodes a video with about one and a half cores; two at once
+// on two cores ingest a third faster than one, see bench/README.md). A video that
+// cannot be hashed is recorded without one, with a warning saying why; a damaged video
+// keeps the frames that decoded.
 func (r *run) videoHash(path, local string, duration float64) *caseroom.VideoHash {
 	select {
 	case r.video <- struct{}{}:
