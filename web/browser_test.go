@@ -190,8 +190,9 @@ func (b *chrome) open(url string) {
 	b.do("open "+url, chromedp.Navigate(url), chromedp.WaitVisible("main"))
 }
 
-// totpUsed keeps, per user, the last time step whose code was used: a code is
-// accepted once, so a second sign-in within the same 30 seconds waits for the next.
+// totpUsed keeps, per second-factor secret (each demo site enrols its own), the last
+// time step whose code was used: a store accepts a code once, so a second sign-in of
+// the same user on the same site within 30 seconds waits for the next.
 var totpUsed sync.Map
 
 // signIn signs in through the form as a demo user (by name or role), with the
@@ -228,11 +229,11 @@ func totpCode(t testing.TB, l demo.Login) string {
 		t.Fatalf("TOTP secret of %s: %v", l.User, err)
 	}
 	step := totp.Step(time.Now())
-	if last, ok := totpUsed.Load(l.User); ok && last.(int64) >= step {
+	if last, ok := totpUsed.Load(l.TOTP); ok && last.(int64) >= step {
 		time.Sleep(time.Until(time.Unix((last.(int64)+1)*30, 0)))
 		step = totp.Step(time.Now())
 	}
-	totpUsed.Store(l.User, step)
+	totpUsed.Store(l.TOTP, step)
 	return totp.Code(secret, step, 6)
 }
 
