@@ -105,15 +105,21 @@ type claim struct {
 }
 
 // describe sets the type and technical metadata of a new content from its first bytes,
-// and from ffprobe for a video or audio file on disk.
-func (r *run) describe(ctx context.Context, m *caseroom.NewMedia, head []byte, local string) {
+// and from ffprobe for a video or audio file on disk. It reports whether ffprobe failed
+// (the warning is given): a video ffprobe cannot read is not hashed either.
+func (r *run) describe(ctx context.Context, m *caseroom.NewMedia, head []byte, local string) (probeFailed bool) {
 	info := mediainfo.Inspect(head)
 	if r.opts.Probe && local != "" && (strings.HasPrefix(info.MIME, "video/") || strings.HasPrefix(info.MIME, "audio/")) {
 		ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 		probed, err := mediainfo.Probe(ctx, local, info)
 		cancel()
 		if err != nil {
-			r.warn(m.Path, fmt.Errorf("no video metadata: %w", err))
+			what := "no video metadata"
+			if strings.HasPrefix(info.MIME, "video/") {
+				what = "no video metadata or hash"
+			}
+			r.warn(m.Path, fmt.Errorf("%s: %w", what, err))
+			probeFailed = true
 		} else {
 			info = probed
 		}
@@ -121,6 +127,7 @@ func (r *run) describe(ctx context.Context, m *caseroom.NewMedia, head []byte, l
 	m.MIME = info.MIME
 	m.Meta = caseroom.MediaMeta{Width: info.Width, Height: info.Height, Camera: info.Camera, TakenAt: info.TakenAt,
 		Orientation: info.Orientation, Duration: info.Duration, Codec: info.Codec, CreatedAt: info.CreatedAt}
+	return probeFailed
 }
 
 // result is a file read and stored, to record.
@@ -463,7 +470,7 @@ func (r *run) process(src Source, buf []byte) (result, bool, []byte) {
 		return result{media: m}, true, buf
 	}
 	// A new content: what it is is looked at once, here (copies share it).
-	r.describe(r.ctx, &m, head, src.Local)
+	probeFailed := r.describe(r.ctx, &m, head, src.Local)
 	c.mime, c.meta = m.MIME, m.Meta
 	if strings.HasPrefix(m.MIME, "image/") {
 		var data []byte
@@ -485,21 +492,21 @@ func (r *run) process(src Source, buf []byte) (result, bool, []byte) {
 		c.err = err
 		return failed(fmt.Errorf("cannot store: %w", err))
 	}
-	if r.opts.Probe && strings.HasPrefix(m.MIME, "video/") {
+	if r.opts.Probe && strings.HasPrefix(m.MIME, "video/") && !probeFailed {
 		local := src.Local
 		if local == "" {
 			// In an archive or an upload: the tools read a copy of the stored content.
 			tmp, remove, err := r.spool(m.SHA256)
 			if err != nil {
-				r.warn(m.Path, fmt.Errorf("no video hash or metadata: cannot copy the video to a temporary file: %w", err))
+				r.warn(m.Path, fmt.Errorf("no video metadata or hash: cannot copy the video to a temporary file: %w", err))
 			} else {
 				defer remove()
 				local = tmp
-				r.describe(r.ctx, &m, head, local)
+				probeFailed = r.describe(r.ctx, &m, head, local)
 				c.mime, c.meta = m.MIME, m.Meta
 			}
 		}
-		if local != "" {
+		if local != "" && !probeFailed {
 			m.Video = r.videoHash(m.Path, local, m.Meta.Duration)
 		}
 	}

@@ -16,7 +16,7 @@ import (
 
 // ErrNoFFprobe is wrapped by the error Probe returns when the ffprobe
 // program is not on PATH, so video metadata cannot be read.
-var ErrNoFFprobe = errors.New("ffprobe not found on PATH")
+var ErrNoFFprobe = errors.New("ffprobe not found on PATH: install Debian's ffmpeg package, which provides it")
 
 // maxProbeOutput bounds how much of ffprobe's output is kept. Its JSON for
 // an ordinary file is a few kilobytes.
