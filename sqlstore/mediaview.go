@@ -32,7 +32,9 @@ func mediaFile(ctx context.Context, q querier, caseID, mediaID string) (exhibitI
 func (db *DB) RecordMediaView(ctx context.Context, caseID, mediaID, reason string) (*caseroom.MediaView, error) {
 	reason = strings.TrimSpace(reason)
 	var out *caseroom.MediaView
+	var refused caseroom.Role
 	err := db.write(ctx, func(tx *Tx) error {
+		refused = ""
 		if tx.actor.IsConsole() {
 			return caseroom.Errorf(caseroom.EFORBIDDEN, "Media content is viewed by a case's examiner, signed in; not at the console.")
 		}
@@ -41,8 +43,12 @@ func (db *DB) RecordMediaView(ctx context.Context, caseID, mediaID, reason strin
 			return err
 		}
 		// The role first: a member who may not view learns nothing of which files exist.
+		// The attempt is recorded (an event: what was asked for, and why), as a refused
+		// reveal of an identity is.
 		if !role.CanViewMedia() {
-			return caseroom.Errorf(caseroom.EFORBIDDEN, "Your role in this case (%s) cannot view media content; only the examiner can, with a reason.", role)
+			refused = role
+			return tx.appendEvent("media.view.refused", "media", limitText(mediaID, 100), caseID,
+				map[string]any{"media": mediaID, "role": string(role), "reason": reason})
 		}
 		_, _, sum, err := mediaFile(tx.ctx, tx, caseID, mediaID)
 		if err != nil {
@@ -76,6 +82,9 @@ func (db *DB) RecordMediaView(ctx context.Context, caseID, mediaID, reason strin
 	})
 	if err != nil {
 		return nil, err
+	}
+	if refused != "" {
+		return nil, caseroom.Errorf(caseroom.EFORBIDDEN, "Your role in this case (%s) cannot view media content; only the examiner can, with a reason. This request was recorded.", refused)
 	}
 	return out, nil
 }
@@ -119,4 +128,16 @@ func (db *DB) FindMediaViews(ctx context.Context, caseID, mediaID string) ([]*ca
 		return nil, fmt.Errorf("find media views: %w", err)
 	}
 	return out, nil
+}
+
+// limitText cuts s to at most n bytes on a rune boundary, for a value given by a user
+// that goes into the audit log as an object id.
+func limitText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

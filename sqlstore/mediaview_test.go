@@ -86,7 +86,9 @@ func TestMediaViews(t *testing.T) {
 			t.Errorf("entry %d's state holds media_views %v, want the view", e.Seq, rows)
 		}
 
-		// Refusals: nothing written, whatever the reason for the refusal.
+		// Refusals: no view written. A member whose role may not view is refused and the
+		// attempt is recorded as an event (as a refused reveal of an identity is); any
+		// other refusal writes nothing.
 		long := strings.Repeat("x", caseroom.MaxViewReason+1)
 		for _, tc := range []struct {
 			name, caseID, media, reason string
@@ -108,8 +110,18 @@ func TestMediaViews(t *testing.T) {
 				views, entries := s.Count("media_views"), s.Count("audit_log")
 				_, err := s.DB.RecordMediaView(as(tc.as), tc.caseID, tc.media, tc.reason)
 				checkError(t, err, tc.code, tc.field)
-				if s.Count("media_views") != views || s.Count("audit_log") != entries {
-					t.Errorf("a refused view wrote: %d views (was %d), %d entries (was %d)", s.Count("media_views"), views, s.Count("audit_log"), entries)
+				wantEntries := entries
+				if tc.code == caseroom.EFORBIDDEN && tc.as != caseroom.Console {
+					wantEntries++
+					if e := s.lastEntry(); e.Action != "media.view.refused" || e.Actor != tc.as.Name || e.ObjectID != tc.media || e.CaseID != c {
+						t.Errorf("the refused attempt is recorded as %+v", e)
+					}
+					if !strings.Contains(caseroom.ErrorMessage(err), "This request was recorded.") {
+						t.Errorf("the refusal does not say it was recorded: %q", caseroom.ErrorMessage(err))
+					}
+				}
+				if s.Count("media_views") != views || s.Count("audit_log") != wantEntries {
+					t.Errorf("a refused view wrote: %d views (was %d), %d entries (was %d, want %d)", s.Count("media_views"), views, s.Count("audit_log"), entries, wantEntries)
 				}
 			})
 		}

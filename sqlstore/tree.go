@@ -36,6 +36,7 @@ var eventActions = map[string]bool{
 	"user.lock":          true,
 	"user.unlock":        true,
 	"person.search.name": true,
+	"media.view.refused": true,
 	"vault.init":         true,
 	"vault.rotate":       true,
 }

@@ -3,7 +3,10 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"errors"
 	"html/template"
 	"io/fs"
@@ -202,10 +205,23 @@ func (s *Server) newUIPage(r *http.Request, title string) *uiPage {
 	if sess, ok := r.Context().Value(sessionKey{}).(*caseroom.Session); ok {
 		p.CSRF = sess.CSRFToken
 	}
-	if done := r.URL.Query().Get("done"); done != "" {
-		p.Flash = done
+	// A message about what a form did comes back in the address of the page the form
+	// redirected to; it is shown only if this session's server signed it, so a link
+	// from elsewhere cannot put words in the application's mouth.
+	if q := r.URL.Query(); q.Get("done") != "" {
+		if sess, ok := r.Context().Value(sessionKey{}).(*caseroom.Session); ok && hmac.Equal([]byte(q.Get("ds")), []byte(doneSignature(sess, q.Get("done")))) {
+			p.Flash = q.Get("done")
+		}
 	}
 	return p
+}
+
+// doneSignature signs a form's message for the session's next page (see newUIPage):
+// an HMAC keyed by the session's CSRF token, which only that session and the server know.
+func doneSignature(sess *caseroom.Session, msg string) string {
+	mac := hmac.New(sha256.New, []byte(sess.CSRFToken))
+	mac.Write([]byte("done\x00" + msg))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:16])
 }
 
 // newCasePage starts the data of a page of the case in the path, {case}. It returns
@@ -269,14 +285,15 @@ func (s *Server) uiError(w http.ResponseWriter, r *http.Request, p *uiPage, err 
 }
 
 // redirectDone sends the browser to path after a form did its work, with a message
-// saying what was done.
+// saying what was done, signed for this session (see newUIPage).
 func redirectDone(w http.ResponseWriter, r *http.Request, path, done string) {
-	if done != "" {
+	sess, ok := r.Context().Value(sessionKey{}).(*caseroom.Session)
+	if done != "" && ok {
 		sep := "?"
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		path += sep + "done=" + url.QueryEscape(done)
+		path += sep + "done=" + url.QueryEscape(done) + "&ds=" + doneSignature(sess, done)
 	}
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }

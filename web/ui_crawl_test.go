@@ -281,3 +281,44 @@ func BenchmarkUIPages(b *testing.B) {
 		})
 	}
 }
+
+// TestUIFlashMessagesAreSigned: the message a form's redirect carries is shown on the
+// next page, but the same words put into a link by someone else are not: only the
+// session's own server signs them.
+func TestUIFlashMessagesAreSigned(t *testing.T) {
+	site := newDemoSite(t)
+	s := signInHTTP(t, site, "lead")
+	c := "/cases/" + site.CaseID
+	_, page, _ := s.get(c + "/actions/new")
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatal("no CSRF field on the raise-an-action form")
+	}
+	s.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := s.client.PostForm(site.URL+c+"/actions/new", url.Values{"csrf": {string(m[1])}, "kind": {"other"},
+		"title": {"Check the bus company's ticket records"}, "priority": {"normal"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "done=") || !strings.Contains(loc, "ds=") {
+		t.Fatalf("raising an action answered %d, Location %q", resp.StatusCode, loc)
+	}
+	s.client.CheckRedirect = nil
+	u, err := url.Parse(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := u.Query().Get("done")
+	if _, body, _ := s.get(u.RequestURI()); !strings.Contains(html.UnescapeString(string(body)), msg) {
+		t.Errorf("the page after the form does not show %q", msg)
+	}
+	forged := c + "?done=" + url.QueryEscape("Your session is locked: call 0300-0000000 to unlock it.")
+	if _, body, _ := s.get(forged); strings.Contains(string(body), "0300-0000000") {
+		t.Error("a message put into a link by someone else is shown as the application's")
+	}
+	if _, body, _ := s.get(forged + "&ds=" + u.Query().Get("ds")); strings.Contains(string(body), "0300-0000000") {
+		t.Error("another message's signature lets a forged message through")
+	}
+}

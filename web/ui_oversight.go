@@ -120,6 +120,7 @@ var auditActionLabels = map[string]string{
 	"identifier.add":          "Identifier added",
 	"identity.reveal":         "Victim's identity revealed",
 	"identity.reveal.refused": "Reveal of a victim's identity refused",
+	"media.view.refused":      "Viewing a file's content refused",
 	"organisation.register":   "Organisation registered",
 	"location.register":       "Location registered",
 	"document.register":       "Document registered",
