@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"caseroom"
+	"caseroom/internal/scratch"
 	"caseroom/vpdq"
 )
 
@@ -52,27 +51,14 @@ func (r *run) videoHash(path, local string, duration float64) *caseroom.VideoHas
 	return v
 }
 
-// spool copies a stored content to a temporary file, for the tools that need a file
-// (ffprobe, ffmpeg), and returns its path and a func that removes it.
+// spool copies a stored content to a scratch file (in memory where the system allows,
+// see package scratch), for the tools that need a file (ffprobe, ffmpeg), and returns
+// its path and a func that releases it.
 func (r *run) spool(sum string) (string, func(), error) {
 	rc, err := r.blobs.Open(r.ctx, sum)
 	if err != nil {
 		return "", nil, err
 	}
 	defer rc.Close()
-	f, err := os.CreateTemp("", "caseroom-video-*")
-	if err != nil {
-		return "", nil, err
-	}
-	remove := func() { os.Remove(f.Name()) }
-	if _, err := io.Copy(f, rc); err != nil {
-		f.Close()
-		remove()
-		return "", nil, err
-	}
-	if err := f.Close(); err != nil {
-		remove()
-		return "", nil, err
-	}
-	return f.Name(), remove, nil
+	return scratch.Copy(rc, "video")
 }

@@ -8,14 +8,13 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"caseroom"
 	"caseroom/blob"
+	"caseroom/internal/scratch"
 	"caseroom/pdq"
 )
 
@@ -120,22 +119,24 @@ const videoFormats = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,flv,mpeg,mpegts,
 
 // videoFrame returns one frame of a video as a greyscale PNG of at most 640 pixels on
 // its long side: at one second in, or at the middle of a video shorter than two
-// seconds, or else the first frame. ffmpeg reads a temporary copy of the content
-// (readable by this process only, removed on return) through the file: protocol.
+// seconds, or else the first frame. ffmpeg reads a scratch copy of the content (in
+// memory where the system allows, see package scratch; released on return) through the
+// file: protocol.
 func videoFrame(ctx context.Context, blobs blob.Store, sum string, duration float64) ([]byte, error) {
 	ffmpeg, err := exec.LookPath("ffmpeg")
 	if err != nil {
 		return nil, noThumbnail(err, "ffmpeg is not installed on the server, so no frame of the video can be taken (Debian: apt-get install ffmpeg).")
 	}
-	dir, err := os.MkdirTemp("", "caseroom-frame-")
+	rc, err := blobs.Open(ctx, sum)
 	if err != nil {
-		return nil, noThumbnail(err, "No room for a temporary copy of the video on the server.")
+		return nil, noThumbnail(err, "The content could not be read from the blob store.")
 	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "video")
-	if err := copyBlob(ctx, blobs, sum, path); err != nil {
-		return nil, err
+	path, release, err := scratch.Copy(rc, "frame")
+	rc.Close()
+	if err != nil {
+		return nil, noThumbnail(err, "The video could not be copied for ffmpeg.")
 	}
+	defer release()
 	ctx, cancel := context.WithTimeout(ctx, videoFrameTimeout)
 	defer cancel()
 	at := 1.0
@@ -157,27 +158,6 @@ func videoFrame(ctx context.Context, blobs blob.Store, sum string, duration floa
 		lastErr = errors.New("ffmpeg found no frame")
 	}
 	return nil, noThumbnail(lastErr, "No frame could be taken from the video: ffmpeg could not read it.")
-}
-
-// copyBlob writes a blob to a new file at path, readable by this process only.
-func copyBlob(ctx context.Context, blobs blob.Store, sum, path string) error {
-	rc, err := blobs.Open(ctx, sum)
-	if err != nil {
-		return noThumbnail(err, "The content could not be read from the blob store.")
-	}
-	defer rc.Close()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return noThumbnail(err, "No room for a temporary copy of the video on the server.")
-	}
-	if _, err := io.Copy(f, rc); err != nil {
-		f.Close()
-		return noThumbnail(err, "The video could not be copied for ffmpeg.")
-	}
-	if err := f.Close(); err != nil {
-		return noThumbnail(err, "The video could not be copied for ffmpeg.")
-	}
-	return nil
 }
 
 // ffmpegFrame runs ffmpeg for one frame at seek seconds, as a grey PNG on its output.
