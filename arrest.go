@@ -21,9 +21,13 @@ type Arrest struct {
 	By          string         `json:"by"` // user name of the arresting officer
 	Place       string         `json:"place"`
 	Grounds     []ArrestGround `json:"grounds"`
-	Due         time.Time      `json:"due"` // production before a magistrate
-	RecordedBy  string         `json:"recordedBy"`
-	RecordedAt  time.Time      `json:"recordedAt"`
+	// RestrictedGrounds counts the grounds left out of Grounds because they are medical
+	// reports and the reader's role does not read medical reports
+	// (Role.ReadsMedicalReports).
+	RestrictedGrounds int       `json:"restrictedGrounds,omitempty"`
+	Due               time.Time `json:"due"` // production before a magistrate
+	RecordedBy        string    `json:"recordedBy"`
+	RecordedAt        time.Time `json:"recordedAt"`
 	// ProducedAt is when the person was produced before a magistrate, once recorded;
 	// it stops the arrest's clock. Production holds the record.
 	ProducedAt *time.Time  `json:"producedAt,omitempty"`
@@ -143,6 +147,10 @@ type SuspectAccount struct {
 	Person  string              `json:"person"`
 	Label   string              `json:"label"`
 	Sources []ImplicationSource `json:"sources"`
+	// RestrictedSources counts the sources left out of Sources because they are
+	// medical reports and the reader's role (oversight) does not read medical reports;
+	// IndependentSources and Flags still count them.
+	RestrictedSources int `json:"restrictedSources,omitempty"`
 	// IndependentSources counts distinct givers of unretracted statements and
 	// complaints, and distinct exhibits and media records cited as grounds.
 	IndependentSources int      `json:"independentSources"`

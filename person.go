@@ -43,6 +43,10 @@ type PersonName struct {
 	Script string `json:"script,omitempty"`
 	// Source is the reference of the document the name was taken from, if any.
 	Source string `json:"source,omitempty"`
+	// SourceRestricted is set, and Source left empty, when the name was taken from a
+	// medical report and the reader's role does not read medical reports
+	// (Role.ReadsMedicalReports). It is ignored on input.
+	SourceRestricted bool `json:"sourceRestricted,omitempty"`
 }
 
 // Alias is a name a person is known by: an alias, or an "urf" (also-known-as) name.
@@ -50,6 +54,10 @@ type Alias struct {
 	Alias  string `json:"alias"`
 	Kind   string `json:"kind"` // "alias" or "urf"
 	Source string `json:"source,omitempty"`
+	// SourceRestricted is set, and Source left empty, when the alias was taken from a
+	// medical report and the reader's role does not read medical reports. It is
+	// ignored on input.
+	SourceRestricted bool `json:"sourceRestricted,omitempty"`
 }
 
 // UnmarshalJSON accepts an alias as a plain string or a full object.
@@ -229,10 +237,13 @@ type Identifier struct {
 	Kind     IdentifierKind `json:"kind"`
 	Value    string         `json:"value"`
 	// Service names where a handle or account lives (Skype, WhatsApp, a bank).
-	Service   string    `json:"service,omitempty"`
-	Source    string    `json:"source"`
-	AddedBy   string    `json:"addedBy"`
-	CreatedAt time.Time `json:"createdAt"`
+	Service string `json:"service,omitempty"`
+	Source  string `json:"source"`
+	// SourceRestricted is set, and Source left empty, when the identifier is known
+	// from a medical report and the reader's role does not read medical reports.
+	SourceRestricted bool      `json:"sourceRestricted,omitempty"`
+	AddedBy          string    `json:"addedBy"`
+	CreatedAt        time.Time `json:"createdAt"`
 }
 
 // NewIdentifier is the input to AddIdentifier.

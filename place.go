@@ -7,14 +7,17 @@ import (
 
 // Organisation is a group, business or body: a gang, a shop, a village council.
 type Organisation struct {
-	ID        string    `json:"id"`
-	CaseID    string    `json:"caseId"`
-	Name      string    `json:"name"`
-	Kind      string    `json:"kind,omitempty"`
-	Note      string    `json:"note,omitempty"`
-	Source    string    `json:"source,omitempty"`
-	CreatedBy string    `json:"createdBy"`
-	CreatedAt time.Time `json:"createdAt"`
+	ID     string `json:"id"`
+	CaseID string `json:"caseId"`
+	Name   string `json:"name"`
+	Kind   string `json:"kind,omitempty"`
+	Note   string `json:"note,omitempty"`
+	Source string `json:"source,omitempty"`
+	// SourceRestricted is set, and Source left empty, when the source is a medical
+	// report the reader may not read.
+	SourceRestricted bool      `json:"sourceRestricted,omitempty"`
+	CreatedBy        string    `json:"createdBy"`
+	CreatedAt        time.Time `json:"createdAt"`
 }
 
 // NewOrganisation is the input to RegisterOrganisation.
@@ -38,10 +41,13 @@ type Location struct {
 	Lat     *float64 `json:"lat,omitempty"`
 	Lon     *float64 `json:"lon,omitempty"`
 	// Within is the id of a larger location containing this one.
-	Within    string    `json:"within,omitempty"`
-	Source    string    `json:"source,omitempty"`
-	CreatedBy string    `json:"createdBy"`
-	CreatedAt time.Time `json:"createdAt"`
+	Within string `json:"within,omitempty"`
+	Source string `json:"source,omitempty"`
+	// SourceRestricted is set, and Source left empty, when the source is a medical
+	// report the reader may not read.
+	SourceRestricted bool      `json:"sourceRestricted,omitempty"`
+	CreatedBy        string    `json:"createdBy"`
+	CreatedAt        time.Time `json:"createdAt"`
 }
 
 // NewLocation is the input to RegisterLocation.

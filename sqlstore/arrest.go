@@ -107,11 +107,7 @@ func (db *DB) RecordArrest(ctx context.Context, caseID string, na caseroom.NewAr
 	if err != nil {
 		return nil, err
 	}
-	as, err := loadArrests(ctx, db.reader(), db.v(), caseID, id)
-	if err != nil {
-		return nil, err
-	}
-	return as[0], nil
+	return db.readArrest(ctx, caseID, id)
 }
 
 // RecordProduction records an arrested person's production before a magistrate. See
@@ -180,11 +176,7 @@ func (db *DB) RecordProduction(ctx context.Context, caseID, arrest string, np ca
 	if err != nil {
 		return nil, err
 	}
-	as, err := loadArrests(ctx, db.reader(), db.v(), caseID, id)
-	if err != nil {
-		return nil, err
-	}
-	return as[0], nil
+	return db.readArrest(ctx, caseID, id)
 }
 
 // joinProductionOutcomes lists the valid outcomes for a message.
@@ -222,7 +214,60 @@ func (db *DB) FindArrests(ctx context.Context, caseID string) ([]*caseroom.Arres
 	if err := db.checkWholeCase(ctx, caseID, "arrests"); err != nil {
 		return nil, err
 	}
-	return loadArrests(ctx, db.reader(), db.v(), caseID, "")
+	q, role, err := db.readerRole(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	arrests, err := loadArrests(ctx, q, db.v(), caseID, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := withholdMedicalGrounds(ctx, q, caseID, role, arrests); err != nil {
+		return nil, err
+	}
+	return arrests, nil
+}
+
+// readArrest returns one arrest, by id, as the actor may see it, after a write.
+func (db *DB) readArrest(ctx context.Context, caseID, id string) (*caseroom.Arrest, error) {
+	q, role, err := db.readerRole(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	as, err := loadArrests(ctx, q, db.v(), caseID, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := withholdMedicalGrounds(ctx, q, caseID, role, as); err != nil {
+		return nil, err
+	}
+	return as[0], nil
+}
+
+// withholdMedicalGrounds takes out of the arrests' grounds, for a role that does not
+// read medical reports, every medical report (see medicalReportIDs), and counts them
+// in RestrictedGrounds: an arrest's reader learns that it rests on more than they are
+// shown, not on which document.
+func withholdMedicalGrounds(ctx context.Context, q querier, caseID string, role caseroom.Role, arrests []*caseroom.Arrest) error {
+	if role.ReadsMedicalReports() || len(arrests) == 0 {
+		return nil
+	}
+	reports, err := medicalReportIDs(ctx, q, caseID, "")
+	if err != nil || len(reports) == 0 {
+		return err
+	}
+	for _, a := range arrests {
+		kept := a.Grounds[:0]
+		for _, g := range a.Grounds {
+			if g.Kind == caseroom.EntityDocument && reports[g.ID] {
+				a.RestrictedGrounds++
+				continue
+			}
+			kept = append(kept, g)
+		}
+		a.Grounds = kept
+	}
+	return nil
 }
 
 // loadArrests reads a case's arrests (or one, by id) with their grounds.
@@ -402,6 +447,14 @@ func (db *DB) Accountability(ctx context.Context, caseID string) (*caseroom.Acco
 		}
 		independent[suspect][key] = true
 	}
+	// Medical reports are listed as sources only to those who read them; to oversight
+	// they are counted in RestrictedSources, and still count as sources below.
+	var withheld map[string]bool
+	if !role.ReadsMedicalReports() {
+		if withheld, err = medicalReportIDs(ctx, q, caseID, ""); err != nil {
+			return nil, err
+		}
+	}
 	firstNamed := map[[2]string]int64{} // (suspect, giver) -> entry of the first document naming them
 	err = scanEach(ctx, q, `SELECT l.from_id, l.to_id, l.source_id FROM links l WHERE l.case_id = ? AND l.type = 'implicates' AND `+standingLink+` ORDER BY l.entry, l.id`,
 		[]any{caseID}, func(scan func(...any) error) error {
@@ -413,8 +466,12 @@ func (db *DB) Accountability(ctx context.Context, caseID string) (*caseroom.Acco
 			if acc == nil || d == nil {
 				return nil
 			}
-			acc.Sources = append(acc.Sources, caseroom.ImplicationSource{Via: "implicates", Kind: caseroom.EntityDocument, Ref: d.ref,
-				Giver: from, GiverLabel: labels[from], RetractedBy: d.retractedBy})
+			if withheld[source] {
+				acc.RestrictedSources++
+			} else {
+				acc.Sources = append(acc.Sources, caseroom.ImplicationSource{Via: "implicates", Kind: caseroom.EntityDocument, Ref: d.ref,
+					Giver: from, GiverLabel: labels[from], RetractedBy: d.retractedBy})
+			}
 			if d.retractedBy == "" {
 				count(to, from)
 			}
@@ -468,6 +525,10 @@ func (db *DB) Accountability(ctx context.Context, caseID string) (*caseroom.Acco
 				count(a.Person, exhibitOf[g.ID])
 			default:
 				count(a.Person, g.ID)
+			}
+			if g.Kind == caseroom.EntityDocument && withheld[g.ID] {
+				acc.RestrictedSources++
+				continue
 			}
 			acc.Sources = append(acc.Sources, src)
 		}

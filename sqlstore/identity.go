@@ -35,6 +35,9 @@ func (db *DB) RevealIdentity(ctx context.Context, caseID, personRef, reason stri
 		if err != nil {
 			return err
 		}
+		if err := withholdPersonSources(ctx, tx, caseID, role, persons); err != nil {
+			return err
+		}
 		p := persons[0]
 		if !p.HasRole(caseroom.PersonVictim) {
 			out = p // nothing is withheld from anyone

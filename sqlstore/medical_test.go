@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -319,6 +320,204 @@ func TestLinksWithholdMedicalReports(t *testing.T) {
 	})
 }
 
+// TestPersonSourcesWithholdMedicalReports checks that a medical report cited as the
+// source of a suspect's name, alias or identifier, or as an arrest ground, is not named
+// to those who do not read medical reports: the source is left out and marked
+// restricted, the ground left out and counted, and the accountability report lists
+// it only to the lead and the prosecutor.
+func TestPersonSourcesWithholdMedicalReports(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newMedicalFixture(t, s)
+		c, sus := f.c.ID, f.suspect.ID
+		if _, err := s.DB.AddName(f.ctx, c, sus, caseroom.PersonName{Name: "Fictional Blue Suspect", Script: "Latn", Source: "MR-1"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.AddAlias(f.ctx, c, sus, caseroom.Alias{Alias: "Blue", Kind: "alias", Source: "MR-1"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.AddAlias(f.ctx, c, sus, caseroom.Alias{Alias: "Green", Kind: "alias", Source: "S-1"}); err != nil {
+			t.Fatal(err)
+		}
+		// R-1 is a medical report because it resulted a medical examination.
+		if _, err := s.DB.AddIdentifier(f.ctx, c, sus, caseroom.NewIdentifier{Kind: caseroom.IdentifierPhone, Value: "+92 300 1234567", Source: "R-1"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.AddIdentifier(f.ctx, c, sus, caseroom.NewIdentifier{Kind: caseroom.IdentifierPhone, Value: "+92 300 7654321", Source: "R-2"}); err != nil {
+			t.Fatal(err)
+		}
+		at := s.DB.Now().Add(-time.Hour)
+		if _, err := s.DB.RecordArrest(f.ctx, c, caseroom.NewArrest{Person: sus, At: &at, By: f.inv.Name, Grounds: []string{"S-1", "MR-1", "R-1"}}); err != nil {
+			t.Fatal(err)
+		}
+
+		// sourcesOf is what a person shows of the sources of their names, aliases and
+		// identifiers: the reference, or "restricted".
+		sourcesOf := func(p *caseroom.Person) []string {
+			var out []string
+			add := func(src string, restricted bool) {
+				if restricted {
+					src = "restricted:" + src
+				}
+				out = append(out, src)
+			}
+			for _, n := range p.Names {
+				add(n.Source, n.SourceRestricted)
+			}
+			for _, a := range p.Aliases {
+				add(a.Source, a.SourceRestricted)
+			}
+			for _, idf := range p.Identifiers {
+				add(idf.Source, idf.SourceRestricted)
+			}
+			return out
+		}
+		type arrestView struct {
+			Grounds    []string
+			Restricted int
+		}
+		viewArrests := func(as []*caseroom.Arrest) []arrestView {
+			out := []arrestView{}
+			for _, a := range as {
+				v := arrestView{Restricted: a.RestrictedGrounds}
+				for _, g := range a.Grounds {
+					v.Grounds = append(v.Grounds, g.Ref)
+				}
+				out = append(out, v)
+			}
+			return out
+		}
+		// sources: the suspect's first name, then the two names added, the aliases
+		// Blue and Green, the identifiers.
+		first := f.suspect.Names[0].Source
+		readSources := []string{first, "MR-1", "MR-1", "S-1", "R-1", "R-2"}
+		withheldSources := []string{first, "restricted:", "restricted:", "S-1", "restricted:", "R-2"}
+		readArrests := []arrestView{{Grounds: []string{"S-1", "MR-1", "R-1"}}}
+		withheldArrests := []arrestView{{Grounds: []string{"S-1"}, Restricted: 2}}
+
+		check := func(u *caseroom.User, reads bool) {
+			t.Helper()
+			wantSources, wantArrests := readSources, readArrests
+			if !reads {
+				wantSources, wantArrests = withheldSources, withheldArrests
+			}
+			one, err := s.DB.FindPerson(as(u), c, sus)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(wantSources, sourcesOf(one)); diff != "" {
+				t.Errorf("FindPerson as %s (-want +got):\n%s", u.Name, diff)
+			}
+			all, err := s.DB.FindPersons(as(u), c, caseroom.PersonFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, p := range all {
+				if p.ID == sus {
+					found = true
+					if diff := cmp.Diff(wantSources, sourcesOf(p)); diff != "" {
+						t.Errorf("FindPersons as %s (-want +got):\n%s", u.Name, diff)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("FindPersons as %s: the suspect is not listed", u.Name)
+			}
+			arrests, err := s.DB.FindArrests(as(u), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(wantArrests, viewArrests(arrests)); diff != "" {
+				t.Errorf("FindArrests as %s (-want +got):\n%s", u.Name, diff)
+			}
+			// Nothing in the JSON names the reports.
+			b, err := json.Marshal([]any{one, all, arrests})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range []*caseroom.Document{f.mr, f.r1} {
+				if named := strings.Contains(string(b), `"`+d.Ref+`"`) || strings.Contains(string(b), d.ID); named != reads {
+					t.Errorf("the JSON as %s names %s: %v, want %v", u.Name, d.Ref, named, reads)
+				}
+			}
+			if restricted := strings.Contains(string(b), `"sourceRestricted":true`) && strings.Contains(string(b), `"restrictedGrounds":2`); restricted == reads {
+				t.Errorf("the JSON as %s marks restricted sources: %v", u.Name, restricted)
+			}
+		}
+		for _, u := range f.readers() {
+			check(u, true)
+		}
+		for _, u := range f.others() {
+			check(u, false)
+		}
+
+		// A write answers with the person and the arrest as their actor may see them.
+		p, err := s.DB.AddAlias(as(f.inv), c, sus, caseroom.Alias{Alias: "Red", Kind: "alias", Source: "S-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{first, "restricted:", "restricted:", "S-1", "S-1", "restricted:", "R-2"}, sourcesOf(p)); diff != "" {
+			t.Errorf("AddAlias as the investigator answers (-want +got):\n%s", diff)
+		}
+		produced := s.DB.Now()
+		a, err := s.DB.RecordProduction(as(f.inv), c, "AR-1", caseroom.NewProduction{At: &produced, Court: "Court of the magistrate", Outcome: "remanded", By: f.inv.Name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(withheldArrests, viewArrests([]*caseroom.Arrest{a})); diff != "" {
+			t.Errorf("RecordProduction as the investigator answers (-want +got):\n%s", diff)
+		}
+
+		// The accountability report lists the medical reports to the lead and the
+		// prosecutor; to oversight it counts them, and the figures stay the same.
+		type accountView struct {
+			Sources            []string
+			Restricted         int
+			IndependentSources int
+			Flags              []string
+		}
+		account := func(u *caseroom.User, reads bool) accountView {
+			t.Helper()
+			rep, err := s.DB.Accountability(as(u), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, acc := range rep.Suspects {
+				if acc.Person == sus {
+					v := accountView{Restricted: acc.RestrictedSources, IndependentSources: acc.IndependentSources, Flags: acc.Flags}
+					for _, src := range acc.Sources {
+						v.Sources = append(v.Sources, src.Via+" "+src.Ref)
+					}
+					b, err := json.Marshal(rep)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, d := range []*caseroom.Document{f.mr, f.r1} {
+						if named := strings.Contains(string(b), `"`+d.Ref+`"`) || strings.Contains(string(b), d.ID); named != reads {
+							t.Errorf("the accountability report as %s names %s: %v, want %v", u.Name, d.Ref, named, reads)
+						}
+					}
+					return v
+				}
+			}
+			t.Fatalf("the accountability report as %s has no account of the suspect", u.Name)
+			return accountView{}
+		}
+		read := account(f.lead, true)
+		if diff := cmp.Diff([]string{"AR-1 S-1", "AR-1 MR-1", "AR-1 R-1"}, read.Sources); diff != "" || read.Restricted != 0 {
+			t.Errorf("the accountability report as the lead: restricted %d (-want +got):\n%s", read.Restricted, diff)
+		}
+		if diff := cmp.Diff(read, account(f.pros, true)); diff != "" {
+			t.Errorf("the accountability report as the prosecutor (-lead +prosecutor):\n%s", diff)
+		}
+		withheld := read
+		withheld.Sources, withheld.Restricted = []string{"AR-1 S-1"}, 2
+		if diff := cmp.Diff(withheld, account(f.over, false)); diff != "" {
+			t.Errorf("the accountability report as oversight (-want +got):\n%s", diff)
+		}
+	})
+}
+
 // TestConsentMinorRule checks that resulting a medical examination asks for a parent's
 // or guardian's consent exactly for those caseroom.Person.Minor counts as minors,
 // saying how the age was judged.
@@ -360,6 +559,52 @@ func TestConsentMinorRule(t *testing.T) {
 			want := "Action " + exam.Ref + " cannot be resulted without a parent's or guardian's consent for a minor (" + p.Pseudonym + ", " + tc.why + "): record the missing consents first."
 			if got := caseroom.ErrorMessage(err); got != want {
 				t.Errorf("%+v:\n got %q\nwant %q", tc.np, got, want)
+			}
+		}
+	})
+}
+
+// TestPlaceAndRevealSourcesWithholdMedicalReports: an organisation or location taken
+// from a medical report, and a person's sources as a reveal answers them, show the report
+// to those who read medical reports and to nobody else.
+func TestPlaceAndRevealSourcesWithholdMedicalReports(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newMedicalFixture(t, s)
+		c, sus := f.c.ID, f.suspect.ID
+		if _, err := s.DB.RegisterOrganisation(f.ctx, c, caseroom.NewOrganisation{Name: "Fictional Clinic Shop", Source: "MR-1"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.RegisterLocation(f.ctx, c, caseroom.NewLocation{Name: "Fictional Clinic Lane", Kind: "address", Source: "MR-1"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.AddAlias(f.ctx, c, sus, caseroom.Alias{Alias: "Blue", Kind: "alias", Source: "MR-1"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			u     *caseroom.User
+			reads bool
+		}{{f.med, true}, {f.pros, true}, {f.inv, false}, {f.prot, false}} {
+			orgs, err := s.DB.FindOrganisations(as(tc.u), c)
+			if err != nil || len(orgs) != 1 {
+				t.Fatalf("organisations as %s: %v, %v", tc.u.Name, orgs, err)
+			}
+			locs, err := s.DB.FindLocations(as(tc.u), c)
+			if err != nil || len(locs) != 1 {
+				t.Fatalf("locations as %s: %v, %v", tc.u.Name, locs, err)
+			}
+			if got := orgs[0].Source == "MR-1" && locs[0].Source == "MR-1"; got != tc.reads {
+				t.Errorf("as %s the places' sources are %q and %q; want MR-1 shown: %v", tc.u.Name, orgs[0].Source, locs[0].Source, tc.reads)
+			}
+			if restricted := orgs[0].SourceRestricted && locs[0].SourceRestricted; restricted == tc.reads {
+				t.Errorf("as %s the places' sources are marked restricted: %v", tc.u.Name, restricted)
+			}
+			p, err := s.DB.RevealIdentity(as(tc.u), c, sus, "Checking the alias for the report.")
+			if err != nil {
+				t.Fatalf("reveal of a suspect as %s: %v", tc.u.Name, err)
+			}
+			b, _ := json.Marshal(p)
+			if named := strings.Contains(string(b), `"MR-1"`); named != tc.reads {
+				t.Errorf("the reveal as %s names MR-1: %v, want %v", tc.u.Name, named, tc.reads)
 			}
 		}
 	})

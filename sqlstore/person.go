@@ -350,6 +350,9 @@ func (db *DB) readPersons(ctx context.Context, sc *scope, caseID, ref string) ([
 		return nil, err
 	}
 	withholdVictims(persons)
+	if err := withholdPersonSources(ctx, q, caseID, sc.role, persons); err != nil {
+		return nil, err
+	}
 	// The statements of the persons read: of one person, or of the whole case.
 	var givers []string
 	if ref != "" {
@@ -395,6 +398,63 @@ func withholdIdentity(p *caseroom.Person) {
 	p.Address = ""
 	p.Identifiers = []caseroom.Identifier{}
 	p.IdentityHidden = true
+}
+
+// withholdPersonSources blanks, for a role that does not read medical reports, the
+// source of every name, alias and identifier of persons that cites a medical report
+// (see medicalReportIDs), and sets its SourceRestricted instead: the reference of a
+// medical report is not shown to those who may not open it.
+func withholdPersonSources(ctx context.Context, q querier, caseID string, role caseroom.Role, persons []*caseroom.Person) error {
+	reports, err := medicalReportRefs(ctx, q, caseID, role)
+	if err != nil || len(reports) == 0 {
+		return err
+	}
+	for _, p := range persons {
+		for i := range p.Names {
+			if n := &p.Names[i]; reports[n.Source] {
+				n.Source, n.SourceRestricted = "", true
+			}
+		}
+		for i := range p.Aliases {
+			if a := &p.Aliases[i]; reports[a.Source] {
+				a.Source, a.SourceRestricted = "", true
+			}
+		}
+		for i := range p.Identifiers {
+			if idf := &p.Identifiers[i]; reports[idf.Source] {
+				idf.Source, idf.SourceRestricted = "", true
+			}
+		}
+	}
+	return nil
+}
+
+// medicalReportRefs returns the case references of the case's medical reports (see
+// medicalReportIDs) for a role that does not read them, so that a reader showing
+// documents by reference can withhold them; it returns nil for a role that reads them.
+func medicalReportRefs(ctx context.Context, q querier, caseID string, role caseroom.Role) (map[string]bool, error) {
+	if role.ReadsMedicalReports() {
+		return nil, nil
+	}
+	ids, err := medicalReportIDs(ctx, q, caseID, "")
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	refs := map[string]bool{}
+	err = scanEach(ctx, q, `SELECT id, ref FROM documents WHERE case_id = ?`, []any{caseID}, func(scan func(...any) error) error {
+		var id, ref string
+		if err := scan(&id, &ref); err != nil {
+			return err
+		}
+		if ids[id] {
+			refs[ref] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("medical report references: %w", err)
+	}
+	return refs, nil
 }
 
 // resolvePerson turns a person id or pseudonym into the id of a person in the case.
@@ -650,13 +710,22 @@ func (db *DB) appendToPerson(ctx context.Context, caseID, personRef, action stri
 	return out, nil
 }
 
-// visiblePerson loads a person inside the transaction, a victim's identity withheld.
+// visiblePerson loads a person inside the transaction, a victim's identity withheld,
+// and the medical reports cited as sources withheld from an actor who does not read
+// them.
 func (tx *Tx) visiblePerson(caseID, personID string) (*caseroom.Person, error) {
 	persons, err := loadPersons(tx.ctx, tx, tx.db.v(), caseID, personID)
 	if err != nil {
 		return nil, err
 	}
 	withholdVictims(persons)
+	role, err := memberRole(tx.ctx, tx, caseID, tx.actor)
+	if err != nil {
+		return nil, err
+	}
+	if err := withholdPersonSources(tx.ctx, tx, caseID, role, persons); err != nil {
+		return nil, err
+	}
 	return persons[0], nil
 }
 

@@ -53,11 +53,16 @@ func (db *DB) RegisterOrganisation(ctx context.Context, caseID string, no casero
 
 // FindOrganisations lists a case's organisations. See caseroom.PlaceService.
 func (db *DB) FindOrganisations(ctx context.Context, caseID string) ([]*caseroom.Organisation, error) {
-	if err := db.checkWholeCase(ctx, caseID, "organisations"); err != nil {
+	role, err := db.wholeCaseRole(ctx, caseID, "organisations")
+	if err != nil {
+		return nil, err
+	}
+	reports, err := medicalReportRefs(ctx, db.reader(), caseID, role)
+	if err != nil {
 		return nil, err
 	}
 	out := []*caseroom.Organisation{}
-	err := scanEach(ctx, db.reader(), `SELECT o.id, o.case_id, o.name, o.kind, o.note, COALESCE(d.ref, ''), o.created_by, o.created_at
+	err = scanEach(ctx, db.reader(), `SELECT o.id, o.case_id, o.name, o.kind, o.note, COALESCE(d.ref, ''), o.created_by, o.created_at
 		FROM organisations o LEFT JOIN documents d ON d.id = o.source_id WHERE o.case_id = ? ORDER BY o.entry, o.id`, []any{caseID},
 		func(scan func(...any) error) error {
 			o := &caseroom.Organisation{}
@@ -65,6 +70,7 @@ func (db *DB) FindOrganisations(ctx context.Context, caseID string) ([]*caseroom
 			if err := scan(&o.ID, &o.CaseID, &o.Name, &o.Kind, &o.Note, &o.Source, &o.CreatedBy, &created); err != nil {
 				return err
 			}
+			withholdPlaceSource(reports, &o.Source, &o.SourceRestricted)
 			var err error
 			o.CreatedAt, err = parseTime(created)
 			out = append(out, o)
@@ -146,11 +152,16 @@ func (db *DB) RegisterLocation(ctx context.Context, caseID string, nl caseroom.N
 
 // FindLocations lists a case's locations. See caseroom.PlaceService.
 func (db *DB) FindLocations(ctx context.Context, caseID string) ([]*caseroom.Location, error) {
-	if err := db.checkWholeCase(ctx, caseID, "locations"); err != nil {
+	role, err := db.wholeCaseRole(ctx, caseID, "locations")
+	if err != nil {
+		return nil, err
+	}
+	reports, err := medicalReportRefs(ctx, db.reader(), caseID, role)
+	if err != nil {
 		return nil, err
 	}
 	out := []*caseroom.Location{}
-	err := scanEach(ctx, db.reader(), `SELECT l.id, l.case_id, l.name, l.kind, l.address, l.lat, l.lon, COALESCE(l.within_id, ''), COALESCE(d.ref, ''), l.created_by, l.created_at
+	err = scanEach(ctx, db.reader(), `SELECT l.id, l.case_id, l.name, l.kind, l.address, l.lat, l.lon, COALESCE(l.within_id, ''), COALESCE(d.ref, ''), l.created_by, l.created_at
 		FROM locations l LEFT JOIN documents d ON d.id = l.source_id WHERE l.case_id = ? ORDER BY l.entry, l.id`, []any{caseID},
 		func(scan func(...any) error) error {
 			l := &caseroom.Location{}
@@ -158,6 +169,7 @@ func (db *DB) FindLocations(ctx context.Context, caseID string) ([]*caseroom.Loc
 			if err := scan(&l.ID, &l.CaseID, &l.Name, &l.Kind, &l.Address, &l.Lat, &l.Lon, &l.Within, &l.Source, &l.CreatedBy, &created); err != nil {
 				return err
 			}
+			withholdPlaceSource(reports, &l.Source, &l.SourceRestricted)
 			var err error
 			l.CreatedAt, err = parseTime(created)
 			out = append(out, l)
@@ -172,9 +184,23 @@ func (db *DB) FindLocations(ctx context.Context, caseID string) ([]*caseroom.Loc
 // checkWholeCase returns ENOTFOUND unless the actor is a member of the case, and
 // EFORBIDDEN if their role does not read the whole case (an advocate).
 func (db *DB) checkWholeCase(ctx context.Context, caseID, what string) error {
+	_, err := db.wholeCaseRole(ctx, caseID, what)
+	return err
+}
+
+// wholeCaseRole is checkWholeCase, returning the reader's role.
+func (db *DB) wholeCaseRole(ctx context.Context, caseID, what string) (caseroom.Role, error) {
 	sc, err := db.readScope(ctx, caseID)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return sc.wholeCase(what)
+	return sc.role, sc.wholeCase(what)
+}
+
+// withholdPlaceSource blanks a source that is a medical report the reader may not read
+// (reports: see medicalReportRefs).
+func withholdPlaceSource(reports map[string]bool, source *string, restricted *bool) {
+	if reports[*source] {
+		*source, *restricted = "", true
+	}
 }

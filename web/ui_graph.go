@@ -260,7 +260,11 @@ func buildGraph(caseID string, links []*caseroom.Link, persons []*caseroom.Perso
 			}
 			holder := node(p.ID, caseroom.EntityPerson, p.Label())
 			e := &graphEdge{From: holder, To: n, Type: "holds", SourceRef: idf.Source, Confidence: 1, Derived: true}
-			if idf.Source != "" {
+			if idf.SourceRestricted {
+				// Known from a medical report the user does not read: neither named
+				// nor linked.
+				e.SourceRef = "a medical report"
+			} else if idf.Source != "" {
 				e.Href = casePath + "/documents/" + url.PathEscape(idf.Source)
 			}
 			g.edges = append(g.edges, e)

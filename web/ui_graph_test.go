@@ -242,3 +242,32 @@ func TestUIGraphCorrectedAndRetractedLinks(t *testing.T) {
 	}
 	docMustShow(t, "standing links", r, "4 records", "3 links")
 }
+
+// An identifier known from a medical report the reader does not read (its source
+// withheld by the store) is drawn as held, but its edge neither names nor links the
+// report.
+func TestGraphHoldsRestrictedSource(t *testing.T) {
+	person := &caseroom.Person{ID: "per_1", Names: []caseroom.PersonName{{Name: "Fictional Suspect"}}, Roles: []caseroom.PersonRole{caseroom.PersonSuspect},
+		Identifiers: []caseroom.Identifier{
+			{ID: "idf_1", PersonID: "per_1", Kind: caseroom.IdentifierPhone, Value: "+923001112223", SourceRestricted: true},
+			{ID: "idf_2", PersonID: "per_1", Kind: caseroom.IdentifierPhone, Value: "+923004445556", Source: "R-2"},
+		}}
+	other := &caseroom.Person{ID: "per_2", Names: []caseroom.PersonName{{Name: "Fictional Other"}}, Roles: []caseroom.PersonRole{caseroom.PersonSuspect}}
+	links := []*caseroom.Link{
+		{ID: "lnk_1", From: "per_2", FromKind: caseroom.EntityPerson, To: "idf_1", ToKind: caseroom.EntityIdentifier, Type: "called", Source: "doc_1", SourceRef: "S-1", SourceKind: caseroom.EntityDocument, Confidence: 1},
+		{ID: "lnk_2", From: "per_2", FromKind: caseroom.EntityPerson, To: "idf_2", ToKind: caseroom.EntityIdentifier, Type: "called", Source: "doc_1", SourceRef: "S-1", SourceKind: caseroom.EntityDocument, Confidence: 1},
+	}
+	g := buildGraph("case_1", links, []*caseroom.Person{person, other})
+	holds := map[string]*graphEdge{}
+	for _, e := range g.edges {
+		if e.Type == "holds" {
+			holds[e.To.ID] = e
+		}
+	}
+	if e := holds["idf_1"]; e == nil || e.Href != "" || strings.Contains(e.Title, "MR-") || !strings.Contains(e.Title, "known from a medical report") {
+		t.Errorf("the holds edge of an identifier known from a withheld medical report: %+v", e)
+	}
+	if e := holds["idf_2"]; e == nil || !strings.HasSuffix(e.Href, "/documents/R-2") || !strings.Contains(e.Title, "known from R-2") {
+		t.Errorf("the holds edge of an identifier known from R-2: %+v", e)
+	}
+}

@@ -115,7 +115,7 @@ type personLink struct {
 // personDocument is a document that concerns the person, and how.
 type personDocument struct {
 	Ref       string
-	Doc       *caseroom.Document // nil if the document is not listed to the user
+	Doc       *caseroom.Document // the document as listed to the user
 	How       []string
 	Flags     []caseroom.SafeguardFlag
 	Retracted bool
@@ -203,13 +203,11 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, p *uiPage,
 		return ""
 	}
 	related := map[string]*personDocument{}
-	var order []string
 	concern := func(ref, how string) *personDocument {
 		d := related[ref]
 		if d == nil {
 			d = &personDocument{Ref: ref}
 			related[ref] = d
-			order = append(order, ref)
 		}
 		for _, h := range d.How {
 			if h == how {
@@ -253,9 +251,7 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, p *uiPage,
 		s.uiError(w, r, p, err)
 		return
 	}
-	byRef := make(map[string]*caseroom.Document, len(docs))
 	for _, d := range docs {
-		byRef[d.Ref] = d
 		st := d.Statement
 		if st == nil {
 			continue
@@ -328,18 +324,14 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, p *uiPage,
 	for _, d := range related {
 		sort.SliceStable(d.How, func(i, j int) bool { return howRank(d.How[i]) < howRank(d.How[j]) })
 	}
-	// Documents in the order they were registered; those not listed to the user
-	// (such as a medical report) after them, by reference.
+	// Documents in the order they were registered. Only those listed to the user are
+	// shown: a document the user cannot see (such as a medical report) is not named,
+	// not even by reference.
 	for _, d := range docs {
 		if pd := related[d.Ref]; pd != nil {
 			pd.Doc = d
 			pd.Retracted = len(d.RetractedBy) > 0
 			v.Documents = append(v.Documents, *pd)
-		}
-	}
-	for _, ref := range order {
-		if byRef[ref] == nil {
-			v.Documents = append(v.Documents, *related[ref])
 		}
 	}
 	s.renderUIStatus(w, r, status, "person", p)

@@ -331,3 +331,59 @@ func lastAuditAction(t *testing.T, site *demoSite) string {
 	}
 	return es[len(es)-1].Action
 }
+
+// A medical report cited as the source of a suspect's alias or identifier, or as an
+// arrest ground, is not named on the person page to a member who does not read
+// medical reports: the source shows as "a medical report", without a link, and the
+// report is not listed among the documents. The lead sees it as cited.
+func TestUIPersonPageWithholdsMedicalReports(t *testing.T) {
+	site := newDemoSite(t)
+	ctx := context.Background()
+	leadUser, err := site.DB.Authenticate(ctx, site.login("lead").Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asLead := caseroom.NewContextWithUser(ctx, leadUser)
+	c := site.CaseID
+	mr, err := site.DB.RegisterDocument(asLead, c, caseroom.NewDocument{Kind: caseroom.DocMedicalReport, Title: "Examination of the suspect", Text: "Findings."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sus, err := site.DB.RegisterPerson(asLead, c, caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "Fictional Blue Suspect", Script: "Latn"}},
+		Roles: []caseroom.PersonRole{caseroom.PersonSuspect}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := site.DB.AddAlias(asLead, c, sus.ID, caseroom.Alias{Alias: "Blue", Kind: "alias", Source: mr.Ref}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := site.DB.AddIdentifier(asLead, c, sus.ID, caseroom.NewIdentifier{Kind: caseroom.IdentifierPhone, Value: "+92 300 1112223", Source: mr.Ref}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().Add(-time.Hour)
+	if _, err := site.DB.RecordArrest(asLead, c, caseroom.NewArrest{Person: sus.ID, At: &at, By: leadUser.Name, Grounds: []string{mr.Ref}}); err != nil {
+		t.Fatal(err)
+	}
+
+	lead := signInPages(t, site, string(caseroom.RoleLead))
+	status, body := lead.get(lead.casePage("people", sus.ID))
+	if status != http.StatusOK {
+		t.Fatalf("the lead: %d\n%s", status, body)
+	}
+	if !regexp.MustCompile(`class="name">Blue</td><td>alias</td><td><a href="/cases/[^"]+/documents/` + mr.Ref + `">` + mr.Ref + `</a>`).MatchString(body) {
+		t.Errorf("the lead's page does not link the alias to %s", mr.Ref)
+	}
+	for _, role := range []caseroom.Role{caseroom.RoleInvestigator, caseroom.RoleOversight} {
+		pc := signInPages(t, site, string(role))
+		status, body := pc.get(pc.casePage("people", sus.ID))
+		if status != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", role, status, body)
+		}
+		if strings.Contains(body, "MR-") || strings.Contains(body, mr.ID) {
+			t.Errorf("the %s's page names the medical report:\n%s", role, body)
+		}
+		if !strings.Contains(body, `class="name">Blue</td><td>alias</td><td><span class="muted">a medical report</span>`) {
+			t.Errorf("the %s's page does not say the alias comes from a medical report", role)
+		}
+	}
+}
