@@ -196,10 +196,7 @@ func TestTimesInTheFuture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		writes := []struct {
-			name, field string
-			write       func(at time.Time) error
-		}{
+		writes := []timedWrite{
 			{"statement recordedAt", "recordedAt", func(at time.Time) error {
 				_, err := s.DB.RegisterDocument(f.ctx, c, caseroom.NewDocument{Kind: caseroom.DocStatement, Title: "Statement", Text: "Said.", Giver: f.victim.ID, RecordedAt: &at})
 				return err
@@ -217,23 +214,37 @@ func TestTimesInTheFuture(t *testing.T) {
 				return err
 			}},
 		}
-		for _, w := range writes {
-			t.Run(w.name, func(t *testing.T) {
-				late := now.Add(sqlstore.FutureSkew + time.Minute)
-				before := s.Count("audit_log")
-				err := w.write(late)
-				checkError(t, err, caseroom.EINVALID, w.field)
-				want := w.field + ": " + late.Format(time.RFC3339) + " is in the future (the server's time is " + now.Format(time.RFC3339) + "); give when it happened"
-				if msg := caseroom.ErrorMessage(err); msg != want {
-					t.Errorf("message %q, want %q", msg, want)
-				}
-				if after := s.Count("audit_log"); after != before {
-					t.Errorf("a refused write added %d audit entries", after-before)
-				}
-				if err := w.write(now.Add(sqlstore.FutureSkew - time.Minute)); err != nil {
-					t.Errorf("a time within the skew: %v", err)
-				}
-			})
-		}
+		checkFutureRefused(t, s, now, writes)
 	})
+}
+
+// timedWrite is a write that takes the time something happened, and the field it goes in.
+type timedWrite struct {
+	name, field string
+	write       func(at time.Time) error
+}
+
+// checkFutureRefused checks each write against the one rule for times in the future:
+// later than sqlstore.FutureSkew past now is refused (EINVALID naming the field, in the
+// same words everywhere) and writes nothing; within the skew is taken.
+func checkFutureRefused(t *testing.T, s *testStore, now time.Time, writes []timedWrite) {
+	t.Helper()
+	for _, w := range writes {
+		t.Run(w.name, func(t *testing.T) {
+			late := now.Add(sqlstore.FutureSkew + time.Minute)
+			before := s.Count("audit_log")
+			err := w.write(late)
+			checkError(t, err, caseroom.EINVALID, w.field)
+			want := w.field + ": " + late.Format(time.RFC3339) + " is in the future (the server's time is " + now.Format(time.RFC3339) + "); give when it happened"
+			if msg := caseroom.ErrorMessage(err); msg != want {
+				t.Errorf("message %q, want %q", msg, want)
+			}
+			if after := s.Count("audit_log"); after != before {
+				t.Errorf("a refused write added %d audit entries", after-before)
+			}
+			if err := w.write(now.Add(sqlstore.FutureSkew - time.Minute)); err != nil {
+				t.Errorf("a time within the skew: %v", err)
+			}
+		})
+	}
 }

@@ -47,6 +47,12 @@ const (
 // renderPage writes a page outside the UI's layout (the sign-in form) with the status.
 // Pages load nothing from elsewhere.
 func renderPage(w http.ResponseWriter, r *http.Request, status int, name string, data pageData) {
+	writeHTML(w, r, status, name, data)
+}
+
+// writeHTML renders the template name with data and writes it with the status and the
+// UI's Content-Security-Policy; a template that fails is logged and answered with 500.
+func writeHTML(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := uiTemplates.ExecuteTemplate(&buf, name, data); err != nil {
 		loggerFor(r).Error("render page", "page", name, "err", err)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -245,17 +244,7 @@ func (s *Server) renderUI(w http.ResponseWriter, r *http.Request, name string, p
 }
 
 func (s *Server) renderUIStatus(w http.ResponseWriter, r *http.Request, status int, name string, p *uiPage) {
-	var buf bytes.Buffer
-	if err := uiTemplates.ExecuteTemplate(&buf, "ui:"+name, p); err != nil {
-		loggerFor(r).Error("render page", "page", name, "err", err)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", uiCSP)
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	writeHTML(w, r, status, "ui:"+name, p)
 }
 
 // uiError shows err as a page: what was refused and why, with the status of its code.
