@@ -10,6 +10,7 @@ import (
 	"caseroom"
 	"caseroom/hashindex"
 	"caseroom/pdq"
+	"caseroom/vpdq"
 )
 
 var _ caseroom.HashSetService = (*DB)(nil)
@@ -209,7 +210,8 @@ func (tx *Tx) matchSetToContents(setID string, index *hashindex.Index, indexed [
 			return 0, err
 		}
 		// Videos: each entry once per video, by the video's closest frame.
-		err = eachVideo(tx.ctx, tx, "", nil, func(sum string, hashes []pdq.Hash, numbers []int, _ int64) error {
+		err = eachVideo(tx.ctx, tx, "", nil, func(sum string, frames []vpdq.Frame, _ int64) error {
+			hashes, numbers := matchable(frames)
 			for i, h := range hashes {
 				for _, m := range index.Query(h, caseroom.MatchRadius) {
 					p := pair{sum, indexed[m.ID]}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -11,7 +12,6 @@ import (
 	"sync"
 
 	"caseroom"
-	"caseroom/hashindex"
 	"caseroom/pdq"
 	"caseroom/vpdq"
 )
@@ -27,14 +27,13 @@ import (
 // recording is 86,400.
 const maxVideoFrames = 1_000_000
 
-// frameIndex is the in-memory index over the matchable frames of every video content
-// the store holds, brought up to date before each batch like pdqIndex.
+// frameIndex is the in-memory index over the frames of every video content the store
+// holds (a vpdq.FrameIndex, each video known by its position in videos), brought up to
+// date before each batch like pdqIndex.
 type frameIndex struct {
-	mu     sync.Mutex
-	idx    *hashindex.Index
-	owner  []int32  // by index id: the video (index into videos)
-	videos []string // SHA-256 of each indexed video
-	counts []int    // its matchable frames
+	mu     sync.Mutex // guards videos and mark, and makes refreshes one at a time
+	idx    *vpdq.FrameIndex
+	videos []string // SHA-256 of each indexed video, by its id in idx
 	mark   int64
 }
 
@@ -82,9 +81,9 @@ func parseFrames(s string) ([]vpdq.Frame, error) {
 }
 
 // eachVideo calls fn for each stored video hash that cond selects (a WHERE clause over
-// content_vpdq, or "" for all), in the order recorded, with its matchable frames (see
-// matchable) and its audit entry.
-func eachVideo(ctx context.Context, q querier, cond string, args []any, fn func(sum string, hashes []pdq.Hash, numbers []int, entry int64) error) error {
+// content_vpdq, or "" for all), in the order recorded, with its frames and its audit
+// entry.
+func eachVideo(ctx context.Context, q querier, cond string, args []any, fn func(sum string, frames []vpdq.Frame, entry int64) error) error {
 	query := `SELECT sha256, frames, entry FROM content_vpdq`
 	if cond != "" {
 		query += ` WHERE ` + cond
@@ -99,8 +98,7 @@ func eachVideo(ctx context.Context, q querier, cond string, args []any, fn func(
 		if err != nil {
 			return fmt.Errorf("video %s: %w", sum, err)
 		}
-		hashes, numbers := matchable(frames)
-		return fn(sum, hashes, numbers, entry)
+		return fn(sum, frames, entry)
 	})
 }
 
@@ -140,46 +138,42 @@ func validVideoHash(v *caseroom.VideoHash) error {
 func (x *frameIndex) refresh(ctx context.Context, q querier) (int64, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.idx == nil {
-		x.idx = hashindex.New()
+	type video struct {
+		sum    string
+		frames []vpdq.Frame
 	}
+	var added []video
 	newMark := x.mark
-	var hashes []pdq.Hash
-	var owner []int32
-	var videos []string
-	var counts []int
-	err := eachVideo(ctx, q, `entry > ?`, []any{x.mark}, func(sum string, hs []pdq.Hash, _ []int, entry int64) error {
-		v := int32(len(x.videos) + len(videos))
-		videos, counts = append(videos, sum), append(counts, len(hs))
-		for range hs {
-			owner = append(owner, v)
-		}
-		hashes = append(hashes, hs...)
+	err := eachVideo(ctx, q, `entry > ?`, []any{x.mark}, func(sum string, frames []vpdq.Frame, entry int64) error {
+		added = append(added, video{sum, frames})
 		newMark = max(newMark, entry)
 		return nil
 	})
 	if err != nil {
 		return x.mark, err
 	}
-	// Index ids are given in order, so each video's frames are one run of ids.
-	x.idx.AddAll(hashes)
-	x.owner, x.videos, x.counts = append(x.owner, owner...), append(x.videos, videos...), append(x.counts, counts...)
+	if x.idx == nil {
+		x.idx = vpdq.NewFrameIndex(caseroom.MinMatchQuality)
+	}
+	for _, v := range added {
+		x.idx.Add(int64(len(x.videos)), v.frames)
+		x.videos = append(x.videos, v.sum)
+	}
 	x.mark = newMark
 	return x.mark, nil
 }
 
-// videoOverlap is how much of a new video (this) and another (other) match.
-type videoOverlap struct {
-	other      string
-	thisHits   map[int]bool // this video's matchable frames (by position) found in the other
-	otherHits  map[int]bool // the other's matchable frames (by position) found in this one
-	otherCount int
-	distance   int // the smallest frame distance
-}
-
-func (o *videoOverlap) hit(thisAt, otherAt, d int) {
-	o.thisHits[thisAt], o.otherHits[otherAt] = true, true
-	o.distance = min(o.distance, d)
+// query matches a video's frames against the indexed videos, by their SHA-256.
+func (x *frameIndex) query(frames []vpdq.Frame) map[string]vpdq.VideoMatch {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	out := map[string]vpdq.VideoMatch{}
+	if x.idx != nil {
+		for _, m := range x.idx.Query(frames, caseroom.MatchRadius) {
+			out[x.videos[m.ID]] = m
+		}
+	}
+	return out
 }
 
 // percent is n of total as a percentage with 4 decimals, as stored.
@@ -213,66 +207,32 @@ func (tx *Tx) recordVideoMatches(seq int64, state map[string][]map[string]any, f
 		return nil
 	}
 
-	// Other videos: the index (committed up to mark), then the rows added since.
-	overlaps := map[string]*videoOverlap{}
-	overlap := func(other string, count int) *videoOverlap {
-		o := overlaps[other]
-		if o == nil {
-			o = &videoOverlap{other: other, thisHits: map[int]bool{}, otherHits: map[int]bool{}, otherCount: count, distance: math.MaxInt}
-			overlaps[other] = o
-		}
-		return o
-	}
-	x := &tx.db.frames
-	x.mu.Lock()
-	if x.idx != nil {
-		// The first index id of each video, to turn an id into the frame's position.
-		first := map[int32]int{}
-		for i, h := range hashes {
-			for _, m := range x.idx.Query(h, caseroom.MatchRadius) {
-				owner := x.owner[m.ID]
-				if x.videos[owner] == f.SHA256 {
-					continue
-				}
-				at, ok := first[owner]
-				if !ok {
-					at = int(m.ID)
-					for at > 0 && x.owner[at-1] == owner {
-						at--
-					}
-					first[owner] = at
-				}
-				overlap(x.videos[owner], x.counts[owner]).hit(i, int(m.ID)-at, m.Distance)
-			}
-		}
-	}
-	x.mu.Unlock()
-	err = eachVideo(tx.ctx, tx, `entry > ? AND sha256 <> ?`, []any{mark, f.SHA256}, func(sum string, others []pdq.Hash, _ []int, _ int64) error {
-		for i := range hashes {
-			for j := range others {
-				if d := pdq.Distance(&hashes[i], &others[j]); d <= caseroom.MatchRadius {
-					overlap(sum, len(others)).hit(i, j, d)
-				}
-			}
-		}
+	// Other videos: the index holds those committed up to mark; the rows added since
+	// (committed since, or earlier in this transaction) go into an index of their own.
+	// A video in both (indexed by a later refresh) is the same match either way.
+	matched := tx.db.frames.query(frames)
+	recent, recentSums := vpdq.NewFrameIndex(caseroom.MinMatchQuality), []string{}
+	err = eachVideo(tx.ctx, tx, `entry > ? AND sha256 <> ?`, []any{mark, f.SHA256}, func(sum string, others []vpdq.Frame, _ int64) error {
+		recent.Add(int64(len(recentSums)), others)
+		recentSums = append(recentSums, sum)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	found := make([]*videoOverlap, 0, len(overlaps))
-	for _, o := range overlaps {
-		if len(o.thisHits)*100 >= caseroom.VideoMatchPercent*len(hashes) || len(o.otherHits)*100 >= caseroom.VideoMatchPercent*o.otherCount {
-			found = append(found, o)
-		}
+	for _, m := range recent.Query(frames, caseroom.MatchRadius) {
+		matched[recentSums[m.ID]] = m
 	}
-	slices.SortFunc(found, func(a, b *videoOverlap) int { return strings.Compare(a.other, b.other) })
-	for _, o := range found {
-		id, err := tx.insertMatch(seq, state, f.SHA256, "content", o.other, "vpdq", o.distance, "")
+	for _, other := range slices.Sorted(maps.Keys(matched)) {
+		m := matched[other]
+		if other == f.SHA256 || m.QueryMatched*100 < caseroom.VideoMatchPercent*m.QueryFrames && m.ComparedMatched*100 < caseroom.VideoMatchPercent*m.ComparedFrames {
+			continue
+		}
+		id, err := tx.insertMatch(seq, state, f.SHA256, "content", other, "vpdq", m.MinDistance, "")
 		if err != nil {
 			return err
 		}
-		if err := tx.insertVideoMatch(seq, state, id, percent(len(o.thisHits), len(hashes)), percent(len(o.otherHits), o.otherCount), nil); err != nil {
+		if err := tx.insertVideoMatch(seq, state, id, percent(m.QueryMatched, m.QueryFrames), percent(m.ComparedMatched, m.ComparedFrames), nil); err != nil {
 			return err
 		}
 	}

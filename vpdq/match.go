@@ -150,7 +150,7 @@ func (x *FrameIndex) Len() (videos, frames int) {
 
 // VideoMatch is one indexed video that shares frames with a query: the numbers and
 // percentages of the query's prepared frames matched in it and of its frames matched in
-// the query, as Match computes them.
+// the query, as Match computes them, and the smallest distance between a matched pair.
 type VideoMatch struct {
 	ID                    int64
 	QueryMatched          int
@@ -158,6 +158,7 @@ type VideoMatch struct {
 	ComparedMatched       int
 	ComparedFrames        int
 	QueryPct, ComparedPct float64
+	MinDistance           int
 }
 
 // Query matches a video's frames against every indexed video and returns those with at
@@ -170,6 +171,7 @@ func (x *FrameIndex) Query(frames []Frame, distance int) []VideoMatch {
 	type tally struct {
 		query    int
 		compared map[uint32]bool
+		distance int
 	}
 	hits := map[int]*tally{}
 	for _, f := range q {
@@ -178,10 +180,11 @@ func (x *FrameIndex) Query(frames []Frame, distance int) []VideoMatch {
 			v := x.videoOf(m.ID)
 			t := hits[v]
 			if t == nil {
-				t = &tally{compared: map[uint32]bool{}}
+				t = &tally{compared: map[uint32]bool{}, distance: m.Distance}
 				hits[v] = t
 			}
 			t.compared[m.ID] = true
+			t.distance = min(t.distance, m.Distance)
 			if !matchedIn[v] {
 				matchedIn[v] = true
 				t.query++
@@ -204,6 +207,7 @@ func (x *FrameIndex) Query(frames []Frame, distance int) []VideoMatch {
 			ComparedFrames:  x.sizes[v],
 			QueryPct:        percent(t.query, len(q)),
 			ComparedPct:     percent(len(t.compared), x.sizes[v]),
+			MinDistance:     t.distance,
 		})
 	}
 	return out

@@ -68,6 +68,9 @@ func TestMatchTable(t *testing.T) {
 			got.WriteString(formatMatchRow(q, c, qp, cp))
 			m := byVideo[int64(j)]
 			fromIndex.WriteString(formatMatchRow(q, c, m.QueryPct, m.ComparedPct))
+			if want := minDistance(hashes[q], hashes[c]); m.QueryMatched > 0 && m.MinDistance != want {
+				t.Errorf("%s in %s: smallest distance %d, want %d", q, c, m.MinDistance, want)
+			}
 		}
 	}
 	if diff := cmp.Diff(want, got.String()); diff != "" {
@@ -156,6 +159,17 @@ func TestFrameIndexEmptyVideos(t *testing.T) {
 	if v, f := idx.Len(); v != 6 || f != 3 {
 		t.Errorf("Len = %d videos, %d frames; want 6, 3", v, f)
 	}
+}
+
+// minDistance is the smallest distance between two lists' prepared frames, by brute force.
+func minDistance(a, b []Frame) int {
+	best := 256
+	for _, x := range Prepare(a, DefaultQuality) {
+		for _, y := range Prepare(b, DefaultQuality) {
+			best = min(best, pdq.Distance(&x.Hash, &y.Hash))
+		}
+	}
+	return best
 }
 
 func bruteCount(a, b []Frame, d int) int {
