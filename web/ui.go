@@ -167,8 +167,8 @@ func (s *Server) uiRoutes() []uiRoute {
 }
 
 // servePage wraps a UI handler: it resumes the session (or sends the browser to the
-// sign-in page, saying why), checks the CSRF token of a POST, and puts the user in
-// the request's context for the services.
+// sign-in page, saying why), reads the form of a POST and checks its CSRF token, and
+// puts the user in the request's context for the services.
 func (s *Server) servePage(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, err := s.sessionOf(w, r)
@@ -180,18 +180,24 @@ func (s *Server) servePage(next http.HandlerFunc) http.HandlerFunc {
 			http.Redirect(w, r, "/signin", http.StatusSeeOther)
 			return
 		}
+		if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+			info.actor = sess.User.Name
+		}
+		ctx := caseroom.NewContextWithUser(r.Context(), sess.User)
+		r = r.WithContext(context.WithValue(ctx, sessionKey{}, sess))
 		if !safeMethod(r.Method) {
+			// The form is read here, once, for every page: handlers use r.PostForm.
 			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			if err := r.ParseForm(); err != nil {
+				s.uiError(w, r, nil, caseroom.Errorf(caseroom.EINVALID, "The form could not be read; send it again."))
+				return
+			}
 			if !validCSRF(r, sess) {
 				renderPage(w, r, http.StatusForbidden, "signin", signInPage(msgBadCSRF, true))
 				return
 			}
 		}
-		if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
-			info.actor = sess.User.Name
-		}
-		ctx := caseroom.NewContextWithUser(r.Context(), sess.User)
-		next(w, r.WithContext(context.WithValue(ctx, sessionKey{}, sess)))
+		next(w, r)
 	}
 }
 

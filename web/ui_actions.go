@@ -170,10 +170,6 @@ func (s *Server) uiRaiseAction(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, nil, err)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.uiError(w, r, p, caseroom.Errorf(caseroom.EINVALID, "The form could not be read; send it again."))
-		return
-	}
 	v := r.PostForm
 	f := &actionForm{Kind: v.Get("kind"), Title: strings.TrimSpace(v.Get("title")), RaisedFrom: v.Get("raisedFrom"),
 		Priority: v.Get("priority"), Due: strings.TrimSpace(v.Get("due"))}
@@ -287,10 +283,6 @@ func (s *Server) uiActionStep(w http.ResponseWriter, r *http.Request) {
 	p, err := s.newCasePage(r, "Action", "actions")
 	if err != nil {
 		s.uiError(w, r, nil, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.uiError(w, r, p, caseroom.Errorf(caseroom.EINVALID, "The form could not be read; send it again."))
 		return
 	}
 	v := r.PostForm

@@ -322,3 +322,38 @@ func TestUIFlashMessagesAreSigned(t *testing.T) {
 		t.Error("another message's signature lets a forged message through")
 	}
 }
+
+// TestUIUnreadableForm: a form the server cannot read (here, larger than it takes) is
+// answered with a page that says so, and nothing is written.
+func TestUIUnreadableForm(t *testing.T) {
+	site := newDemoSite(t)
+	s := signInHTTP(t, site, "lead")
+	before := s.actionCount(t)
+	big := url.Values{"kind": {"other"}, "title": {strings.Repeat("x", 9<<20)}, "priority": {"normal"}}
+	resp, err := s.client.PostForm(site.URL+"/cases/"+site.CaseID+"/actions/new", big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "The form could not be read; send it again.") {
+		t.Errorf("an oversized form: %d\n%.300s", resp.StatusCode, body)
+	}
+	if after := s.actionCount(t); after != before {
+		t.Errorf("%d actions after the refused form, %d before", after, before)
+	}
+}
+
+// actionCount is the number of actions of the demo case, as its lead sees them.
+func (s *httpSession) actionCount(t *testing.T) int {
+	t.Helper()
+	lead, err := s.site.DB.FindUser(caseroom.NewContextWithUser(context.Background(), caseroom.Console), s.site.login("lead").User)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := s.site.DB.FindActions(caseroom.NewContextWithUser(context.Background(), lead), s.site.CaseID, caseroom.ActionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(as)
+}

@@ -180,10 +180,6 @@ func (s *Server) uiRegisterDocument(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, nil, err)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.uiError(w, r, p, caseroom.Errorf(caseroom.EINVALID, "The form could not be read; send it again."))
-		return
-	}
 	f := readDocumentForm(r)
 	nd, err := f.newDocument(p.location())
 	if err == nil {
