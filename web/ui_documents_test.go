@@ -17,33 +17,24 @@ import (
 // case whose every record the test made: a girl of 12-14 (a victim, so shown by her
 // pseudonym), her mother, a suspect, and a complaint.
 
-// docUIEnv is a signInEnv with a case, its persons, and browsers signed in as the
-// lead (lena, with a second factor) and an investigator (ivan).
-type docUIEnv struct {
+// uiCaseEnv is a signInEnv with a case (in Asia/Karachi) led by lena, with ivan as an
+// investigator and olga as oversight, and browsers signed in as each of them (lena
+// with her second factor).
+type uiCaseEnv struct {
 	*signInEnv
-	caseID                           string
-	lead, inv                        *browser
-	victim, victimLabel, mother, sus string
+	caseID          string
+	lead, inv, over *browser
 }
 
-func newDocUIEnv(t *testing.T) *docUIEnv {
+func newUICaseEnv(t *testing.T, title string) *uiCaseEnv {
 	t.Helper()
-	e := &docUIEnv{signInEnv: newSignInEnv(t, "lena", "ivan", "olga")}
-	r := e.do("lena", "POST", "/api/v1/cases", map[string]any{"title": "Operation Test", "timeZone": "Asia/Karachi"})
+	e := &uiCaseEnv{signInEnv: newSignInEnv(t, "lena", "ivan", "olga")}
+	r := e.do("lena", "POST", "/api/v1/cases", map[string]any{"title": title, "timeZone": "Asia/Karachi"})
 	mustStatus(t, r, http.StatusCreated)
 	e.caseID = decodeInto[caseroom.Case](t, r).ID
 	for user, role := range map[string]caseroom.Role{"ivan": caseroom.RoleInvestigator, "olga": caseroom.RoleOversight} {
 		mustStatus(t, e.do("lena", "POST", "/api/v1/cases/"+e.caseID+"/members", map[string]any{"user": user, "role": role}), http.StatusCreated)
 	}
-	cases := "/api/v1/cases/" + e.caseID
-	victim := post[caseroom.Person](e.apiEnv, "lena", cases+"/persons", map[string]any{"names": []map[string]string{{"name": "Hina"}}, "roles": []string{"victim"}, "sex": "female", "ageBand": "12-14"})
-	mother := post[caseroom.Person](e.apiEnv, "lena", cases+"/persons", map[string]any{"names": []map[string]string{{"name": "Rukhsana"}}, "roles": []string{"guardian"}, "sex": "female"})
-	sus := post[caseroom.Person](e.apiEnv, "lena", cases+"/persons", map[string]any{"names": []map[string]string{{"name": "Tariq"}}, "roles": []string{"suspect"}, "sex": "male"})
-	e.victim, e.victimLabel, e.mother, e.sus = victim.ID, victim.Pseudonym, mother.ID, sus.ID
-	c1 := post[caseroom.Document](e.apiEnv, "lena", cases+"/documents", map[string]any{"kind": "complaint", "title": "Complaint of the mother", "text": "She reported it.", "giver": mother.ID})
-	post[caseroom.Link](e.apiEnv, "lena", cases+"/links", map[string]any{"from": mother.ID, "to": victim.ID, "type": "parent_of", "source": c1.Ref, "confidence": 1})
-
-	// The lead signs in with her second factor; the investigator needs none.
 	r = e.do("lena", "POST", "/api/v1/me/totp", nil)
 	mustStatus(t, r, http.StatusCreated)
 	secret, err := totp.Encoding.DecodeString(decodeInto[caseroom.TOTPEnrolment](t, r).Secret)
@@ -54,6 +45,27 @@ func newDocUIEnv(t *testing.T) *docUIEnv {
 	e.lead.mustSignIn("lena", envPassword, totp.Code(secret, totp.Step(*e.now), totp.Digits))
 	e.inv = e.browser(t)
 	e.inv.mustSignIn("ivan", envPassword, "")
+	e.over = e.browser(t)
+	e.over.mustSignIn("olga", envPassword, "")
+	return e
+}
+
+// docUIEnv is a uiCaseEnv with the persons of the documents tests.
+type docUIEnv struct {
+	*uiCaseEnv
+	victim, victimLabel, mother, sus string
+}
+
+func newDocUIEnv(t *testing.T) *docUIEnv {
+	t.Helper()
+	e := &docUIEnv{uiCaseEnv: newUICaseEnv(t, "Operation Test")}
+	cases := "/api/v1/cases/" + e.caseID
+	victim := post[caseroom.Person](e.apiEnv, "lena", cases+"/persons", map[string]any{"names": []map[string]string{{"name": "Hina"}}, "roles": []string{"victim"}, "sex": "female", "ageBand": "12-14"})
+	mother := post[caseroom.Person](e.apiEnv, "lena", cases+"/persons", map[string]any{"names": []map[string]string{{"name": "Rukhsana"}}, "roles": []string{"guardian"}, "sex": "female"})
+	sus := post[caseroom.Person](e.apiEnv, "lena", cases+"/persons", map[string]any{"names": []map[string]string{{"name": "Tariq"}}, "roles": []string{"suspect"}, "sex": "male"})
+	e.victim, e.victimLabel, e.mother, e.sus = victim.ID, victim.Pseudonym, mother.ID, sus.ID
+	c1 := post[caseroom.Document](e.apiEnv, "lena", cases+"/documents", map[string]any{"kind": "complaint", "title": "Complaint of the mother", "text": "She reported it.", "giver": mother.ID})
+	post[caseroom.Link](e.apiEnv, "lena", cases+"/links", map[string]any{"from": mother.ID, "to": victim.ID, "type": "parent_of", "source": c1.Ref, "confidence": 1})
 	return e
 }
 

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"caseroom"
-	"caseroom/totp"
 )
 
 // The tests in this file and ui_oversight_test.go drive the link graph, accountability
@@ -23,9 +22,7 @@ import (
 // log, and browsers signed in as the lead (lena), an investigator (ivan) and oversight
 // (olga).
 type oversightUIEnv struct {
-	*signInEnv
-	caseID                     string
-	lead, inv, over            *browser
+	*uiCaseEnv
 	victim, victimLabel        string
 	mother, sus, second, third string
 	complaint, statement       caseroom.Document
@@ -36,14 +33,8 @@ const hostileName = `Tariq <script>alert("x")</script> 'Q' & <b>`
 
 func newOversightUIEnv(t *testing.T) *oversightUIEnv {
 	t.Helper()
-	e := &oversightUIEnv{signInEnv: newSignInEnv(t, "lena", "ivan", "olga")}
+	e := &oversightUIEnv{uiCaseEnv: newUICaseEnv(t, "Operation Graph")}
 	e.srv.Log = e.apiEnv.log
-	r := e.do("lena", "POST", "/api/v1/cases", map[string]any{"title": "Operation Graph", "timeZone": "Asia/Karachi"})
-	mustStatus(t, r, http.StatusCreated)
-	e.caseID = decodeInto[caseroom.Case](t, r).ID
-	for user, role := range map[string]caseroom.Role{"ivan": caseroom.RoleInvestigator, "olga": caseroom.RoleOversight} {
-		mustStatus(t, e.do("lena", "POST", "/api/v1/cases/"+e.caseID+"/members", map[string]any{"user": user, "role": role}), http.StatusCreated)
-	}
 	cases := "/api/v1/cases/" + e.caseID
 	person := func(name, role string) caseroom.Person {
 		return post[caseroom.Person](e.apiEnv, "lena", cases+"/persons", map[string]any{"names": []map[string]string{{"name": name}}, "roles": []string{role}})
@@ -63,19 +54,6 @@ func newOversightUIEnv(t *testing.T) *oversightUIEnv {
 	link(e.mother, e.sus, "implicates", e.complaint.Ref, 0.7)
 	link(e.sus, e.second, "knows", e.statement.Ref, 0.5)
 	link(e.second, e.third, "called", e.statement.Ref, 0.9)
-
-	r = e.do("lena", "POST", "/api/v1/me/totp", nil)
-	mustStatus(t, r, http.StatusCreated)
-	secret, err := totp.Encoding.DecodeString(decodeInto[caseroom.TOTPEnrolment](t, r).Secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.lead = e.browser(t)
-	e.lead.mustSignIn("lena", envPassword, totp.Code(secret, totp.Step(*e.now), totp.Digits))
-	e.inv = e.browser(t)
-	e.inv.mustSignIn("ivan", envPassword, "")
-	e.over = e.browser(t)
-	e.over.mustSignIn("olga", envPassword, "")
 	return e
 }
 
