@@ -220,7 +220,9 @@ type ExhibitService interface {
 	FindExhibits(ctx context.Context, caseID string) ([]*Exhibit, error)
 	// RecordMedia records files found in an exhibit, in one transaction, each under
 	// its own audit entry; a content seen for the first time is recorded with its
-	// first file. Files already recorded at the same path are left as they are.
+	// first file, or with its perceptual hashes by whichever of its files brings them
+	// first (a content held without one gets it from a later file, and is matched).
+	// Files already recorded at the same path are left as they are.
 	// Returns how many were recorded. With no files it only checks that the actor may
 	// record media in the exhibit (EFORBIDDEN, ENOTFOUND).
 	RecordMedia(ctx context.Context, caseID, exhibit string, files []NewMedia) (int, error)

@@ -95,13 +95,22 @@ type run struct {
 }
 
 // claim is a content first met in this run: done closes once its blob is committed (or
-// failed, then err is set), so that copies are recorded only after it, with its type
-// and metadata.
+// failed, then err is set), so that copies are recorded only after it, with its type,
+// metadata and perceptual hashes. A copy may be recorded before the content's first
+// file (it reaches the recorder first, or in an earlier batch), and the content is
+// recorded with whichever file is recorded first: each must carry all of it.
 type claim struct {
-	done chan struct{}
-	err  error
-	mime string
-	meta caseroom.MediaMeta
+	done  chan struct{}
+	err   error
+	mime  string
+	meta  caseroom.MediaMeta
+	image *caseroom.ImageHash
+	video *caseroom.VideoHash
+}
+
+// describes sets what was learnt of the content from m, its first file.
+func (c *claim) describes(m caseroom.NewMedia) {
+	c.mime, c.meta, c.image, c.video = m.MIME, m.Meta, m.Image, m.Video
 }
 
 // describe sets the type and technical metadata of a new content from its first bytes,
@@ -317,8 +326,8 @@ func (r *run) record(results <-chan result) error {
 				r.copies.Add(-1)
 				continue
 			}
-			if res.waitFor != nil {
-				res.media.MIME, res.media.Meta = res.waitFor.mime, res.waitFor.meta
+			if c := res.waitFor; c != nil {
+				res.media.MIME, res.media.Meta, res.media.Image, res.media.Video = c.mime, c.meta, c.image, c.video
 			}
 			files = append(files, res.media)
 		}
@@ -471,7 +480,7 @@ func (r *run) process(src Source, buf []byte) (result, bool, []byte) {
 	}
 	// A new content: what it is is looked at once, here (copies share it).
 	probeFailed := r.describe(r.ctx, &m, head, src.Local)
-	c.mime, c.meta = m.MIME, m.Meta
+	defer func() { c.describes(m) }() // before done closes (deferred earlier, so run later)
 	if strings.HasPrefix(m.MIME, "image/") {
 		var data []byte
 		if w == nil {
@@ -503,7 +512,6 @@ func (r *run) process(src Source, buf []byte) (result, bool, []byte) {
 				defer remove()
 				local = tmp
 				probeFailed = r.describe(r.ctx, &m, head, local)
-				c.mime, c.meta = m.MIME, m.Meta
 			}
 		}
 		if local != "" && !probeFailed {

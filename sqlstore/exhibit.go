@@ -424,6 +424,17 @@ func (db *DB) RecordMedia(ctx context.Context, caseID, exhibit string, files []c
 		if err := scanEach(tx.ctx, tx, `SELECT sha256 FROM contents WHERE sha256 IN (`+placeholders(len(sums))+`)`, sums, collect(held)); err != nil {
 			return err
 		}
+		// Contents held that a file brings a perceptual hash for: which have one.
+		var carried []any
+		for _, f := range files {
+			if held[f.SHA256] && (f.Image != nil || f.Video != nil) {
+				carried = append(carried, f.SHA256)
+			}
+		}
+		hashed, err := perceptualHashes(tx.ctx, tx, carried)
+		if err != nil {
+			return err
+		}
 		actor, now := tx.actor.Name, formatTime(tx.now)
 		for _, f := range files {
 			if known[f.Path] {
@@ -451,6 +462,9 @@ func (db *DB) RecordMedia(ctx context.Context, caseID, exhibit string, files []c
 				if err := tx.recordContentMatches(seq, state, f, marks); err != nil {
 					return err
 				}
+				hashed[f.SHA256] = hashKinds{image: f.Image != nil, video: f.Video != nil}
+			} else if err := tx.recordMissingHashes(seq, state, f, marks, hashed); err != nil {
+				return err
 			}
 			var mod any
 			if f.ModTime != nil {

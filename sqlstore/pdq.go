@@ -203,13 +203,9 @@ type matchMarks struct{ pdq, frames int64 }
 // entries by equal digest, known entries and other contents by PDQ, and for a video
 // by vPDQ (see recordVideoMatches). marks are the indexes' (see matchesPDQ).
 func (tx *Tx) recordContentMatches(seq int64, state map[string][]map[string]any, f caseroom.NewMedia, marks matchMarks) error {
-	// An empty file's digests are in some sets; they say nothing about a seized file.
-	exact := map[string]string{}
-	if f.Size > 0 {
-		var err error
-		if exact, err = tx.exactKnown(f.SHA256, f.SHA1, f.MD5); err != nil {
-			return err
-		}
+	exact, err := tx.exactKnownOf(f)
+	if err != nil {
+		return err
 	}
 	for _, id := range slices.Sorted(maps.Keys(exact)) {
 		if _, err := tx.insertMatch(seq, state, f.SHA256, "known", id, exact[id], 0, ""); err != nil {
@@ -221,10 +217,26 @@ func (tx *Tx) recordContentMatches(seq int64, state map[string][]map[string]any,
 			return err
 		}
 	}
-	im := f.Image
-	if im == nil {
-		return nil
+	if f.Image != nil {
+		return tx.recordImageMatches(seq, state, f, marks.pdq, exact)
 	}
+	return nil
+}
+
+// exactKnownOf returns the known entries whose digest equals the content's. An empty
+// file's digests are in some sets; they say nothing about a seized file.
+func (tx *Tx) exactKnownOf(f caseroom.NewMedia) (map[string]string, error) {
+	if f.Size <= 0 {
+		return map[string]string{}, nil
+	}
+	return tx.exactKnown(f.SHA256, f.SHA1, f.MD5)
+}
+
+// recordImageMatches records an image content's PDQ hash (f.Image) and what it matches
+// by PDQ: known entries (but those in exact, matched by digest already) and other
+// contents within MatchRadius, in any of the eight orientations.
+func (tx *Tx) recordImageMatches(seq int64, state map[string][]map[string]any, f caseroom.NewMedia, pdqMark int64, exact map[string]string) error {
+	im := f.Image
 	if err := tx.exec(`INSERT INTO content_pdq (sha256, pdq, quality, dihedral, entry) VALUES (?, ?, ?, ?, ?)`,
 		f.SHA256, im.PDQ, im.Quality, strings.Join(im.Dihedral[:], ","), seq); err != nil {
 		return fmt.Errorf("insert content_pdq: %w", err)
@@ -238,7 +250,7 @@ func (tx *Tx) recordContentMatches(seq int64, state map[string][]map[string]any,
 	if err != nil {
 		return err
 	}
-	cands, err := tx.matchesPDQ(f.SHA256, forms, marks.pdq)
+	cands, err := tx.matchesPDQ(f.SHA256, forms, pdqMark)
 	if err != nil {
 		return err
 	}
@@ -258,6 +270,68 @@ func (tx *Tx) recordContentMatches(seq int64, state map[string][]map[string]any,
 		}
 	}
 	return nil
+}
+
+// recordMissingHashes records the perceptual hashes f carries for a content that is
+// held already but has none of that kind (recorded before ingest gave every occurrence
+// of a content its hash, or by a run that could not hash it), with what they match.
+// hashed says which of the contents have which hashes (see perceptualHashes); it is
+// updated.
+func (tx *Tx) recordMissingHashes(seq int64, state map[string][]map[string]any, f caseroom.NewMedia, marks matchMarks, hashed map[string]hashKinds) error {
+	have := hashed[f.SHA256]
+	addImage, addVideo := f.Image != nil && !have.image, f.Video != nil && !have.video
+	if !addImage && !addVideo {
+		return nil
+	}
+	if addVideo {
+		if err := tx.recordVideoMatches(seq, state, f, marks.frames, marks.pdq); err != nil {
+			return err
+		}
+		have.video = true
+	}
+	if addImage {
+		exact, err := tx.exactKnownOf(f)
+		if err != nil {
+			return err
+		}
+		if err := tx.recordImageMatches(seq, state, f, marks.pdq, exact); err != nil {
+			return err
+		}
+		have.image = true
+	}
+	hashed[f.SHA256] = have
+	return nil
+}
+
+// hashKinds says which perceptual hashes a content has.
+type hashKinds struct{ image, video bool }
+
+// perceptualHashes returns which of the contents sums have a PDQ or a vPDQ hash.
+func perceptualHashes(ctx context.Context, q querier, sums []any) (map[string]hashKinds, error) {
+	out := map[string]hashKinds{}
+	if len(sums) == 0 {
+		return out, nil
+	}
+	for _, table := range []string{"content_pdq", "content_vpdq"} {
+		err := scanEach(ctx, q, `SELECT sha256 FROM `+table+` WHERE sha256 IN (`+placeholders(len(sums))+`)`, sums, func(scan func(...any) error) error {
+			var sum string
+			if err := scan(&sum); err != nil {
+				return err
+			}
+			k := out[sum]
+			if table == "content_pdq" {
+				k.image = true
+			} else {
+				k.video = true
+			}
+			out[sum] = k
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // validImageHash checks a perceptual hash given with a new content: nil, or a PDQ hash,

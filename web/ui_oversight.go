@@ -140,6 +140,7 @@ var auditActionLabels = map[string]string{
 	"exhibit.register":        "Exhibit registered",
 	"custody.record":          "Custody event recorded",
 	"media.ingest":            "File recorded from an exhibit",
+	"content.hash":            "Perceptual hash recorded for a stored content",
 	"media.view":              "File content viewed, blurred",
 	"hashset.import":          "Known-hash set imported",
 	"hashset.entries":         "Known-hash set entries added",

@@ -98,10 +98,10 @@ func newIngestCommand() *cobra.Command {
 	var flags storeFlags
 	var bflags blobFlags
 	var caseID, exhibit string
-	var asJSON bool
+	var asJSON, rehash bool
 	var workers int
 	cmd := &cobra.Command{
-		Use:   "ingest --case ID --exhibit REF PATH...",
+		Use:   "ingest --case ID --exhibit REF PATH... | ingest --rehash",
 		Short: "Store the files of a seized device (folders, zip archives) and record them as media of an exhibit",
 		Long: `Ingest walks the folders given (and the zip archives in them), reads each file once
 while computing its SHA-256, SHA-1 and MD5 and writing it to the blob store (encrypted
@@ -109,17 +109,45 @@ at rest), stores each content once, and records every file as media of the exhib
 with where else its content was found. A file that cannot be read is reported and the
 run goes on. Run it again after an interruption: files already recorded are not read
 again. With --json the summary is one JSON object on stdout. Exit status 1 if any file
-failed.`,
-		Args: cobra.MinimumNArgs(1),
+failed.
+
+With --rehash (and no case, exhibit or paths) it repairs the store instead: every image
+content held without a PDQ hash and every video content without a vPDQ hash is read
+back from the blob store, hashed, and matched against the known sets and the other
+contents, each under an audit entry (content.hash). Exit status 1 if a content could
+not be read back.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if rehash {
+				if caseID != "" || exhibit != "" || len(args) > 0 {
+					return errors.New("--rehash repairs the whole store: give it no --case, --exhibit or paths")
+				}
+				ctx, db, blobs, release, err := atConsoleWithBlobs(cmd, &flags, &bflags)
+				if err != nil {
+					return err
+				}
+				defer release()
+				sum, err := ingest.Rehash(ctx, db, blobs, ingest.Options{Workers: workers, Probe: true})
+				if err != nil {
+					return err
+				}
+				return printRehashSummary(cmd.OutOrStdout(), cmd.ErrOrStderr(), sum, asJSON)
+			}
 			if caseID == "" || exhibit == "" {
 				return errors.New("--case and --exhibit are required")
+			}
+			if len(args) == 0 {
+				return errors.New("name at least one file or folder to ingest")
 			}
 			ctx, db, blobs, release, err := atConsoleWithBlobs(cmd, &flags, &bflags)
 			if err != nil {
 				return err
 			}
 			defer release()
+			if _, err := db.FindExhibits(ctx, caseID); caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
+				return caseroom.Errorf(caseroom.ENOTFOUND, "Opened %s: it holds no case %q. Check the case's id (caseroom serve lists the cases at /api/v1/cases), or name the right store with --data or --db.", flags.where(), caseID)
+			} else if err != nil {
+				return err
+			}
 			progress, finish := progressReporter(cmd.ErrOrStderr())
 			sum, err := ingest.Run(ctx, db, blobs, args, ingest.Options{CaseID: caseID, Exhibit: exhibit, Workers: workers, Probe: true, Progress: progress})
 			finish()
@@ -134,8 +162,34 @@ failed.`,
 	cmd.Flags().StringVar(&caseID, "case", "", "the case's id")
 	cmd.Flags().StringVar(&exhibit, "exhibit", "", "the exhibit's reference (SB/1) or id")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as one JSON object")
+	cmd.Flags().BoolVar(&rehash, "rehash", false, "hash every image and video content held without its perceptual hash, and match it")
 	cmd.Flags().IntVar(&workers, "workers", 0, "files read at once (default: the number of CPUs)")
 	return cmd
+}
+
+// printRehashSummary prints what a repair did; exit status 1 if a content could not be
+// read back.
+func printRehashSummary(out, errOut io.Writer, sum *ingest.RehashSummary, asJSON bool) error {
+	if asJSON {
+		b, err := json.Marshal(sum)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, string(b))
+	} else {
+		fmt.Fprintf(out, "%d contents without a perceptual hash: %d hashed now, %d could not be hashed, %d could not be read\n",
+			sum.Contents, sum.Hashed, len(sum.Warnings), len(sum.Failed))
+		for _, w := range sum.Warnings {
+			fmt.Fprintf(errOut, "not hashed: %s: %s\n", w.Path, w.Error)
+		}
+		for _, f := range sum.Failed {
+			fmt.Fprintf(errOut, "failed: %s: %s\n", f.Path, f.Error)
+		}
+	}
+	if len(sum.Failed) > 0 {
+		return errors.New("some contents could not be read back from the blob store; see above (caseroom blobs verify checks the store)")
+	}
+	return nil
 }
 
 // errFilesFailed makes the exit status 1 once the summary is printed.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"caseroom"
 	"caseroom/audit"
 	"caseroom/blob"
 	"caseroom/sqlstore"
@@ -18,7 +19,7 @@ import (
 )
 
 func newServeCommand() *cobra.Command {
-	var flags storeFlags
+	flags := storeFlags{create: true} // serve starts on its embedded default, made on first use
 	var bflags blobFlags
 	var addr, certFile, keyFile string
 	var idle, lifetime, checkpointEvery time.Duration
@@ -49,6 +50,13 @@ func newServeCommand() *cobra.Command {
 				return err
 			}
 			defer release()
+			// Contents left without their perceptual hash (stores made before ingest gave
+			// every occurrence of a content its hash) are not matched until repaired.
+			if todo, err := db.UnhashedContents(caseroom.NewContextWithUser(cmd.Context(), caseroom.Console)); err != nil {
+				return err
+			} else if len(todo) > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "caseroom: %d image or video contents are held without a perceptual hash and are not matched; run caseroom ingest --rehash to hash them\n", len(todo))
+			}
 			return serveWith(cmd.Context(), cmd, db, log, blobs, checkpointEvery, addr, tlsConfig, nil)
 		},
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -20,6 +21,9 @@ type storeFlags struct {
 	db       string
 	vaultKey string
 	auditKey string
+	// create lets open make a new store where there is none (serve, user add); the
+	// other commands work on a store that exists, and say so when they find none.
+	create bool
 }
 
 func (f *storeFlags) register(cmd *cobra.Command) {
@@ -48,16 +52,39 @@ func (f *storeFlags) auditLog(db *sqlstore.DB) (*audit.Log, error) {
 	return &audit.Log{Store: db, Key: key, Now: db.Now}, nil
 }
 
-// open creates the data directory if needed and opens the store.
+// open opens the store: the database at --db, or the SQLite database in the data
+// directory. Where f.create is set, it creates the data directory and the database if
+// needed; otherwise a data directory without a database is an error that names it,
+// rather than a new, empty store made in the wrong place.
 func (f *storeFlags) open(ctx context.Context) (*sqlstore.DB, error) {
-	if err := os.MkdirAll(f.data, 0o700); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
-	}
 	dsn := f.db
 	if dsn == "" {
 		dsn = filepath.Join(f.data, "caseroom.db")
+		if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) && !f.create {
+			abs, _ := filepath.Abs(f.data)
+			return nil, caseroom.Errorf(caseroom.ENOTFOUND, "There is no Caseroom store in the data directory %s (no caseroom.db there). Name the store's directory with --data DIR, or its database with --db URL; caseroom serve and caseroom user add make a new one.", abs)
+		}
+	}
+	if err := os.MkdirAll(f.data, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
 	}
 	return sqlstore.Open(ctx, dsn, sqlstore.Options{KeyFile: f.keyFile()})
+}
+
+// where names the store opened, for messages: its database URL without credentials,
+// or its data directory.
+func (f *storeFlags) where() string {
+	if f.db != "" {
+		if u, err := url.Parse(f.db); err == nil {
+			return "the database " + u.Redacted()
+		}
+		return "the database given with --db"
+	}
+	abs, err := filepath.Abs(f.data)
+	if err != nil {
+		abs = f.data
+	}
+	return "the data directory " + abs
 }
 
 // atConsole opens the store and returns it with a context acting as the console

@@ -18,7 +18,7 @@ import (
 
 func newUserCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "user", Short: "Manage users"}
-	var flags storeFlags
+	flags := storeFlags{create: true} // the first user is made on a new store
 	var admin bool
 	add := &cobra.Command{
 		Use:   "add NAME",
