@@ -155,7 +155,12 @@ type MediaLocation struct {
 // NewMedia is a file to record, with the digests and facts of its content; its blob
 // must already be durable in the blob store.
 type NewMedia struct {
-	Path    string
+	Path string
+	// By is who holds the exhibit the file is taken from, when a member records it:
+	// the member by default. Bringing files into an exhibit is an examination of it,
+	// refused as a custody event by someone else would be (Exhibit.CustodyAllows).
+	// The console operator ingests as the holder directs, whoever holds it.
+	By      string `json:"by,omitempty"`
 	ModTime *time.Time
 	SHA256  string
 	SHA1    string
@@ -238,4 +243,21 @@ type ExhibitService interface {
 	FindMedia(ctx context.Context, caseID string, f MediaFilter) ([]*Media, error)
 	// SummariseMedia counts a case's files, contents, copies and bytes.
 	SummariseMedia(ctx context.Context, caseID string) (*MediaSummary, error)
+}
+
+// CustodyAllows refuses an act on the exhibit by someone other than its holder (a
+// custody event, or files brought into it: an examination), or after its chain of
+// custody has ended (returned or destroyed), with ECONFLICT saying who holds it.
+func (x *Exhibit) CustodyAllows(by string) error {
+	if len(x.Custody) == 0 {
+		return Errorf(ECONFLICT, "Exhibit %s has no chain of custody.", x.Ref)
+	}
+	last := x.Custody[len(x.Custody)-1]
+	switch {
+	case x.Holder == "":
+		return Errorf(ECONFLICT, "Exhibit %s was %s on %s; its chain of custody has ended.", x.Ref, last.Event, last.At.Format(time.RFC3339))
+	case by != x.Holder:
+		return Errorf(ECONFLICT, "by: %s does not hold exhibit %s; %s does (since %s event %d). Record the transfer first.", by, x.Ref, x.Holder, last.Event, last.Seq)
+	}
+	return nil
 }

@@ -43,6 +43,9 @@ type Options struct {
 	// an archive or an upload is first copied back from the blob store to a
 	// temporary file, as the tools need a file.
 	Probe bool
+	// By is who holds the exhibit, when a member ingests into it: the member by
+	// default (see caseroom.NewMedia.By).
+	By string
 	// Progress, if set, is called about five times a second and once at the end.
 	Progress func(Progress)
 }
@@ -56,13 +59,16 @@ type Progress struct {
 
 // Summary is what a run did.
 type Summary struct {
-	Files   int64       `json:"files"`   // files seen, including those recorded by an earlier run
-	Bytes   int64       `json:"bytes"`   // bytes read
-	New     int64       `json:"new"`     // contents stored for the first time
-	Copies  int64       `json:"copies"`  // files whose content was already held
-	Skipped int64       `json:"skipped"` // files an earlier run recorded, not read again
-	Errors  int64       `json:"errors"`  // files that could not be read or stored
-	Failed  []FileError `json:"failed"`
+	Files   int64 `json:"files"`   // files seen, including those recorded by an earlier run
+	Bytes   int64 `json:"bytes"`   // bytes read
+	New     int64 `json:"new"`     // contents stored for the first time
+	Copies  int64 `json:"copies"`  // files whose content was already held
+	Skipped int64 `json:"skipped"` // files an earlier run recorded, not read again
+	// Taken are files read but not recorded because another run recorded a file at
+	// the same path meanwhile (two uploads of one name at once): not this file.
+	Taken  int64       `json:"taken"`
+	Errors int64       `json:"errors"` // files that could not be read or stored
+	Failed []FileError `json:"failed"`
 	// Warnings are about files ingested all the same: a video ffprobe could not read.
 	Warnings []FileError `json:"warnings"`
 }
@@ -84,7 +90,7 @@ type run struct {
 	blobs  blob.Store
 	opts   Options
 
-	files, bytes, newContents, copies, skipped atomic.Int64
+	files, bytes, newContents, copies, skipped, taken atomic.Int64
 
 	mu       sync.Mutex
 	failed   []FileError
@@ -295,7 +301,7 @@ func runSources(ctx context.Context, store Store, blobs blob.Store, opts Options
 		return nil, walkErr
 	}
 	sum := &Summary{Files: r.files.Load(), Bytes: r.bytes.Load(), New: r.newContents.Load(), Copies: r.copies.Load(),
-		Skipped: r.skipped.Load(), Failed: r.failed, Warnings: r.warnings}
+		Skipped: r.skipped.Load(), Taken: r.taken.Load(), Failed: r.failed, Warnings: r.warnings}
 	sum.Errors = int64(len(sum.Failed))
 	if sum.Failed == nil {
 		sum.Failed = []FileError{}
@@ -335,9 +341,13 @@ func (r *run) record(results <-chan result) error {
 		if err := r.blobs.Sync(r.ctx); err != nil {
 			return fmt.Errorf("make blobs durable: %w", err)
 		}
-		if _, err := r.store.RecordMedia(r.ctx, r.opts.CaseID, r.opts.Exhibit, files); err != nil {
+		n, err := r.store.RecordMedia(r.ctx, r.opts.CaseID, r.opts.Exhibit, files)
+		if err != nil {
 			return fmt.Errorf("record media: %w", err)
 		}
+		// The paths of this run are distinct and were not recorded when it began: a
+		// file left out was recorded at its path by another run since.
+		r.taken.Add(int64(len(files) - n))
 		return nil
 	}
 	tick := time.NewTicker(time.Second)
@@ -454,7 +464,7 @@ func (r *run) process(src Source, buf []byte) (result, bool, []byte) {
 	if w == nil {
 		head = buf[:min(n, mediainfo.HeadSize)]
 	}
-	m := caseroom.NewMedia{Path: src.Path, ModTime: src.ModTime, Size: n, SHA256: d.sha256, SHA1: d.sha1, MD5: d.md5}
+	m := caseroom.NewMedia{Path: src.Path, By: r.opts.By, ModTime: src.ModTime, Size: n, SHA256: d.sha256, SHA1: d.sha1, MD5: d.md5}
 
 	// The first file of a content in this run stores it; the others are copies.
 	r.mu.Lock()

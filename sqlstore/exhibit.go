@@ -164,11 +164,10 @@ func (db *DB) RecordCustody(ctx context.Context, caseID, exhibit string, ev case
 		if by == "" {
 			by = tx.actor.Name
 		}
+		if err := x.CustodyAllows(by); err != nil {
+			return err
+		}
 		switch {
-		case x.Holder == "":
-			return caseroom.Errorf(caseroom.ECONFLICT, "Exhibit %s was %s on %s; its chain of custody has ended.", x.Ref, last.Event, last.At.Format(time.RFC3339))
-		case by != x.Holder:
-			return caseroom.Errorf(caseroom.ECONFLICT, "by: %s does not hold exhibit %s; %s does (since %s event %d). Record the transfer first.", by, x.Ref, x.Holder, last.Event, last.Seq)
 		case ev.At.Before(last.At):
 			return caseroom.Errorf(caseroom.ECONFLICT, "at: %s is before the chain's last event (%s at %s); events are recorded in order", ev.At.UTC().Format(time.RFC3339), last.Event, last.At.Format(time.RFC3339))
 		}
@@ -351,12 +350,37 @@ func holderOf(chain []*caseroom.CustodyEvent) string {
 	return holder
 }
 
-// exhibitForMedia resolves an exhibit for ingest and checks that the actor may ingest.
-func (tx *Tx) exhibitForMedia(caseID, exhibit string) (string, error) {
+// exhibitForMedia resolves an exhibit for ingest and checks that the actor may ingest
+// the files: files brought into an exhibit by a member are an examination of it, so
+// each file's By (the member by default) must hold it, as for a custody event. The
+// console operator ingests a device's files at the data directory, as the exhibit's
+// holder directs.
+func (tx *Tx) exhibitForMedia(caseID, exhibit string, files []caseroom.NewMedia) (string, error) {
 	if _, err := tx.exhibitRole(caseID); err != nil {
 		return "", err
 	}
-	return exhibitID(tx.ctx, tx, caseID, exhibit)
+	if tx.actor.IsConsole() || len(files) == 0 {
+		return exhibitID(tx.ctx, tx, caseID, exhibit)
+	}
+	x, err := tx.db.loadExhibit(tx.ctx, tx, caseID, exhibit)
+	if err != nil {
+		return "", err
+	}
+	checked := map[string]bool{}
+	for _, f := range files {
+		by := strings.TrimSpace(f.By)
+		if by == "" {
+			by = tx.actor.Name
+		}
+		if checked[by] {
+			continue
+		}
+		if err := x.CustodyAllows(by); err != nil {
+			return "", err
+		}
+		checked[by] = true
+	}
+	return x.ID, nil
 }
 
 // exhibitID resolves an exhibit's id or reference to its id, or returns ENOTFOUND.
@@ -379,6 +403,8 @@ func (db *DB) RecordMedia(ctx context.Context, caseID, exhibit string, files []c
 			return 0, caseroom.Errorf(caseroom.EINVALID, "files[%d]: sha256, sha1 and md5 are required, in lower-case hex", i)
 		case f.Size < 0:
 			return 0, caseroom.Errorf(caseroom.EINVALID, "files[%d].size: negative", i)
+		case len(f.By) > 200 || !utf8.ValidString(f.By):
+			return 0, caseroom.Errorf(caseroom.EINVALID, "files[%d].by: at most 200 bytes of UTF-8", i)
 		}
 		if err := validImageHash(f.Image); err != nil {
 			return 0, caseroom.Errorf(caseroom.EINVALID, "files[%d].image: %v", i, err)
@@ -398,7 +424,7 @@ func (db *DB) RecordMedia(ctx context.Context, caseID, exhibit string, files []c
 	recorded := 0
 	err = db.write(ctx, func(tx *Tx) error {
 		recorded = 0
-		exhibitID, err := tx.exhibitForMedia(caseID, exhibit)
+		exhibitID, err := tx.exhibitForMedia(caseID, exhibit, files)
 		if err != nil || len(files) == 0 {
 			return err
 		}

@@ -28,6 +28,8 @@ type accessFixture struct {
 	e                                 *apiEnv
 	witness                           *audit.WitnessKey // registered with the log
 	exhibit                           string            // SB/1, held by the lead
+	held                              map[string]string // an exhibit each exhibit handler holds (seized by them), by user
+	user                              string            // whom the request is made for
 	caseID, victim, suspect, document string
 	n                                 int // makes each write's body unique
 }
@@ -58,6 +60,12 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	post[caseroom.Organisation](e, "lead", base+"/organisations", map[string]any{"name": "Matrix Shop"})
 	post[caseroom.Location](e, "lead", base+"/locations", map[string]any{"name": "Matrix Village", "kind": "village"})
 	f.exhibit = post[caseroom.Exhibit](e, "lead", base+"/exhibits", map[string]any{"ref": "SB/1", "description": "A disc", "kind": "disc", "seizedAt": "2026-11-20T09:00:00Z"}).ID
+	// Files are uploaded into an exhibit by its holder: one for each who may.
+	f.held = map[string]string{}
+	for i, user := range exhibitHandlers {
+		f.held[user] = post[caseroom.Exhibit](e, "lead", base+"/exhibits", map[string]any{"ref": fmt.Sprintf("HD/%d", i+1), "description": "A card",
+			"kind": "storage", "seizedBy": user, "seizedAt": "2026-11-20T09:00:00Z"}).ID
+	}
 	var err error
 	if f.witness, err = audit.GenerateWitnessKey("matrix.example/witness"); err != nil {
 		t.Fatal(err)
@@ -222,7 +230,11 @@ func accessMatrix() map[string]accessRow {
 		}, status: notAdvocate},
 		"POST /api/v1/cases/{case}/exhibits/{id}/media": {request: func(f *accessFixture) (string, any) {
 			f.n++
-			return fmt.Sprintf("/api/v1/cases/%s/exhibits/%s/media?path=file%d.txt", f.caseID, f.exhibit, f.n), fmt.Sprintf("benign text %d", f.n)
+			x := f.held[f.user]
+			if x == "" {
+				x = f.exhibit
+			}
+			return fmt.Sprintf("/api/v1/cases/%s/exhibits/%s/media?path=file%d.txt", f.caseID, x, f.n), fmt.Sprintf("benign text %d", f.n)
 		}, status: only(http.StatusCreated, exhibitHandlers, http.StatusForbidden)},
 		"GET /api/v1/cases/{case}/media":         {request: casePath("/media"), status: notAdvocate},
 		"GET /api/v1/cases/{case}/media/summary": {request: casePath("/media/summary"), status: notAdvocate},
@@ -342,6 +354,7 @@ func TestAccessMatrix(t *testing.T) {
 			if !ok {
 				want = row.def
 			}
+			f.user = user
 			path, body := row.request(f)
 			got := f.e.do(user, rt.method, path, body)
 			if got.status != want {

@@ -26,7 +26,7 @@ func demoUpload(t *testing.T, site *demoSite, name string) (*caseroom.Exhibit, *
 		t.Fatalf("the demo case's exhibits: %v (%d)", err, len(xs))
 	}
 	x := xs[0]
-	req, err := http.NewRequest("POST", site.URL+"/api/v1/cases/"+site.CaseID+"/exhibits/"+x.ID+"/media?path="+url.QueryEscape(name), bytes.NewReader(gradientPNG(t, 480, 320)))
+	req, err := http.NewRequest("POST", site.URL+"/api/v1/cases/"+site.CaseID+"/exhibits/"+x.ID+"/media?by="+url.QueryEscape(x.Holder)+"&path="+url.QueryEscape(name), bytes.NewReader(gradientPNG(t, 480, 320)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 
 	"caseroom"
 	"caseroom/ingest"
@@ -75,11 +76,54 @@ func isSHA256Hex(s string) bool {
 	return true
 }
 
+// maxMediaPage is the most files one page of media lists.
+const maxMediaPage = 10000
+
+// keyLocks is a mutex per key, made on first use and dropped when no one holds or
+// waits for it.
+type keyLocks struct {
+	mu    sync.Mutex
+	locks map[string]*keyLock
+}
+
+type keyLock struct {
+	sync.Mutex
+	users int // holding or waiting
+}
+
+// lock locks key and returns the function that unlocks it.
+func (k *keyLocks) lock(key string) func() {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyLock{}
+	}
+	l := k.locks[key]
+	if l == nil {
+		l = &keyLock{}
+		k.locks[key] = l
+	}
+	l.users++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
+}
+
 // writeMedia answers with the files that pass f, paged by ?limit= and ?after=.
 func (s *Server) writeMedia(w http.ResponseWriter, r *http.Request, f caseroom.MediaFilter) {
 	limit, err := intQuery(r, "limit", 1000)
 	if err != nil {
 		writeError(w, r, err)
+		return
+	}
+	if limit < 1 || limit > maxMediaPage {
+		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "limit: %d is not 1 to %d files a page", limit, maxMediaPage))
 		return
 	}
 	f.Limit, f.After = int(limit), r.URL.Query().Get("after")
@@ -114,6 +158,30 @@ func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "The file is larger than %d bytes; ingest it with caseroom ingest.", int64(maxUpload)))
 		return
 	}
+	// One upload to a path at a time: a second waits, then finds the first recorded
+	// and is refused before its body is read. (Another process writing the same store
+	// is caught by the run's Taken count below.)
+	unlock := s.uploads.lock(r.PathValue("case") + "\x00" + r.PathValue("id") + "\x00" + name)
+	defer unlock()
+	// An upload is an examination of the exhibit: by its holder (?by=, the uploader
+	// by default), refused before the body is read as a custody event would be.
+	by := strings.TrimSpace(r.URL.Query().Get("by"))
+	if by == "" {
+		by = caseroom.UserFromContext(r.Context()).Name
+	}
+	if _, err := s.Exhibits.RecordMedia(r.Context(), r.PathValue("case"), r.PathValue("id"), nil); err != nil {
+		writeError(w, r, err) // may not record media here: before anything is said of the chain
+		return
+	}
+	x, err := s.Exhibits.FindExhibit(r.Context(), r.PathValue("case"), r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := x.CustodyAllows(by); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	recorded := func() ([]*caseroom.Media, error) {
 		return s.Exhibits.FindMedia(r.Context(), r.PathValue("case"), caseroom.MediaFilter{ExhibitID: r.PathValue("id"), Path: "upload/" + name, Limit: 1})
 	}
@@ -127,7 +195,7 @@ func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
 	}
 	body := http.MaxBytesReader(w, r.Body, maxUpload)
 	sum, err := ingest.RunOne(r.Context(), s.Exhibits, s.Blobs, ingest.SourceFromReader("upload/"+name, size, body),
-		ingest.Options{CaseID: r.PathValue("case"), Exhibit: r.PathValue("id"), Workers: 1, Probe: true})
+		ingest.Options{CaseID: r.PathValue("case"), Exhibit: r.PathValue("id"), By: by, Workers: 1, Probe: true})
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -136,7 +204,7 @@ func (s *Server) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, caseroom.Errorf(caseroom.EINVALID, "The upload could not be stored: %s.", sum.Failed[0].Error))
 		return
 	}
-	if sum.Skipped > 0 {
+	if sum.Skipped > 0 || sum.Taken > 0 {
 		// Its body was not read: a file is recorded at that path already. Cameras reuse
 		// names; the uploader must name this one apart.
 		writeError(w, r, caseroom.Errorf(caseroom.ECONFLICT, "path: a file is already recorded at upload/%s in this exhibit; give this one another name", name))

@@ -68,6 +68,7 @@ type Server struct {
 	mux         *http.ServeMux
 	crossOrigin *http.CrossOriginProtection
 	httpServer  *http.Server
+	uploads     keyLocks // one upload at a time to each path of an exhibit
 }
 
 // Store is everything the server needs from one store; *sqlstore.DB satisfies it.

@@ -70,10 +70,11 @@ func newExhibitsEnv(t *testing.T) *exhibitsEnv {
 	return e
 }
 
-// upload sends a file into an exhibit through the API and returns its record.
+// upload sends a file into an exhibit through the API, as examined by lena (who holds
+// every exhibit here), and returns its record.
 func (e *exhibitsEnv) upload(user, caseID, exhibitID, name string, data []byte) *caseroom.Media {
 	e.t.Helper()
-	r := e.do(user, "POST", "/api/v1/cases/"+caseID+"/exhibits/"+exhibitID+"/media?path="+url.QueryEscape(name), string(data))
+	r := e.do(user, "POST", "/api/v1/cases/"+caseID+"/exhibits/"+exhibitID+"/media?by=lena&path="+url.QueryEscape(name), string(data))
 	mustStatus(e.t, r, http.StatusCreated)
 	m := decodeInto[caseroom.Media](e.t, r)
 	return &m
