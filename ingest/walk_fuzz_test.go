@@ -71,12 +71,29 @@ func damagedEntrySeed(f *testing.F) []byte {
 	return buf.Bytes()
 }
 
+// hugeEntrySeed returns an archive whose one stored entry declares, in its zip64 extra
+// field, a size past what an int64 holds.
+func hugeEntrySeed(f *testing.F) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "huge.bin", Method: zip.Store, CompressedSize64: 5, UncompressedSize64: 1<<63 + 5})
+	if err != nil {
+		f.Fatal(err)
+	}
+	w.Write([]byte("small"))
+	if err := zw.Close(); err != nil {
+		f.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // FuzzWalkZip walks a folder holding a fuzzed zip archive beside a plain file, as an
 // ingest does, and checks what the ingest would be told: the plain file always; the
-// archive either failed with an error and none of its entries emitted, or every file
-// entry archive/zip finds in it emitted once, under a path of its own below the
-// archive's, with a size that is not negative; the counting walk and the ingesting walk
-// agree; and reading an emitted entry either fails or gives exactly its size in bytes.
+// archive either failed with an error and none of its entries reported, or every file
+// entry archive/zip finds in it reported once, under a path of its own below the
+// archive's: emitted, with a size that is not negative, or failed with an error; the
+// counting walk and the ingesting walk agree; and reading an emitted entry either fails
+// or gives exactly its size in bytes.
 func FuzzWalkZip(f *testing.F) {
 	two := zipSeed(f, "", "DCIM/img 0001.jpg", "notes.raw")
 	f.Add([]byte{})
@@ -89,6 +106,7 @@ func FuzzWalkZip(f *testing.F) {
 	f.Add(zipSeed(f, "", "caf\xe9.jpg", "nul\x00.bin"))
 	f.Add(zipSeed(f, "", "inner.zip"))
 	f.Add(damagedEntrySeed(f))
+	f.Add(hugeEntrySeed(f))
 	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
 	f.Add([]byte("not a zip archive at all"))
 
@@ -122,18 +140,35 @@ func FuzzWalkZip(f *testing.F) {
 		if err := w.walk(false, func(s Source) error { counted = append(counted, s); return nil }, func(string, error) {}); err != nil {
 			t.Fatalf("counting walk: %v", err)
 		}
+		// What the walk reports of the archive's entries, in order: each emitted, or
+		// failed with an error.
+		type report struct {
+			path string
+			src  *Source
+			err  error
+		}
 		var emitted []Source
-		failed := map[string]error{}
-		err := w.walk(true, func(s Source) error { emitted = append(emitted, s); return nil },
-			func(p string, err error) {
-				if err == nil {
-					t.Errorf("%s reported as failed without an error", p)
-				}
-				if _, dup := failed[p]; dup {
-					t.Errorf("%s reported as failed twice", p)
-				}
-				failed[p] = err
-			})
+		var entries []report
+		failed := map[string]error{} // failures other than of an entry
+		err := w.walk(true, func(s Source) error {
+			emitted = append(emitted, s)
+			if strings.HasPrefix(unquoted(s.Path), archive+"!/") {
+				entries = append(entries, report{path: s.Path, src: &s})
+			}
+			return nil
+		}, func(p string, err error) {
+			if err == nil {
+				t.Errorf("%s reported as failed without an error", p)
+			}
+			if strings.HasPrefix(unquoted(p), archive+"!/") {
+				entries = append(entries, report{path: p, err: err})
+				return
+			}
+			if _, dup := failed[p]; dup {
+				t.Errorf("%s reported as failed twice", p)
+			}
+			failed[p] = err
+		})
 		if err != nil {
 			t.Fatalf("walk: %v", err)
 		}
@@ -142,34 +177,33 @@ func FuzzWalkZip(f *testing.F) {
 			t.Fatalf("the counting walk saw %d files, the ingesting walk %d", len(counted), len(emitted))
 		}
 		seen := map[string]bool{}
-		var entries []Source
 		for i, s := range emitted {
 			if c := counted[i]; c.Path != s.Path || c.Size != s.Size {
 				t.Errorf("the two walks disagree on file %d: %q (%d bytes) and %q (%d bytes)", i, c.Path, c.Size, s.Path, s.Size)
 			}
-			if seen[s.Path] {
-				t.Errorf("%q emitted twice", s.Path)
-			}
-			seen[s.Path] = true
 			if s.Size < 0 {
 				t.Errorf("%q emitted with size %d", s.Path, s.Size)
 			}
 			if s.ModTime != nil && s.ModTime.Location() != time.UTC {
 				t.Errorf("%q: modification time %v is not in UTC", s.Path, s.ModTime)
 			}
-			if strings.HasPrefix(unquoted(s.Path), archive+"!/") {
-				entries = append(entries, s)
-			} else if s.Path != "card/plain.txt" {
+			if s.Path != "card/plain.txt" && !strings.HasPrefix(unquoted(s.Path), archive+"!/") {
 				t.Errorf("emitted %q, neither the plain file nor an entry of the archive", s.Path)
 			}
 		}
-		if !seen["card/plain.txt"] {
+		for _, e := range entries {
+			if seen[e.path] {
+				t.Errorf("%q reported twice", e.path)
+			}
+			seen[e.path] = true
+		}
+		if !slices.ContainsFunc(emitted, func(s Source) bool { return s.Path == "card/plain.txt" }) {
 			t.Errorf("the plain file beside the archive was not emitted")
 		}
 
 		if zerr != nil {
 			if failed[archive] == nil || len(failed) != 1 || len(entries) != 0 {
-				t.Fatalf("archive/zip refuses it (%v), but the walk failed %v and emitted %d entries", zerr, failed, len(entries))
+				t.Fatalf("archive/zip refuses it (%v), but the walk failed %v and reported %d entries", zerr, failed, len(entries))
 			}
 			return
 		}
@@ -177,18 +211,21 @@ func FuzzWalkZip(f *testing.F) {
 			t.Fatalf("archive/zip reads it, but the walk failed %v", failed)
 		}
 		if len(entries) != len(want) {
-			t.Fatalf("the archive has %d file entries; the walk emitted %d", len(want), len(entries))
+			t.Fatalf("the archive has %d file entries; the walk reported %d", len(want), len(entries))
 		}
-		for i, s := range entries {
-			if s.Local != "" {
-				t.Errorf("entry %q has a local path %q", s.Path, s.Local)
-			}
+		for i, e := range entries {
 			// The entry's path, or that with "#2", "#3"... for a name met before.
-			path, name := unquoted(s.Path), archive+"!/"+strings.TrimPrefix(want[i].Name, "/")
+			path, name := unquoted(e.path), archive+"!/"+strings.TrimPrefix(want[i].Name, "/")
 			if n, ok := strings.CutPrefix(path, name); !ok || n != "" && !regexp.MustCompile(`^#[0-9]+$`).MatchString(n) {
-				t.Errorf("entry %d emitted as %q, for the entry named %q", i, s.Path, want[i].Name)
+				t.Errorf("entry %d reported as %q, for the entry named %q", i, e.path, want[i].Name)
 			}
-			checkRead(t, s)
+			if e.src == nil {
+				continue
+			}
+			if e.src.Local != "" {
+				t.Errorf("entry %q has a local path %q", e.path, e.src.Local)
+			}
+			checkRead(t, *e.src)
 		}
 	})
 }
