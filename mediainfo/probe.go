@@ -73,9 +73,19 @@ func Probe(ctx context.Context, path string, info Info) (Info, error) {
 	if stdout.overflow {
 		return info, fmt.Errorf("probe %s: ffprobe output larger than %d bytes", path, maxProbeOutput)
 	}
+	probed, err := parseProbeOutput(stdout.Bytes(), info)
+	if err != nil {
+		return info, fmt.Errorf("probe %s: %w", path, err)
+	}
+	return probed, nil
+}
+
+// parseProbeOutput adds to info what ffprobe's JSON output says (see apply), or
+// returns info unchanged and an error if the output is not JSON of that shape.
+func parseProbeOutput(b []byte, info Info) (Info, error) {
 	var out ffprobeOutput
-	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
-		return info, fmt.Errorf("probe %s: read ffprobe output: %w", path, err)
+	if err := json.Unmarshal(b, &out); err != nil {
+		return info, fmt.Errorf("read ffprobe output: %w", err)
 	}
 	return out.apply(info), nil
 }
