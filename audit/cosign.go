@@ -145,8 +145,10 @@ func ParseCosignVerifier(vkey string) (*CosignVerifier, error) {
 	if err := validKeyName(parts[0]); err != nil {
 		return nil, err
 	}
+	// Only the canonical base64: DecodeString also takes line breaks inside it, which
+	// would register one key under two texts.
 	raw, err := base64.StdEncoding.DecodeString(parts[2])
-	if err != nil || len(raw) != 1+ed25519.PublicKeySize || raw[0] != cosignatureAlg {
+	if err != nil || len(raw) != 1+ed25519.PublicKeySize || raw[0] != cosignatureAlg || base64.StdEncoding.EncodeToString(raw) != parts[2] {
 		return nil, fmt.Errorf("witness key %q: not an Ed25519 cosignature (0x04) key", vkey)
 	}
 	v := &CosignVerifier{Name: parts[0], pub: ed25519.PublicKey(raw[1:])}
@@ -184,8 +186,11 @@ func (v *CosignVerifier) Verify(body, line string) (time.Time, error) {
 	if !ok || !ok2 {
 		return time.Time{}, fmt.Errorf("malformed signature line %q", line)
 	}
+	// Only the canonical base64, as Cosign writes it: DecodeString also takes carriage
+	// returns inside it (which make the log's served note one that note.Open refuses)
+	// and other padding bits, and the line is kept as sent.
 	blob, err := base64.StdEncoding.DecodeString(b64)
-	if err != nil || len(blob) < 4 {
+	if err != nil || len(blob) < 4 || base64.StdEncoding.EncodeToString(blob) != b64 {
 		return time.Time{}, fmt.Errorf("malformed signature line %q", line)
 	}
 	if name != v.Name || !bytes.Equal(blob[:4], v.keyID[:]) {

@@ -117,26 +117,43 @@ const (
 // ReadVICS or ReadCSV. Returns EINVALID for a file that is empty or only white space.
 func Read(r io.Reader, fn func(Entry) error) (string, Stats, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	offset, err := skipBOM(br)
-	if err != nil {
-		return "", Stats{}, err
-	}
-	// Look without consuming: white space can matter to CSV (a tab before the first
-	// column name). More than a buffer of white space is left for CSV to refuse.
-	b, err := br.Peek(br.Size())
-	if err != nil && err != io.EOF {
-		return "", Stats{}, fmt.Errorf("read hash set: %w", err)
-	}
-	i := bytes.IndexFunc(b, func(r rune) bool { return r != ' ' && r != '\t' && r != '\r' && r != '\n' })
+	format, offset, err := sniff(br)
 	switch {
-	case i < 0 && err == io.EOF:
+	case err != nil:
+		return "", Stats{}, err
+	case format == "":
 		return "", Stats{}, errEmpty
-	case i >= 0 && (b[i] == '{' || b[i] == '['):
+	case format == FormatVICS:
 		stats, err := readVICS(br, fn, offset)
 		return FormatVICS, stats, err
 	}
 	stats, err := readCSV(br, fn)
 	return FormatCSV, stats, err
+}
+
+// sniff tells the format of the hash set in br apart as Read documents, reading past a
+// byte order mark (offset is its length) and no further: FormatVICS, FormatCSV, or ""
+// for a file that is empty or only white space. br must have Read's 64 KiB buffer, which
+// is how far it looks.
+func sniff(br *bufio.Reader) (format string, offset int64, err error) {
+	offset, err = skipBOM(br)
+	if err != nil {
+		return "", 0, err
+	}
+	// Look without consuming: white space can matter to CSV (a tab before the first
+	// column name). More than a buffer of white space is left for CSV to refuse.
+	b, err := br.Peek(br.Size())
+	if err != nil && err != io.EOF {
+		return "", 0, fmt.Errorf("read hash set: %w", err)
+	}
+	i := bytes.IndexFunc(b, func(r rune) bool { return r != ' ' && r != '\t' && r != '\r' && r != '\n' })
+	switch {
+	case i < 0 && err == io.EOF:
+		return "", offset, nil
+	case i >= 0 && (b[i] == '{' || b[i] == '['):
+		return FormatVICS, offset, nil
+	}
+	return FormatCSV, offset, nil
 }
 
 var errEmpty = caseroom.Errorf(caseroom.EINVALID, "the file is empty")

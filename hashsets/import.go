@@ -24,37 +24,21 @@ func Import(ctx context.Context, sets caseroom.HashSetService, name string, file
 		return nil, fmt.Errorf("read hash set: %w", err)
 	}
 	br := bufio.NewReaderSize(file, 64<<10)
-	format := FormatCSV
-	if b, _ := br.Peek(br.Size()); isJSON(b) {
-		format = FormatVICS
+	format, offset, err := sniff(br)
+	if err != nil {
+		return nil, err
 	}
-	read := ReadCSV
+	read := func(fn func(Entry) error) (Stats, error) { return readCSV(br, fn) } // which refuses an empty file
 	if format == FormatVICS {
-		read = ReadVICS
+		read = func(fn func(Entry) error) (Stats, error) { return readVICS(br, fn, offset) }
+	} else {
+		format = FormatCSV
 	}
 	return sets.ImportHashSet(ctx, caseroom.NewHashSet{Name: name, Format: format, SourceSHA256: hex.EncodeToString(h.Sum(nil)),
 		Entries: func(yield func(caseroom.KnownHash) error) error {
-			_, err := read(br, func(e Entry) error { return yield(KnownHash(e)) })
+			_, err := read(func(e Entry) error { return yield(KnownHash(e)) })
 			return err
 		}})
-}
-
-// isJSON reports whether the first byte after a byte order mark and white space opens
-// JSON, as Read decides.
-func isJSON(b []byte) bool {
-	if len(b) >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf {
-		b = b[3:]
-	}
-	for _, c := range b {
-		switch c {
-		case ' ', '\t', '\r', '\n':
-			continue
-		case '{', '[':
-			return true
-		}
-		return false
-	}
-	return false
 }
 
 // KnownHash is an entry in the form the store keeps.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -160,7 +161,14 @@ func (w *walker) file(local, inside string, info fs.FileInfo, keepOpen bool, fn 
 			modp = &mod
 		}
 		f := f
-		if err := fn(Source{Path: w.unique(recordablePath(inside + "!/" + strings.TrimPrefix(f.Name, "/"))), Size: int64(f.UncompressedSize64), ModTime: modp,
+		p := w.unique(recordablePath(inside + "!/" + strings.TrimPrefix(f.Name, "/")))
+		if f.UncompressedSize64 > math.MaxInt64 {
+			// Only a damaged or hostile archive says so; a negative Size would upset
+			// the ingest's totals and its checks of sizes.
+			fail(p, fmt.Errorf("the archive gives it a size of %d bytes, more than any file holds (damaged archive?)", f.UncompressedSize64))
+			continue
+		}
+		if err := fn(Source{Path: p, Size: int64(f.UncompressedSize64), ModTime: modp,
 			open: func() (io.ReadCloser, error) { return f.Open() }}); err != nil {
 			return err
 		}

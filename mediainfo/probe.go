@@ -73,9 +73,19 @@ func Probe(ctx context.Context, path string, info Info) (Info, error) {
 	if stdout.overflow {
 		return info, fmt.Errorf("probe %s: ffprobe output larger than %d bytes", path, maxProbeOutput)
 	}
+	probed, err := parseProbeOutput(stdout.Bytes(), info)
+	if err != nil {
+		return info, fmt.Errorf("probe %s: %w", path, err)
+	}
+	return probed, nil
+}
+
+// parseProbeOutput adds to info what ffprobe's JSON output says (see apply), or
+// returns info unchanged and an error if the output is not JSON of that shape.
+func parseProbeOutput(b []byte, info Info) (Info, error) {
 	var out ffprobeOutput
-	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
-		return info, fmt.Errorf("probe %s: read ffprobe output: %w", path, err)
+	if err := json.Unmarshal(b, &out); err != nil {
+		return info, fmt.Errorf("read ffprobe output: %w", err)
 	}
 	return out.apply(info), nil
 }
@@ -143,12 +153,17 @@ func parseSeconds(s string) (float64, bool) {
 
 // parseCreationTime parses a creation_time tag: RFC 3339 as ffmpeg writes
 // it ("2026-11-20T10:15:00.000000Z"), or a zoneless "2006-01-02 15:04:05"
-// taken as UTC.
+// taken as UTC. A time that falls outside the years 0 to 9999 in UTC (as
+// "0000-01-01T00:30:00+01:00" does) is refused: it has no RFC 3339 form, so
+// the media record could not keep it.
 func parseCreationTime(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
+			if t = t.UTC(); t.Year() < 0 || t.Year() > 9999 {
+				return time.Time{}, false
+			}
+			return t, true
 		}
 	}
 	return time.Time{}, false
