@@ -3,15 +3,10 @@ package ingest_test
 import (
 	"bytes"
 	"context"
-	"image"
-	"image/jpeg"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-
-	"golang.org/x/image/draw"
 
 	"caseroom"
 	"caseroom/ingest"
@@ -25,29 +20,7 @@ import (
 
 // photos returns three benign test images: a photo, its re-encode at half size (a
 // near-duplicate: a few bits of PDQ apart) and an unrelated picture.
-func photos(t *testing.T) (orig, small, other []byte) {
-	t.Helper()
-	dir := testdata.Dir(t, "pdq")
-	orig, err := os.ReadFile(filepath.Join(dir, "images/bridge-mods/aaa-orig.jpg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, _, err := image.Decode(bytes.NewReader(orig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := img.Bounds()
-	half := image.NewRGBA(image.Rect(0, 0, b.Dx()/2, b.Dy()/2))
-	draw.BiLinear.Scale(half, half.Bounds(), img, b, draw.Src, nil)
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, half, &jpeg.Options{Quality: 80}); err != nil {
-		t.Fatal(err)
-	}
-	if other, err = os.ReadFile(filepath.Join(dir, "images/misc-images/c.png")); err != nil {
-		t.Fatal(err)
-	}
-	return orig, buf.Bytes(), other
-}
+func photos(t *testing.T) (orig, small, other []byte) { return testdata.NearDuplicates(t, 80) }
 
 // repeatFolder writes the folder of the issue under a new temporary folder: a.jpg, an
 // identical a_copy.jpg, the same file in z.zip (inner/a.jpg), its half-size re-encode

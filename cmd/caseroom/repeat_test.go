@@ -5,14 +5,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"image"
-	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"golang.org/x/image/draw"
+	"caseroom/internal/testdata"
 )
 
 // TestIngestRepeatedImagesCLI is issue 21 as a new user met it: a folder holding
@@ -34,29 +32,11 @@ func TestIngestRepeatedImagesCLI(t *testing.T) {
 	}
 	stop()
 
-	orig, err := os.ReadFile(filepath.Join(pdqTestdata(t), "images/bridge-mods/aaa-orig.jpg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, _, err := image.Decode(bytes.NewReader(orig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := img.Bounds()
-	half := image.NewRGBA(image.Rect(0, 0, b.Dx()/2, b.Dy()/2))
-	draw.BiLinear.Scale(half, half.Bounds(), img, b, draw.Src, nil)
-	var small bytes.Buffer
-	if err := jpeg.Encode(&small, half, &jpeg.Options{Quality: 75}); err != nil {
-		t.Fatal(err)
-	}
-	other, err := os.ReadFile(filepath.Join(pdqTestdata(t), "images/misc-images/c.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	orig, small, other := testdata.NearDuplicates(t, 75)
 	src := filepath.Join(dir, "src")
 	write(t, filepath.Join(src, "a.jpg"), orig)
 	write(t, filepath.Join(src, "a_copy.jpg"), orig)
-	write(t, filepath.Join(src, "a_small.jpg"), small.Bytes())
+	write(t, filepath.Join(src, "a_small.jpg"), small)
 	write(t, filepath.Join(src, "b.png"), other)
 	var zb bytes.Buffer
 	zw := zip.NewWriter(&zb)

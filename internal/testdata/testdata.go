@@ -4,10 +4,16 @@
 package testdata
 
 import (
+	"bytes"
 	"encoding/csv"
+	"image"
+	"image/jpeg"
+	_ "image/png" // the unrelated picture's format, for image.Decode's callers
 	"os"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/image/draw"
 )
 
 // Dir returns the shared test-data folder name (such as "pdq"). When it cannot be found
@@ -77,4 +83,31 @@ func PDQExpected(t testing.TB, name string) []map[string]string {
 		t.Fatalf("%s has no rows", name)
 	}
 	return rows
+}
+
+// NearDuplicates returns three benign images of the PDQ test set: a photo (bridge-mods/
+// aaa-orig.jpg), its re-encode at half size as a JPEG of the given quality (a
+// near-duplicate, a few bits of PDQ apart), and an unrelated picture (misc-images/c.png).
+func NearDuplicates(t testing.TB, quality int) (orig, half, other []byte) {
+	t.Helper()
+	dir := Dir(t, "pdq")
+	orig, err := os.ReadFile(filepath.Join(dir, "images/bridge-mods/aaa-orig.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, _, err := image.Decode(bytes.NewReader(orig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	small := image.NewRGBA(image.Rect(0, 0, b.Dx()/2, b.Dy()/2))
+	draw.BiLinear.Scale(small, small.Bounds(), img, b, draw.Src, nil)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, small, &jpeg.Options{Quality: quality}); err != nil {
+		t.Fatal(err)
+	}
+	if other, err = os.ReadFile(filepath.Join(dir, "images/misc-images/c.png")); err != nil {
+		t.Fatal(err)
+	}
+	return orig, buf.Bytes(), other
 }
