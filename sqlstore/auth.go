@@ -71,9 +71,12 @@ const disabledSQL = `COALESCE((SELECT a.status FROM account_status a WHERE a.use
 // The password is checked before the write lock is taken, with the same argon2id
 // work for an unknown user (against a dummy hash) as for a known one, and for a
 // locked or disabled account as for an open one; every failure returns the same
-// error. Each attempt is one transaction that updates the failure count and appends
-// the audit entries: signin, signin.fail, signin.refuse (a right password without a
-// needed second factor), user.lock (the attempt that locked the account).
+// error. The hash waits for a turn of the password gate (passwordgate.go) and is not
+// computed at all, nothing being written, when the gate answers ErrSignInBusy. Each
+// attempt is one transaction that updates the failure count and appends the audit
+// entries: signin, signin.fail, signin.refuse (a right password without a needed
+// second factor), user.lock (the attempt that locked the account). Failures under
+// unknown names are tallied instead (see UnknownSignInPeriod).
 func (db *DB) SignIn(ctx context.Context, in caseroom.SignIn) (*caseroom.Session, error) {
 	u := &caseroom.User{}
 	var admin int64
@@ -87,7 +90,11 @@ func (db *DB) SignIn(ctx context.Context, in caseroom.SignIn) (*caseroom.Session
 	if !known {
 		hash = dummyHash()
 	}
-	passwordOK := verifyPassword(hash, in.Password) && known
+	passwordOK, err := db.checkPassword(ctx, hash, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	passwordOK = passwordOK && known
 	actor := unknownActor
 	if known {
 		u.Admin = admin != 0
@@ -105,7 +112,7 @@ func (db *DB) SignIn(ctx context.Context, in caseroom.SignIn) (*caseroom.Session
 	err = db.write(caseroom.NewContextWithUser(ctx, actor), func(tx *Tx) error {
 		if !known {
 			refusal = caseroom.ErrSignInFailed
-			return tx.appendEvent("signin.fail", "user", "unknown", "", map[string]string{"reason": "unknown user"})
+			return tx.failUnknownSignIn()
 		}
 		st, err := loadSignInState(ctx, tx, u.ID)
 		if err != nil {

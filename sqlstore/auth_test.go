@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -197,6 +199,86 @@ func TestSessionTimeouts(t *testing.T) {
 				t.Fatalf("after 5 idle minutes with a 5-minute timeout: %v", err)
 			}
 		})
+	})
+}
+
+// TestUnknownSignInFlood makes 64 sign-in attempts at once under names that do not
+// exist, and checks that each is refused (ErrSignInFailed, or ErrSignInBusy from the
+// password gate), and that the audit log grows by one entry at once and one tally
+// when the period is over, however many there were: a flood cannot grow the log.
+func TestUnknownSignInFlood(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		clock := useClock(s)
+		authUser(t, s, "sam", false)
+		before := len(s.entries())
+		const attempts = 64
+		errs := make(chan error, attempts)
+		for i := range attempts {
+			go func() {
+				_, err := s.DB.SignIn(context.Background(), caseroom.SignIn{User: fmt.Sprintf("nobody%d", i), Password: "a guess"})
+				errs <- err
+			}()
+		}
+		failed, busy := 0, 0
+		for range attempts {
+			switch err := <-errs; err {
+			case caseroom.ErrSignInFailed:
+				failed++
+			case caseroom.ErrSignInBusy:
+				busy++
+			default:
+				t.Errorf("an attempt under an unknown name: %v, want ErrSignInFailed or ErrSignInBusy", err)
+			}
+		}
+		t.Logf("%d refused as failed, %d as busy", failed, busy)
+		if failed == 0 {
+			t.Fatal("no attempt was checked")
+		}
+		if got := lastActions(s, len(s.entries())-before); !slices.Equal(got, []string{"(unknown) signin.fail"}) {
+			t.Fatalf("the flood wrote %v, want the one entry of its first failure", got)
+		}
+		// A wrong password of a known user is still an entry of its own.
+		signInFails(t, s, "sam", "wrong password", "")
+		wantActions(t, s, "(unknown) signin.fail", "sam signin.fail")
+
+		// Within the period, the tally waits.
+		if err := s.DB.WriteSignInTally(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		wantActions(t, s, "(unknown) signin.fail", "sam signin.fail")
+		clock.advance(sqlstore.UnknownSignInPeriod)
+		if err := s.DB.WriteSignInTally(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		wantActions(t, s, "(unknown) signin.fail", "sam signin.fail", "(unknown) signin.fail.tally")
+		var failures int
+		var first, last string
+		if err := s.raw.QueryRow(`SELECT failures, first_at, last_at FROM sign_in_tallies`).Scan(&failures, &first, &last); err != nil {
+			t.Fatal(err)
+		}
+		if failures != failed-1 || first == "" || last < first {
+			t.Errorf("tally of %d failures from %s to %s, want %d (all but the first)", failures, first, last, failed-1)
+		}
+		if err := s.DB.WriteSignInTally(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n := s.Count("sign_in_tallies"); n != 1 {
+			t.Errorf("%d tallies after writing again with nothing counted, want 1", n)
+		}
+
+		// A failure within the new period is counted; the first after it writes the
+		// tally (of two); the first after a quiet period is an entry of its own.
+		signInFails(t, s, "nobody", "a guess", "")
+		wantActions(t, s, "sam signin.fail", "(unknown) signin.fail.tally")
+		clock.advance(sqlstore.UnknownSignInPeriod)
+		signInFails(t, s, "nobody", "a guess", "")
+		wantActions(t, s, "(unknown) signin.fail.tally", "(unknown) signin.fail.tally")
+		clock.advance(sqlstore.UnknownSignInPeriod)
+		signInFails(t, s, "nobody", "a guess", "")
+		wantActions(t, s, "(unknown) signin.fail.tally", "(unknown) signin.fail.tally", "(unknown) signin.fail")
+		if n := s.Count("sign_in_tallies"); n != 2 {
+			t.Errorf("%d tallies, want 2", n)
+		}
 	})
 }
 

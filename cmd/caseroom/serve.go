@@ -112,6 +112,14 @@ func serveWith(ctx context.Context, cmd *cobra.Command, store web.Store, log *au
 		log.Run(runCtx, checkpointEvery, func(format string, args ...any) { logger.Error(fmt.Sprintf(format, args...)) })
 	}()
 	defer func() { stopCheckpoints(); <-checkpointsDone }()
+	if t, ok := store.(signInTallier); ok {
+		talliesDone := make(chan struct{})
+		go func() {
+			defer close(talliesDone)
+			writeSignInTallies(runCtx, t, logger)
+		}()
+		defer func() { stopCheckpoints(); <-talliesDone }()
+	}
 	if ready != nil {
 		ready(url)
 	} else {
@@ -121,4 +129,27 @@ func serveWith(ctx context.Context, cmd *cobra.Command, store web.Store, log *au
 	err = srv.ListenAndServe(ctx, ln)
 	logger.Info("stopped", "uptime", time.Since(start).Round(time.Second).String())
 	return err
+}
+
+// signInTallier writes the tally of failed sign-ins under unknown user names once its
+// period is over; *sqlstore.DB is one (see sqlstore.UnknownSignInPeriod).
+type signInTallier interface {
+	WriteSignInTally(ctx context.Context) error
+}
+
+// writeSignInTallies has t write its tally every minute until ctx ends, so that the
+// failures of a flood that stopped do not wait for the next one to reach the log.
+func writeSignInTallies(ctx context.Context, t signInTallier, logger *slog.Logger) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := t.WriteSignInTally(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("write the tally of failed sign-ins", "err", err)
+			}
+		}
+	}
 }
