@@ -15,7 +15,7 @@ import (
 // object "unknown"); the failures that follow within the period are counted, and
 // written as one signin.fail.tally entry (a row of sign_in_tallies: how many, the first
 // and the last at) by the first failure after the period, or by WriteSignInTally,
-// which the server calls every minute. See migrations/0017_sign_in_tally.sql.
+// which the server calls every ten seconds. See migrations/0017_sign_in_tally.sql.
 //
 // A failure counted costs what any other failure costs: one write transaction, here
 // updating the count, so that an unknown name and a wrong password still take the same
@@ -121,7 +121,7 @@ func (tx *Tx) writeUnknownSignIns(t *unknownSignIns) error {
 
 // WriteSignInTally writes the failed sign-ins under unknown user names counted since
 // the last entry about them, if there are any and UnknownSignInPeriod is over; else it
-// writes nothing. The server calls it every minute, so that a tally does not wait for
+// writes nothing. The server calls it every ten seconds, so that a tally does not wait for
 // the next failure to be written. Its entry's actor is "(unknown)".
 func (db *DB) WriteSignInTally(ctx context.Context) error {
 	t, err := loadUnknownSignIns(ctx, db.reader())
