@@ -3,6 +3,8 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -624,4 +626,89 @@ func pgDumpAny(t *testing.T, url, schema string) []byte {
 		t.Fatalf("pg_dump: %v\n%s", err, stderr.Bytes())
 	}
 	return out
+}
+
+// TestAccountStateBehindTheServersBack writes the operational tables of signing in
+// (sessions, sign_in_state), which are outside the audit log, directly, as someone with
+// write access to the database but not the vault's master key would: a session forged
+// for an administrator, a session moved to another user or made younger, and a lock
+// cleared. None of it works, and each forged session is audited once.
+func TestAccountStateBehindTheServersBack(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		clock := useClock(s)
+		root := authUser(t, s, "root", true)
+		pat := authUser(t, s, "pat", false)
+		resume := func(secret string) error {
+			_, err := s.DB.ResumeSession(context.Background(), secret)
+			return err
+		}
+		hashOf := func(secret string) string {
+			sum := sha256.Sum256([]byte(secret))
+			return hex.EncodeToString(sum[:])
+		}
+		refusedAsForged := func(t *testing.T, secret, user string) {
+			t.Helper()
+			if err := resume(secret); caseroom.ErrorCode(err) != caseroom.EUNAUTHORIZED {
+				t.Fatalf("resume: %v, want EUNAUTHORIZED", err)
+			}
+			e := s.lastEntry()
+			if e.Action != "session.forged" || e.ObjectID != user || e.Actor != "(unknown)" {
+				t.Errorf("last entry %+v, want session.forged of %s", e, user)
+			}
+			if n := s.queryString(`SELECT CAST(COUNT(*) AS TEXT) FROM sessions WHERE secret_hash = ?`, hashOf(secret)); n != "0" {
+				t.Error("the forged session's row was kept")
+			}
+			before := len(s.entries())
+			if err := resume(secret); caseroom.ErrorCode(err) != caseroom.EUNAUTHORIZED || len(s.entries()) != before {
+				t.Errorf("again: %v, %d new entries; want EUNAUTHORIZED and none", err, len(s.entries())-before)
+			}
+		}
+
+		t.Run("a session genuinely made resumes, again and again", func(t *testing.T) {
+			sess := signIn(t, s, "pat", authPassword, "")
+			for range 3 {
+				clock.advance(time.Minute)
+				if err := resume(sess.Secret); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+		t.Run("a session forged for an administrator", func(t *testing.T) {
+			s := s.within(t)
+			secret := "crs_" + strings.Repeat("a", 52)
+			now := clock.now.UTC().Format("2006-01-02T15:04:05.000000000Z")
+			s.exec(`INSERT INTO sessions (secret_hash, user_id, second_factor, created_at, last_seen_at, tag) VALUES (?, ?, 1, ?, ?, ?)`,
+				hashOf(secret), root.ID, now, now, "")
+			refusedAsForged(t, secret, root.ID)
+		})
+		t.Run("a session moved to an administrator", func(t *testing.T) {
+			s := s.within(t)
+			sess := signIn(t, s, "pat", authPassword, "")
+			s.exec(`UPDATE sessions SET user_id = ? WHERE secret_hash = ?`, root.ID, hashOf(sess.Secret))
+			refusedAsForged(t, sess.Secret, root.ID)
+		})
+		t.Run("a session made younger", func(t *testing.T) {
+			s := s.within(t)
+			sess := signIn(t, s, "pat", authPassword, "")
+			s.exec(`UPDATE sessions SET created_at = ? WHERE secret_hash = ?`, clock.now.Add(time.Hour).UTC().Format("2006-01-02T15:04:05.000000000Z"), hashOf(sess.Secret))
+			refusedAsForged(t, sess.Secret, pat.ID)
+		})
+		t.Run("a lock cleared in sign_in_state", func(t *testing.T) {
+			s := s.within(t)
+			authUser(t, s, "kim", false)
+			for range caseroom.MaxFailedSignIns {
+				signInFails(t, s, "kim", "wrong password", "")
+			}
+			s.exec(`DELETE FROM sign_in_state`)
+			signInFails(t, s, "kim", authPassword, "")
+			a, err := s.DB.FindAccount(as(root), "kim")
+			if err != nil || !a.Locked {
+				t.Errorf("account %+v (%v), want locked", a, err)
+			}
+			if _, err := s.DB.UnlockUser(as(root), "kim"); err != nil {
+				t.Fatal(err)
+			}
+			signIn(t, s, "kim", authPassword, "")
+		})
+	})
 }
