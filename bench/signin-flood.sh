@@ -4,7 +4,7 @@
 # attempts at once with curl, each under a user name that does not exist:
 #   one address   all from 127.0.0.1 (the per-address limit answers most of them)
 #   N addresses   each from its own loopback address 127.0.0.2... (only the password
-#                 gate, 2 hashes at once and 32 waiting, stands between them and argon2)
+#                 gate, 1 or 2 hashes at once and 32 waiting, stands between them and argon2)
 # It prints the statuses of each round, the server's peak (VmHWM) and current (VmRSS)
 # resident memory from /proc, and the audit entries added, read through the API;
 # then it waits for the minute's tally entry and counts again.

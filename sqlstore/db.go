@@ -78,7 +78,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name(), err)
 	}
-	db := &DB{db: sqldb, dialect: d, Now: time.Now, passwords: newPasswordGate(maxPasswordHashes, maxPasswordWaiting, maxPasswordWait)}
+	db := &DB{db: sqldb, dialect: d, Now: time.Now, passwords: newPasswordGate(passwordTurns(), maxPasswordWaiting, maxPasswordWait)}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s database: %w", d.name(), err)

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -13,18 +14,26 @@ import (
 // a bound, n attempts at once would take n × 64 MiB (32 took a probe's server to
 // 4.2 GB). Hashes wait for one of a few turns instead.
 const (
-	// maxPasswordHashes is how many hashes are computed at once: 128 MiB of argon2
-	// state, about twice that with the garbage collector's headroom. Each hash already
-	// runs argonThreads threads, so more turns would not check passwords faster on a
-	// small server.
+	// maxPasswordHashes is how many hashes are computed at once, at most: 128 MiB of
+	// argon2 state, about twice that with the garbage collector's headroom. Each hash
+	// runs argonThreads threads, so a server with fewer cores than two hashes' threads
+	// gets one turn (see passwordTurns): a second would not check passwords faster
+	// there, only hold another 64 MiB.
 	maxPasswordHashes = 2
 	// maxPasswordWaiting is how many sign-ins may wait for a turn; one more is refused
 	// at once with caseroom.ErrSignInBusy.
 	maxPasswordWaiting = 32
 	// maxPasswordWait is how long a sign-in waits for a turn before it is refused with
-	// caseroom.ErrSignInBusy: some sixty hashes' time.
+	// caseroom.ErrSignInBusy: some fifty hashes' time on a small server.
 	maxPasswordWait = 5 * time.Second
 )
+
+// passwordTurns is the number of turns of a store's password gate: as many hashes as
+// the cores can run at once, argonThreads threads each, between 1 and
+// maxPasswordHashes.
+func passwordTurns() int {
+	return max(1, min(maxPasswordHashes, runtime.NumCPU()/int(argonThreads)))
+}
 
 // passwordGate bounds how many password hashes are computed at once (see above).
 type passwordGate struct {
