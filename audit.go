@@ -17,6 +17,10 @@ type AuditEntry struct {
 	ObjectID   string    `json:"objectId"`
 	CaseID     string    `json:"caseId,omitempty"`
 	StateHash  string    `json:"stateHash"`
+	// Restricted is set, and Actor, ObjectID and StateHash left empty, when the entry
+	// is about a medical report (or a link that cites or joins one) and the reader's
+	// role does not read medical reports.
+	Restricted bool `json:"restricted,omitempty"`
 }
 
 // AuditFilter narrows FindAuditEntries.
@@ -29,7 +33,9 @@ type AuditFilter struct {
 // AuditService reads the audit log.
 type AuditService interface {
 	// FindAuditEntries returns entries in order. Reading a case's entries needs the
-	// lead, prosecutor or oversight role; the whole log needs an administrator.
+	// lead, prosecutor or oversight role; the whole log needs an administrator. A
+	// case's entries about medical reports are Restricted for a role that does not
+	// read them.
 	FindAuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
 	// AddWitness registers a witness by its cosignature verifier key, so that the log
 	// keeps and serves its cosignatures. Returns EFORBIDDEN unless the actor is an

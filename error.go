@@ -18,6 +18,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // the user may see the object but not do this to it
 	EUNAUTHORIZED = "unauthorized" // no valid credentials were given
 	ENOTIMPL      = "not_implemented"
+	ETOOMANY      = "too_many_requests" // too many attempts, or too many at once; try again later
 )
 
 // Error is an error a user can act on: a code from the list above and a message that

@@ -72,6 +72,11 @@ const MaxFailedSignIns = 5
 // them apart would help whoever is guessing.
 var ErrSignInFailed = &Error{Code: EUNAUTHORIZED, Message: "The user name, password or code is wrong."}
 
+// ErrSignInBusy refuses a sign-in the server cannot check now: it checks only a few
+// passwords at once (each check takes 64 MiB for a moment) and as many more are
+// already waiting their turn.
+var ErrSignInBusy = &Error{Code: ETOOMANY, Message: "The server is checking too many sign-ins at once; wait a few seconds and try again."}
+
 // ErrSessionExpired is returned for a session that timed out, so that the user can be
 // told why they must sign in again.
 var ErrSessionExpired = &Error{Code: EUNAUTHORIZED, Message: "Your session expired; sign in again."}
@@ -91,7 +96,8 @@ type AccountService interface {
 	// MaxFailedSignIns failures in a row lock the account until an administrator
 	// unlocks it. Returns ErrSignInFailed for every kind of failure alike, and
 	// ErrSecondFactorRequired for a right password of a user who needs a second
-	// factor but has none.
+	// factor but has none, and ErrSignInBusy (ETOOMANY) when too many passwords are
+	// being checked at once to check this one soon.
 	SignIn(ctx context.Context, in SignIn) (*Session, error)
 
 	// ResumeSession returns the session whose cookie holds secret and marks it as

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"caseroom"
+	"caseroom/audit"
 )
 
 // TestEveryWriteAppendsOneEntry performs each kind of write once and checks that it
@@ -384,4 +385,39 @@ func idOr(err error, id func() string) (string, error) {
 		return "", err
 	}
 	return id(), nil
+}
+
+// TestAddWitnessRefusals checks that who may register a witness is decided before the
+// key is read: anyone but an administrator gets EFORBIDDEN, however malformed the key,
+// and only an administrator is told that a key is malformed.
+func TestAddWitnessRefusals(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		pat := mustUser(t, s, "pat")
+		wk, err := audit.GenerateWitnessKey("court.example/witness")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name string
+			ctx  context.Context
+			key  string
+			code string
+		}{
+			{"a user, a malformed key", as(pat), "not a key", caseroom.EFORBIDDEN},
+			{"a user, no key", as(pat), "", caseroom.EFORBIDDEN},
+			{"a user, a good key", as(pat), wk.VerifierKey(), caseroom.EFORBIDDEN},
+			{"nobody signed in, a malformed key", context.Background(), "not a key", caseroom.EUNAUTHORIZED},
+			{"an administrator, a malformed key", console, "not a key", caseroom.EINVALID},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				refused(t, s.within(t), tc.code, "", func() error {
+					_, err := s.DB.AddWitness(tc.ctx, tc.key)
+					return err
+				})
+			})
+		}
+		if _, err := s.DB.AddWitness(console, wk.VerifierKey()); err != nil {
+			t.Errorf("an administrator, a good key: %v", err)
+		}
+	})
 }

@@ -5,7 +5,9 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,9 +73,12 @@ const disabledSQL = `COALESCE((SELECT a.status FROM account_status a WHERE a.use
 // The password is checked before the write lock is taken, with the same argon2id
 // work for an unknown user (against a dummy hash) as for a known one, and for a
 // locked or disabled account as for an open one; every failure returns the same
-// error. Each attempt is one transaction that updates the failure count and appends
-// the audit entries: signin, signin.fail, signin.refuse (a right password without a
-// needed second factor), user.lock (the attempt that locked the account).
+// error. The hash waits for a turn of the password gate (passwordgate.go) and is not
+// computed at all, nothing being written, when the gate answers ErrSignInBusy. Each
+// attempt is one transaction that updates the failure count and appends the audit
+// entries: signin, signin.fail, signin.refuse (a right password without a needed
+// second factor), user.lock (the attempt that locked the account). Failures under
+// unknown names are tallied instead (see UnknownSignInPeriod).
 func (db *DB) SignIn(ctx context.Context, in caseroom.SignIn) (*caseroom.Session, error) {
 	u := &caseroom.User{}
 	var admin int64
@@ -87,7 +92,11 @@ func (db *DB) SignIn(ctx context.Context, in caseroom.SignIn) (*caseroom.Session
 	if !known {
 		hash = dummyHash()
 	}
-	passwordOK := verifyPassword(hash, in.Password) && known
+	passwordOK, err := db.checkPassword(ctx, hash, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	passwordOK = passwordOK && known
 	actor := unknownActor
 	if known {
 		u.Admin = admin != 0
@@ -105,7 +114,7 @@ func (db *DB) SignIn(ctx context.Context, in caseroom.SignIn) (*caseroom.Session
 	err = db.write(caseroom.NewContextWithUser(ctx, actor), func(tx *Tx) error {
 		if !known {
 			refusal = caseroom.ErrSignInFailed
-			return tx.appendEvent("signin.fail", "user", "unknown", "", map[string]string{"reason": "unknown user"})
+			return tx.failUnknownSignIn()
 		}
 		st, err := loadSignInState(ctx, tx, u.ID)
 		if err != nil {
@@ -165,8 +174,9 @@ func (db *DB) SignIn(ctx context.Context, in caseroom.SignIn) (*caseroom.Session
 		if err := tx.saveSignInState(u.ID, st); err != nil {
 			return err
 		}
-		if err := tx.exec(`INSERT INTO sessions (secret_hash, user_id, second_factor, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,
-			tokenHash(secret), u.ID, boolInt(needed), formatTime(tx.now), formatTime(tx.now)); err != nil {
+		hash, at := tokenHash(secret), formatTime(tx.now)
+		if err := tx.exec(`INSERT INTO sessions (secret_hash, user_id, second_factor, created_at, last_seen_at, tag) VALUES (?, ?, ?, ?, ?, ?)`,
+			hash, u.ID, boolInt(needed), at, at, db.sessionTag(hash, u.ID, boolInt(needed), at, at)); err != nil {
 			return fmt.Errorf("insert session: %w", err)
 		}
 		// Sessions that timed out long ago are of no more use, even to say "expired".
@@ -228,14 +238,17 @@ func (db *DB) ResumeSession(ctx context.Context, secret string) (*caseroom.Sessi
 	u := &caseroom.User{}
 	var admin, secondFactor int64
 	var disabled bool
-	var created, userCreated, lastSeen string
-	err := db.reader().QueryRowContext(ctx, `SELECT u.id, u.name, u.admin, u.created_at, s.second_factor, s.created_at, s.last_seen_at, `+disabledSQL+`
+	var created, userCreated, lastSeen, tag string
+	err := db.reader().QueryRowContext(ctx, `SELECT u.id, u.name, u.admin, u.created_at, s.second_factor, s.created_at, s.last_seen_at, s.tag, `+disabledSQL+`
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.secret_hash = ?`, hash).
-		Scan(&u.ID, &u.Name, &admin, &userCreated, &secondFactor, &created, &lastSeen, &disabled)
+		Scan(&u.ID, &u.Name, &admin, &userCreated, &secondFactor, &created, &lastSeen, &tag, &disabled)
 	if isNoRows(err) {
 		return nil, invalid
 	} else if err != nil {
 		return nil, fmt.Errorf("resume session: %w", err)
+	}
+	if subtle.ConstantTimeCompare([]byte(tag), []byte(db.sessionTag(hash, u.ID, secondFactor, created, lastSeen))) != 1 {
+		return nil, db.refuseForgedSession(ctx, hash, u.ID, invalid)
 	}
 	u.Admin = admin != 0
 	if u.CreatedAt, err = parseTime(userCreated); err != nil {
@@ -271,10 +284,46 @@ func (db *DB) ResumeSession(ctx context.Context, secret string) (*caseroom.Sessi
 			return end(caseroom.Errorf(caseroom.EUNAUTHORIZED, "Your role has changed and now needs a second factor; sign in again."))
 		}
 	}
-	if _, err := db.execState(ctx, `UPDATE sessions SET last_seen_at = ? WHERE secret_hash = ?`, formatTime(now), hash); err != nil {
+	seen := formatTime(now)
+	if _, err := db.execState(ctx, `UPDATE sessions SET last_seen_at = ?, tag = ? WHERE secret_hash = ?`,
+		seen, db.sessionTag(hash, u.ID, secondFactor, created, seen), hash); err != nil {
 		return nil, fmt.Errorf("resume session: %w", err)
 	}
 	return db.session(secret, u, secondFactor != 0, createdAt, now), nil
+}
+
+// sessionTag is the tag of a session row: the vault's keyed hash (see vault.Vault.MAC)
+// of its columns as stored, with the context "sessions.tag":
+//
+//	secret_hash + "\x00" + user_id + "\x00" + second_factor (decimal) + "\x00" + created_at + "\x00" + last_seen_at
+//
+// The key is the vault's index key, held in the database only wrapped by the master
+// key, so whoever can write the database but lacks the master key cannot make a row
+// that the server accepts as a session.
+func (db *DB) sessionTag(secretHash, userID string, secondFactor int64, createdAt, lastSeenAt string) string {
+	return db.v().MAC("sessions.tag", strings.Join([]string{secretHash, userID, strconv.FormatInt(secondFactor, 10), createdAt, lastSeenAt}, "\x00"))
+}
+
+// refuseForgedSession ends a session whose row does not match its tag: written or
+// altered behind the server's back. The row is deleted and the attempt audited as
+// session.forged (actor "(unknown)", object the user the row named); the answer is
+// invalid, as for a session that does not exist. One entry per forged row at most:
+// the row is gone after the first.
+func (db *DB) refuseForgedSession(ctx context.Context, hash, userID string, invalid error) error {
+	err := db.write(caseroom.NewContextWithUser(ctx, unknownActor), func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE secret_hash = ?`, hash).Scan(&n); err != nil || n == 0 {
+			return err
+		}
+		if err := tx.exec(`DELETE FROM sessions WHERE secret_hash = ?`, hash); err != nil {
+			return err
+		}
+		return tx.appendEvent("session.forged", "user", userID, "", map[string]string{"user": userID, "session": hash})
+	})
+	if err != nil {
+		return fmt.Errorf("refuse a forged session: %w", err)
+	}
+	return invalid
 }
 
 // execState runs a statement outside any transaction. Only the plain tables of
@@ -317,17 +366,32 @@ type signInState struct {
 	lastStep int64  // -1 when no code was ever accepted
 }
 
+// loadSignInState reads the user's row of sign_in_state. The row is operational state,
+// outside the audit log; whether the account is locked is also read from the log,
+// where every lock and unlock is an entry: an account whose latest user.lock entry
+// is later than its latest user.unlock is locked, whatever the row says, so that
+// clearing the row behind the server's back does not unlock it.
 func loadSignInState(ctx context.Context, q querier, userID string) (signInState, error) {
 	st := signInState{exists: true}
 	var locked *string
 	err := q.QueryRowContext(ctx, `SELECT failures, locked_at, last_totp_step FROM sign_in_state WHERE user_id = ?`, userID).Scan(&st.failures, &locked, &st.lastStep)
 	if isNoRows(err) {
-		return signInState{lastStep: -1}, nil
+		st = signInState{lastStep: -1}
 	} else if err != nil {
 		return st, fmt.Errorf("sign-in state: %w", err)
 	}
 	if locked != nil {
 		st.lockedAt = *locked
+	}
+	if st.lockedAt == "" {
+		var action, at string
+		err := q.QueryRowContext(ctx, `SELECT action, at FROM audit_log WHERE object_id = ? AND action IN ('user.lock', 'user.unlock') ORDER BY seq DESC LIMIT 1`, userID).Scan(&action, &at)
+		if err != nil && !isNoRows(err) {
+			return st, fmt.Errorf("sign-in state: locks: %w", err)
+		}
+		if action == "user.lock" {
+			st.lockedAt, st.failures = at, max(st.failures, caseroom.MaxFailedSignIns)
+		}
 	}
 	return st, nil
 }

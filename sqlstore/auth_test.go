@@ -3,10 +3,14 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -197,6 +201,86 @@ func TestSessionTimeouts(t *testing.T) {
 				t.Fatalf("after 5 idle minutes with a 5-minute timeout: %v", err)
 			}
 		})
+	})
+}
+
+// TestUnknownSignInFlood makes 64 sign-in attempts at once under names that do not
+// exist, and checks that each is refused (ErrSignInFailed, or ErrSignInBusy from the
+// password gate), and that the audit log grows by one entry at once and one tally
+// when the period is over, however many there were: a flood cannot grow the log.
+func TestUnknownSignInFlood(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		clock := useClock(s)
+		authUser(t, s, "sam", false)
+		before := len(s.entries())
+		const attempts = 64
+		errs := make(chan error, attempts)
+		for i := range attempts {
+			go func() {
+				_, err := s.DB.SignIn(context.Background(), caseroom.SignIn{User: fmt.Sprintf("nobody%d", i), Password: "a guess"})
+				errs <- err
+			}()
+		}
+		failed, busy := 0, 0
+		for range attempts {
+			switch err := <-errs; err {
+			case caseroom.ErrSignInFailed:
+				failed++
+			case caseroom.ErrSignInBusy:
+				busy++
+			default:
+				t.Errorf("an attempt under an unknown name: %v, want ErrSignInFailed or ErrSignInBusy", err)
+			}
+		}
+		t.Logf("%d refused as failed, %d as busy", failed, busy)
+		if failed == 0 {
+			t.Fatal("no attempt was checked")
+		}
+		if got := lastActions(s, len(s.entries())-before); !slices.Equal(got, []string{"(unknown) signin.fail"}) {
+			t.Fatalf("the flood wrote %v, want the one entry of its first failure", got)
+		}
+		// A wrong password of a known user is still an entry of its own.
+		signInFails(t, s, "sam", "wrong password", "")
+		wantActions(t, s, "(unknown) signin.fail", "sam signin.fail")
+
+		// Within the period, the tally waits.
+		if err := s.DB.WriteSignInTally(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		wantActions(t, s, "(unknown) signin.fail", "sam signin.fail")
+		clock.advance(sqlstore.UnknownSignInPeriod)
+		if err := s.DB.WriteSignInTally(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		wantActions(t, s, "(unknown) signin.fail", "sam signin.fail", "(unknown) signin.fail.tally")
+		var failures int
+		var first, last string
+		if err := s.raw.QueryRow(`SELECT failures, first_at, last_at FROM sign_in_tallies`).Scan(&failures, &first, &last); err != nil {
+			t.Fatal(err)
+		}
+		if failures != failed-1 || first == "" || last < first {
+			t.Errorf("tally of %d failures from %s to %s, want %d (all but the first)", failures, first, last, failed-1)
+		}
+		if err := s.DB.WriteSignInTally(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n := s.Count("sign_in_tallies"); n != 1 {
+			t.Errorf("%d tallies after writing again with nothing counted, want 1", n)
+		}
+
+		// A failure within the new period is counted; the first after it writes the
+		// tally (of two); the first after a quiet period is an entry of its own.
+		signInFails(t, s, "nobody", "a guess", "")
+		wantActions(t, s, "sam signin.fail", "(unknown) signin.fail.tally")
+		clock.advance(sqlstore.UnknownSignInPeriod)
+		signInFails(t, s, "nobody", "a guess", "")
+		wantActions(t, s, "(unknown) signin.fail.tally", "(unknown) signin.fail.tally")
+		clock.advance(sqlstore.UnknownSignInPeriod)
+		signInFails(t, s, "nobody", "a guess", "")
+		wantActions(t, s, "(unknown) signin.fail.tally", "(unknown) signin.fail.tally", "(unknown) signin.fail")
+		if n := s.Count("sign_in_tallies"); n != 2 {
+			t.Errorf("%d tallies, want 2", n)
+		}
 	})
 }
 
@@ -542,4 +626,89 @@ func pgDumpAny(t *testing.T, url, schema string) []byte {
 		t.Fatalf("pg_dump: %v\n%s", err, stderr.Bytes())
 	}
 	return out
+}
+
+// TestAccountStateBehindTheServersBack writes the operational tables of signing in
+// (sessions, sign_in_state), which are outside the audit log, directly, as someone with
+// write access to the database but not the vault's master key would: a session forged
+// for an administrator, a session moved to another user or made younger, and a lock
+// cleared. None of it works, and each forged session is audited once.
+func TestAccountStateBehindTheServersBack(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		clock := useClock(s)
+		root := authUser(t, s, "root", true)
+		pat := authUser(t, s, "pat", false)
+		resume := func(secret string) error {
+			_, err := s.DB.ResumeSession(context.Background(), secret)
+			return err
+		}
+		hashOf := func(secret string) string {
+			sum := sha256.Sum256([]byte(secret))
+			return hex.EncodeToString(sum[:])
+		}
+		refusedAsForged := func(t *testing.T, secret, user string) {
+			t.Helper()
+			if err := resume(secret); caseroom.ErrorCode(err) != caseroom.EUNAUTHORIZED {
+				t.Fatalf("resume: %v, want EUNAUTHORIZED", err)
+			}
+			e := s.lastEntry()
+			if e.Action != "session.forged" || e.ObjectID != user || e.Actor != "(unknown)" {
+				t.Errorf("last entry %+v, want session.forged of %s", e, user)
+			}
+			if n := s.queryString(`SELECT CAST(COUNT(*) AS TEXT) FROM sessions WHERE secret_hash = ?`, hashOf(secret)); n != "0" {
+				t.Error("the forged session's row was kept")
+			}
+			before := len(s.entries())
+			if err := resume(secret); caseroom.ErrorCode(err) != caseroom.EUNAUTHORIZED || len(s.entries()) != before {
+				t.Errorf("again: %v, %d new entries; want EUNAUTHORIZED and none", err, len(s.entries())-before)
+			}
+		}
+
+		t.Run("a session genuinely made resumes, again and again", func(t *testing.T) {
+			sess := signIn(t, s, "pat", authPassword, "")
+			for range 3 {
+				clock.advance(time.Minute)
+				if err := resume(sess.Secret); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+		t.Run("a session forged for an administrator", func(t *testing.T) {
+			s := s.within(t)
+			secret := "crs_" + strings.Repeat("a", 52)
+			now := clock.now.UTC().Format("2006-01-02T15:04:05.000000000Z")
+			s.exec(`INSERT INTO sessions (secret_hash, user_id, second_factor, created_at, last_seen_at, tag) VALUES (?, ?, 1, ?, ?, ?)`,
+				hashOf(secret), root.ID, now, now, "")
+			refusedAsForged(t, secret, root.ID)
+		})
+		t.Run("a session moved to an administrator", func(t *testing.T) {
+			s := s.within(t)
+			sess := signIn(t, s, "pat", authPassword, "")
+			s.exec(`UPDATE sessions SET user_id = ? WHERE secret_hash = ?`, root.ID, hashOf(sess.Secret))
+			refusedAsForged(t, sess.Secret, root.ID)
+		})
+		t.Run("a session made younger", func(t *testing.T) {
+			s := s.within(t)
+			sess := signIn(t, s, "pat", authPassword, "")
+			s.exec(`UPDATE sessions SET created_at = ? WHERE secret_hash = ?`, clock.now.Add(time.Hour).UTC().Format("2006-01-02T15:04:05.000000000Z"), hashOf(sess.Secret))
+			refusedAsForged(t, sess.Secret, pat.ID)
+		})
+		t.Run("a lock cleared in sign_in_state", func(t *testing.T) {
+			s := s.within(t)
+			authUser(t, s, "kim", false)
+			for range caseroom.MaxFailedSignIns {
+				signInFails(t, s, "kim", "wrong password", "")
+			}
+			s.exec(`DELETE FROM sign_in_state`)
+			signInFails(t, s, "kim", authPassword, "")
+			a, err := s.DB.FindAccount(as(root), "kim")
+			if err != nil || !a.Locked {
+				t.Errorf("account %+v (%v), want locked", a, err)
+			}
+			if _, err := s.DB.UnlockUser(as(root), "kim"); err != nil {
+				t.Fatal(err)
+			}
+			signIn(t, s, "kim", authPassword, "")
+		})
+	})
 }

@@ -71,6 +71,7 @@ var recordTables = []struct{ table, key string }{
 	{"contacts", "id"},
 	{"arrest_productions", "id"},
 	{"media_views", "id"},
+	{"sign_in_tallies", "id"},
 }
 
 // sortState puts the rows of each table of a state given by a writer (see

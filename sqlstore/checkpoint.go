@@ -183,18 +183,24 @@ func (db *DB) Cosignatures(ctx context.Context, size int64) ([]string, error) {
 }
 
 // AddWitness registers a witness whose cosignatures the log accepts. Only an
-// administrator may. Returns EINVALID for a key that is not an Ed25519 cosignature vkey,
+// administrator may: returns EFORBIDDEN for anyone else, before the key is read;
+// EINVALID for a key that is not an Ed25519 cosignature vkey,
 // ECONFLICT if a witness of that name is registered.
 func (db *DB) AddWitness(ctx context.Context, vkey string) (*caseroom.Witness, error) {
+	// Who may register comes first: a key is not read for someone who may not.
+	actor, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.Admin {
+		return nil, caseroom.Errorf(caseroom.EFORBIDDEN, "Only an administrator can register a witness.")
+	}
 	v, err := audit.ParseCosignVerifier(vkey)
 	if err != nil {
 		return nil, caseroom.Errorf(caseroom.EINVALID, "%v.", err)
 	}
 	w := &caseroom.Witness{ID: newID("wit"), Name: v.Name, Key: strings.TrimSpace(vkey)}
 	err = db.write(ctx, func(tx *Tx) error {
-		if !tx.actor.Admin {
-			return caseroom.Errorf(caseroom.EFORBIDDEN, "Only an administrator can register a witness.")
-		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_witnesses WHERE name = ?`, w.Name).Scan(&n); err != nil {
 			return err

@@ -45,6 +45,9 @@ type DB struct {
 	pdq pdqIndex
 	// frames indexes the frame hashes of the videos held (see vpdq.go).
 	frames frameIndex
+	// passwords bounds how many password hashes are computed at once (see
+	// passwordgate.go).
+	passwords *passwordGate
 }
 
 // Options configure Open.
@@ -75,7 +78,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name(), err)
 	}
-	db := &DB{db: sqldb, dialect: d, Now: time.Now}
+	db := &DB{db: sqldb, dialect: d, Now: time.Now, passwords: newPasswordGate(passwordTurns(), maxPasswordWaiting, maxPasswordWait)}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s database: %w", d.name(), err)

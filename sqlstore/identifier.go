@@ -27,7 +27,11 @@ func (db *DB) AddIdentifier(ctx context.Context, caseID, personRef string, ni ca
 	if err != nil {
 		return nil, err
 	}
-	idf := &caseroom.Identifier{ID: newID(prefixIdentifier), Kind: ni.Kind, Value: value, Service: strings.TrimSpace(ni.Service)}
+	service := strings.TrimSpace(ni.Service)
+	if len(service) > maxIdentifierService || !utf8.ValidString(service) {
+		return nil, caseroom.Errorf(caseroom.EINVALID, "service: at most %d bytes of text, the name of where the identifier lives (Skype, WhatsApp, a bank)", maxIdentifierService)
+	}
+	idf := &caseroom.Identifier{ID: newID(prefixIdentifier), Kind: ni.Kind, Value: value, Service: service}
 	err = db.write(ctx, func(tx *Tx) error {
 		if _, err := tx.recorderRole(caseID); err != nil {
 			return err
@@ -74,13 +78,23 @@ func (db *DB) AddIdentifier(ctx context.Context, caseID, personRef string, ni ca
 	return idf, nil
 }
 
+// Bounds of an identifier's fields, in bytes.
+const (
+	maxIdentifierValue   = 200
+	maxIdentifierService = 100
+)
+
 // normaliseIdentifier checks an identifier's value and writes it in one form, so that
 // the same phone number written two ways is one value: phones keep a leading + and
-// their digits; e-mail addresses are lower-cased.
+// their digits; e-mail addresses are lower-cased. A value too long is refused before
+// it is read further, so that no message repeats it.
 func normaliseIdentifier(kind caseroom.IdentifierKind, value string) (string, error) {
 	value = strings.TrimSpace(value)
 	if value == "" {
 		return "", caseroom.Errorf(caseroom.EINVALID, "value: required")
+	}
+	if len(value) > maxIdentifierValue {
+		return "", caseroom.Errorf(caseroom.EINVALID, "value: at most %d bytes", maxIdentifierValue)
 	}
 	if !utf8.ValidString(value) {
 		return "", caseroom.Errorf(caseroom.EINVALID, "value: not valid UTF-8 text")
@@ -89,8 +103,8 @@ func normaliseIdentifier(kind caseroom.IdentifierKind, value string) (string, er
 	if err != nil {
 		return "", err
 	}
-	if len(out) > 200 {
-		return "", caseroom.Errorf(caseroom.EINVALID, "value: at most 200 bytes")
+	if len(out) > maxIdentifierValue {
+		return "", caseroom.Errorf(caseroom.EINVALID, "value: at most %d bytes", maxIdentifierValue)
 	}
 	return out, nil
 }

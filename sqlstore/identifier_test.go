@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -82,13 +83,22 @@ func TestAddIdentifier(t *testing.T) {
 			{"no source", p.ID, caseroom.NewIdentifier{Kind: "phone", Value: "+923001234567"}, caseroom.EINVALID, "source"},
 			{"an unknown source", p.ID, caseroom.NewIdentifier{Kind: "phone", Value: "+923001234567", Source: "S-9"}, caseroom.EINVALID, "source"},
 			{"another case's document", p.ID, caseroom.NewIdentifier{Kind: "phone", Value: "+923001234567", Source: foreign.ID}, caseroom.EINVALID, "source"},
+			{"a service of 1 MB", p.ID, caseroom.NewIdentifier{Kind: "handle", Value: "live:gul_k77", Service: strings.Repeat("S", 1<<20), Source: "C-1"}, caseroom.EINVALID, "service"},
+			{"a service of 101 bytes", p.ID, caseroom.NewIdentifier{Kind: "handle", Value: "live:gul_k77", Service: strings.Repeat("S", 101), Source: "C-1"}, caseroom.EINVALID, "service"},
+			{"a service not UTF-8", p.ID, caseroom.NewIdentifier{Kind: "handle", Value: "live:gul_k77", Service: "Sky\xffpe", Source: "C-1"}, caseroom.EINVALID, "service"},
+			{"a value of 1 MB", p.ID, caseroom.NewIdentifier{Kind: "phone", Value: strings.Repeat("1", 1<<20), Source: "C-1"}, caseroom.EINVALID, "value"},
+			{"a source of 1 MB", p.ID, caseroom.NewIdentifier{Kind: "phone", Value: "+923001234567", Source: strings.Repeat("S", 1<<20)}, caseroom.EINVALID, "source"},
 			{"an unknown person", "per_nobody", caseroom.NewIdentifier{Kind: "phone", Value: "+923001234567", Source: "C-1"}, caseroom.ENOTFOUND, ""},
 		} {
 			t.Run("refused: "+tc.name, func(t *testing.T) {
+				var err error
 				refused(t, s, tc.code, tc.field, func() error {
-					_, err := s.DB.AddIdentifier(f.ctx, f.c.ID, tc.person, tc.ni)
+					_, err = s.DB.AddIdentifier(f.ctx, f.c.ID, tc.person, tc.ni)
 					return err
 				})
+				if msg := caseroom.ErrorMessage(err); len(msg) > 300 {
+					t.Errorf("the message repeats the input: %d bytes", len(msg))
+				}
 			})
 		}
 	})

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -606,6 +607,73 @@ func TestPlaceAndRevealSourcesWithholdMedicalReports(t *testing.T) {
 			if named := strings.Contains(string(b), `"MR-1"`); named != tc.reads {
 				t.Errorf("the reveal as %s names MR-1: %v, want %v", tc.u.Name, named, tc.reads)
 			}
+		}
+	})
+}
+
+// TestCaseAuditWithholdsMedicalReports reads the case's audit log as the lead, the
+// prosecutor and oversight: the entries about the medical reports (MR-1, R-1 which
+// became one) and about the links that cite or join one name them, who wrote them and
+// their state only to those who read medical reports; to oversight they are
+// Restricted, in their place in the log, with nothing of the report.
+func TestCaseAuditWithholdsMedicalReports(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newMedicalFixture(t, s)
+		c := f.c.ID
+		byStatement := f.link(caseroom.NewLink{From: f.suspect.ID, To: f.adult.ID, Type: "knows", Source: "S-1", Confidence: ptr(1.0)})
+		byReport := f.link(caseroom.NewLink{From: f.suspect.ID, To: f.adult.ID, Type: "knows", Source: "MR-1", Confidence: ptr(0.8)})
+		toReport := f.link(caseroom.NewLink{From: f.adult.ID, To: "R-1", Type: "mentions", Source: "S-1", Confidence: ptr(1.0)})
+		read := func(u *caseroom.User) []*caseroom.AuditEntry {
+			t.Helper()
+			es, err := s.DB.FindAuditEntries(as(u), caseroom.AuditFilter{CaseID: c, After: -1})
+			if err != nil {
+				t.Fatalf("case audit as %s: %v", u.Name, err)
+			}
+			return es
+		}
+		withheld := map[string]bool{f.mr.ID: true, f.r1.ID: true, byReport.ID: true, toReport.ID: true}
+		full := read(f.lead)
+		for _, u := range []*caseroom.User{f.lead, f.pros} {
+			if diff := cmp.Diff(full, read(u)); diff != "" {
+				t.Errorf("the case audit as %s differs from the lead's (-lead +%s):\n%s", u.Name, u.Name, diff)
+			}
+		}
+		seen := map[string]bool{}
+		for _, e := range full {
+			if e.Restricted {
+				t.Errorf("entry %d is restricted for the lead", e.Seq)
+			}
+			seen[e.ObjectID] = true
+		}
+		for id := range withheld {
+			if !seen[id] {
+				t.Fatalf("the lead's case audit has no entry about %s", id)
+			}
+		}
+		over := read(f.over)
+		if len(over) != len(full) {
+			t.Fatalf("oversight reads %d entries, the lead %d: none is left out", len(over), len(full))
+		}
+		restricted := 0
+		for i, e := range over {
+			lead := full[i]
+			if !withheld[lead.ObjectID] {
+				if diff := cmp.Diff(lead, e); diff != "" {
+					t.Errorf("entry %d (%s %s) as oversight (-lead +oversight):\n%s", lead.Seq, lead.Action, lead.ObjectID, diff)
+				}
+				continue
+			}
+			restricted++
+			want := &caseroom.AuditEntry{Seq: lead.Seq, At: lead.At, Action: lead.Action, ObjectKind: lead.ObjectKind, CaseID: lead.CaseID, Restricted: true}
+			if diff := cmp.Diff(want, e); diff != "" {
+				t.Errorf("entry %d (%s %s) as oversight (-want +got):\n%s", lead.Seq, lead.Action, lead.ObjectID, diff)
+			}
+		}
+		if restricted != 4 {
+			t.Errorf("%d entries restricted for oversight, want 4 (MR-1, R-1 and two links)", restricted)
+		}
+		if !slices.ContainsFunc(over, func(e *caseroom.AuditEntry) bool { return e.ObjectID == byStatement.ID }) {
+			t.Error("oversight does not see the entry of the link cited to a statement")
 		}
 	})
 }

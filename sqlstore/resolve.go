@@ -33,12 +33,19 @@ func resolveDocument(ctx context.Context, q querier, caseID, ref string) (string
 	return id, nil
 }
 
+// maxSourceRef is the longest source accepted: ids and references are far shorter.
+const maxSourceRef = 100
+
 // source resolves the document (later also exhibit) a record cites. A missing source
 // is refused with a message naming field.
 func (tx *Tx) source(caseID, ref, field string) (string, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return "", caseroom.Errorf(caseroom.EINVALID, "%s: required; cite the document or exhibit this comes from (an id or a reference such as S-12)", field)
+	}
+	if len(ref) > maxSourceRef {
+		// Not repeated in the message: it could be anything, of any size.
+		return "", caseroom.Errorf(caseroom.EINVALID, "%s: at most %d bytes; cite a document by its id or a reference such as S-12", field, maxSourceRef)
 	}
 	id, err := resolveDocument(tx.ctx, tx, caseID, ref)
 	if err == nil {

@@ -79,6 +79,7 @@ var tamperTables = []struct{ table, key, column string }{
 	{"contacts", "id", "purpose"},
 	{"arrest_productions", "id", "court"},
 	{"media_views", "id", "reason"},
+	{"sign_in_tallies", "id", "first_at"},
 }
 
 // tamperStore is a store with a realistic case in it, built through the services, and a
@@ -236,6 +237,16 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	step("retraction", "action.raise", nil)
 	_, err = s.DB.RecordSafeguardRules(f.ctx, c, caseroom.NewSafeguardRules{Languages: map[string][]string{"*": {"ur"}}})
 	step("safeguards", "safeguards.record", err)
+	// Two failed sign-ins under a name that does not exist: the first is an entry of
+	// its own, the second is tallied and written once the tally's period is over.
+	for range 2 {
+		if _, err := s.DB.SignIn(context.Background(), caseroom.SignIn{User: "nobody", Password: "guess"}); caseroom.ErrorCode(err) != caseroom.EUNAUTHORIZED {
+			t.Fatalf("sign in as nobody: %v", err)
+		}
+	}
+	later := s.DB.Now().Add(sqlstore.UnknownSignInPeriod)
+	s.DB.Now = func() time.Time { return later }
+	step("sign-in tally", "signin.fail.tally", s.DB.WriteSignInTally(context.Background()))
 
 	signed, cp, err := (&audit.Log{Store: s.DB, Key: key}).MakeCheckpoint(context.Background())
 	if err != nil {

@@ -33,6 +33,7 @@ var eventActions = map[string]bool{
 	"signin.fail":        true,
 	"signin.refuse":      true,
 	"signout":            true,
+	"session.forged":     true,
 	"user.lock":          true,
 	"user.unlock":        true,
 	"person.search.name": true,

@@ -37,7 +37,11 @@ func (db *DB) CreateUser(ctx context.Context, nu caseroom.NewUser) (*caseroom.Us
 		return nil, caseroom.Errorf(caseroom.EINVALID, "password: must be at least %d characters", MinPasswordLength)
 	}
 	u := &caseroom.User{ID: newID(prefixUser), Name: nu.Name, Admin: nu.Admin}
-	hash, err := hashPassword(nu.Password)
+	var hash string
+	var err error
+	if gateErr := db.passwords.wait(ctx, func() { hash, err = hashPassword(nu.Password) }); gateErr != nil {
+		return nil, gateErr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -148,17 +152,29 @@ func findUser(ctx context.Context, q querier, name string) (*caseroom.User, erro
 }
 
 // CheckPassword reports whether password is the named user's password. It takes the
-// same time for an unknown user as for a wrong password.
+// same time for an unknown user as for a wrong password. Returns
+// caseroom.ErrSignInBusy when too many passwords are being checked at once.
 func (db *DB) CheckPassword(ctx context.Context, name, password string) (bool, error) {
 	var stored string
 	err := db.reader().QueryRowContext(ctx, `SELECT password_hash FROM users WHERE name = ?`, name).Scan(&stored)
-	if isNoRows(err) {
-		verifyPassword(dummyHash(), password)
-		return false, nil
-	} else if err != nil {
+	known := err == nil
+	if err != nil && !isNoRows(err) {
 		return false, err
 	}
-	return verifyPassword(stored, password), nil
+	if !known {
+		stored = dummyHash()
+	}
+	ok, err := db.checkPassword(ctx, stored, password)
+	return ok && known, err
+}
+
+// checkPassword verifies password against the stored hash in one of the password
+// gate's turns (see passwordgate.go). Returns caseroom.ErrSignInBusy if no turn comes
+// soon enough.
+func (db *DB) checkPassword(ctx context.Context, stored, password string) (bool, error) {
+	var ok bool
+	err := db.passwords.check(ctx, func() { ok = verifyPassword(stored, password) })
+	return ok, err
 }
 
 // Argon2id parameters (RFC 9106, second recommended option scaled to a small server).
@@ -171,6 +187,8 @@ var (
 
 // dummyHash is hashed against when there is no user, so that a wrong name costs what a
 // wrong password does. Made on first use: every command line would pay for it at start.
+// It is made outside the password gate: it must be had before a turn is taken, or the
+// first callers would hold every turn waiting for it.
 var dummyHash = sync.OnceValue(func() string {
 	h, _ := hashPassword("not a real password")
 	return h

@@ -1273,3 +1273,23 @@ func TestAPIInternalErrorsAreLoggedNotShown(t *testing.T) {
 		t.Errorf("the server's log does not hold the internal error:\n%s", logged.String())
 	}
 }
+
+// TestAddWitnessRefusedBeforeTheKeyIsRead: a user who may not register a witness is
+// told so (403), whatever the key; the key's faults are for an administrator (400).
+func TestAddWitnessRefusedBeforeTheKeyIsRead(t *testing.T) {
+	e := newAPIEnv(t, "pat")
+	for _, key := range []string{"not a key", "", "court.example/witness+00000000+AAAA"} {
+		r := e.do("pat", "POST", "/api/v1/audit/witnesses", map[string]any{"key": key})
+		mustStatus(t, r, http.StatusForbidden)
+	}
+	ctx := caseroom.NewContextWithUser(context.Background(), caseroom.Console)
+	if _, err := e.db.CreateUser(ctx, caseroom.NewUser{Name: "root", Password: "correct horse battery staple", Admin: true}); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := e.db.CreateToken(ctx, "root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tokens["root"] = tok.Secret
+	mustStatus(t, e.do("root", "POST", "/api/v1/audit/witnesses", map[string]any{"key": "not a key"}), http.StatusBadRequest)
+}

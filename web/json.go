@@ -250,6 +250,7 @@ var statusOf = map[string]int{
 	caseroom.ENOTFOUND:     http.StatusNotFound,
 	caseroom.ECONFLICT:     http.StatusConflict,
 	caseroom.ENOTIMPL:      http.StatusNotImplemented,
+	caseroom.ETOOMANY:      http.StatusTooManyRequests,
 	caseroom.EINTERNAL:     http.StatusInternalServerError,
 }
 

@@ -67,8 +67,11 @@ type Server struct {
 
 	mux         *http.ServeMux
 	crossOrigin *http.CrossOriginProtection
-	httpServer  *http.Server
-	uploads     keyLocks // one upload at a time to each path of an exhibit
+	// signIns limits sign-in attempts per source address and user name
+	// (signinlimit.go).
+	signIns    *signInLimiter
+	httpServer *http.Server
+	uploads    keyLocks // one upload at a time to each path of an exhibit
 }
 
 // Store is everything the server needs from one store; *sqlstore.DB satisfies it.
@@ -102,6 +105,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 		logger = slog.Default()
 	}
 	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Contacts: s, Clocks: s, Summary: s, MediaViews: s, Ping: s.Ping, Logger: logger, Now: time.Now}
+	srv.signIns = newSignInLimiter()
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
 		h := rt.handler

@@ -5,9 +5,12 @@ import (
 	"crypto/subtle"
 	"embed"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"caseroom"
 )
@@ -42,7 +45,21 @@ const (
 	msgMissingField = "Enter your user name and password."
 	msgSignInError  = "Signing in failed on the server; try again, and tell an administrator if it goes on failing."
 	msgBadCSRF      = "The form was stale or did not come from this site; nothing was changed. Reload the page and try again."
+	// msgTooManySignIns takes the seconds to wait.
+	msgTooManySignIns = "Too many sign-in attempts from your address or under this user name; nothing was checked. Wait %d seconds and try again."
 )
+
+// tooManySignIns refuses a sign-in attempt with 429, saying in Retry-After and on the
+// page how long to wait.
+func tooManySignIns(w http.ResponseWriter, r *http.Request, wait time.Duration, message string) {
+	w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(wait)))
+	renderPage(w, r, http.StatusTooManyRequests, "signin", signInPage(message, true))
+}
+
+// retrySeconds is wait in whole seconds, rounded up, at least 1.
+func retrySeconds(wait time.Duration) int {
+	return max(1, int((wait+time.Second-1)/time.Second))
+}
 
 // renderPage writes a page outside the UI's layout (the sign-in form) with the status.
 // Pages load nothing from elsewhere.
@@ -145,7 +162,9 @@ func (s *Server) handleSignInPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleSignIn checks the form and begins a new session. Every failure to sign in
-// gets the same status and page, whatever its cause.
+// gets the same status and page, whatever its cause. An attempt beyond the rate of its
+// source address or user name (signinlimit.go), or one the store is too busy to check,
+// is refused with 429 and Retry-After before anything is checked or changed.
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	if err := r.ParseForm(); err != nil || !isForm(r) {
@@ -155,6 +174,10 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	in := caseroom.SignIn{User: strings.TrimSpace(r.PostForm.Get("user")), Password: r.PostForm.Get("password"), Code: strings.TrimSpace(r.PostForm.Get("code"))}
 	if in.User == "" || in.Password == "" {
 		renderPage(w, r, http.StatusBadRequest, "signin", signInPage(msgMissingField, true))
+		return
+	}
+	if wait := s.signIns.allow(r, in.User, s.now()); wait > 0 {
+		tooManySignIns(w, r, wait, fmt.Sprintf(msgTooManySignIns, retrySeconds(wait)))
 		return
 	}
 	// A session already in this browser ends: each sign-in gets a new one.
@@ -168,6 +191,9 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 	case errors.Is(err, caseroom.ErrSecondFactorRequired):
 		renderPage(w, r, http.StatusForbidden, "signin", signInPage(caseroom.ErrSecondFactorRequired.Message, true))
+		return
+	case caseroom.ErrorCode(err) == caseroom.ETOOMANY:
+		tooManySignIns(w, r, busyRetryAfter, caseroom.ErrorMessage(err))
 		return
 	case caseroom.ErrorCode(err) == caseroom.EUNAUTHORIZED:
 		renderPage(w, r, http.StatusUnauthorized, "signin", signInPage(caseroom.ErrSignInFailed.Message, true))

@@ -152,6 +152,7 @@ var auditActionLabels = map[string]string{
 	"token.create":            "API token created",
 	"token.revoke":            "API token revoked",
 	"totp.enrol":              "Second factor enrolled",
+	"signin.fail.tally":       "Failed sign-ins under unknown names, counted",
 }
 
 // auditObjectPages maps the kinds of audited records that have a page to its section.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"caseroom"
 	"caseroom/audit"
 	"caseroom/sqlstore"
 )
@@ -193,5 +194,25 @@ func TestAuditActionLabels(t *testing.T) {
 		if auditActionLabels[a] == "" {
 			t.Errorf("the audit action %s has no label on the audit page (auditActionLabels)", a)
 		}
+	}
+}
+
+// TestUIAuditWithholdsMedicalReports: the audit page shows oversight the entry of a
+// medical report as "a medical report", without its id, author or state hash; the
+// lead sees it whole.
+func TestUIAuditWithholdsMedicalReports(t *testing.T) {
+	e := newOversightUIEnv(t)
+	mr := post[caseroom.Document](e.apiEnv, "lena", "/api/v1/cases/"+e.caseID+"/documents",
+		map[string]any{"kind": "medical-report", "title": "Examination", "text": "Findings."})
+	over := e.over.get(e.path("audit"))
+	mustStatus(t, over, http.StatusOK)
+	docMustShow(t, "oversight's audit page", over, "a medical report", "withheld")
+	if strings.Contains(string(over.body), mr.ID) {
+		t.Errorf("oversight's audit page names the medical report %s", mr.ID)
+	}
+	lead := e.lead.get(e.path("audit"))
+	mustStatus(t, lead, http.StatusOK)
+	if !strings.Contains(string(lead.body), mr.ID) || strings.Contains(string(lead.body), "a medical report") {
+		t.Errorf("the lead's audit page does not show the medical report %s whole", mr.ID)
 	}
 }

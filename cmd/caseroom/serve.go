@@ -120,6 +120,14 @@ func serveWith(ctx context.Context, cmd *cobra.Command, store web.Store, log *au
 		log.Run(runCtx, checkpointEvery, func(format string, args ...any) { logger.Error(fmt.Sprintf(format, args...)) })
 	}()
 	defer func() { stopCheckpoints(); <-checkpointsDone }()
+	if t, ok := store.(signInTallier); ok {
+		talliesDone := make(chan struct{})
+		go func() {
+			defer close(talliesDone)
+			writeSignInTallies(runCtx, t, logger)
+		}()
+		defer func() { stopCheckpoints(); <-talliesDone }()
+	}
 	if ready != nil {
 		ready(url)
 	} else {
@@ -129,4 +137,29 @@ func serveWith(ctx context.Context, cmd *cobra.Command, store web.Store, log *au
 	err = srv.ListenAndServe(ctx, ln)
 	logger.Info("stopped", "uptime", time.Since(start).Round(time.Second).String())
 	return err
+}
+
+// signInTallier writes the tally of failed sign-ins under unknown user names once its
+// period is over; *sqlstore.DB is one (see sqlstore.UnknownSignInPeriod).
+type signInTallier interface {
+	WriteSignInTally(ctx context.Context) error
+}
+
+// writeSignInTallies has t write its tally, if its period is over, every ten seconds
+// until ctx ends, so that the failures of a flood that stopped reach the log at most
+// ten seconds after their period rather than wait for the next failure. Nothing to
+// write costs one read.
+func writeSignInTallies(ctx context.Context, t signInTallier, logger *slog.Logger) {
+	tick := time.NewTicker(10 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := t.WriteSignInTally(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("write the tally of failed sign-ins", "err", err)
+			}
+		}
+	}
 }
