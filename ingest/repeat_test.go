@@ -3,6 +3,8 @@ package ingest_test
 import (
 	"bytes"
 	"context"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -231,4 +233,50 @@ func TestRehashRepairsStore(t *testing.T) {
 	if sum, err := ingest.Rehash(console, fresh.db, fresh.blobs, ingest.Options{}); err != nil || sum.Contents != 0 || sum.Hashed != 0 {
 		t.Errorf("a second rehash = %+v, %v; want nothing to do", sum, err)
 	}
+}
+
+// TestRehashVideo repairs a video content recorded without its vPDQ hash: Rehash
+// copies it out of the blob store for ffmpeg and records its frames.
+func TestRehashVideo(t *testing.T) {
+	testdata.NeedFFmpeg(t)
+	e := newEnv(t)
+	clip := filepath.Join(t.TempDir(), "clip.mp4")
+	if out, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "mandelbrot=size=160x120:rate=10", "-t", "3",
+		"-c:v", "libx264", "-pix_fmt", "yuv420p", clip).CombinedOutput(); err != nil {
+		t.Fatalf("make a test video: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(clip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s256, s1, m5 := digests(data)
+	w, err := e.blobs.Create(e.lead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Commit(s256); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.blobs.Sync(e.lead); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.RecordMedia(e.lead, e.caseID, "SB/1", []caseroom.NewMedia{{Path: "old/clip.mp4", Size: int64(len(data)), SHA256: s256, SHA1: s1, MD5: m5,
+		MIME: "video/mp4", Meta: caseroom.MediaMeta{Duration: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	console := caseroom.NewContextWithUser(context.Background(), caseroom.Console)
+	sum, err := ingest.Rehash(console, e.db, e.blobs, ingest.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Contents != 1 || sum.Hashed != 1 || len(sum.Warnings) != 0 || len(sum.Failed) != 0 {
+		t.Fatalf("rehash summary %+v; want the video hashed", sum)
+	}
+	if m := e.media("SB/1")["old/clip.mp4"]; m == nil || m.VideoFrames != 3 {
+		t.Errorf("clip after the repair: %+v; want 3 frames hashed", m)
+	}
+	e.verifyLog()
 }
