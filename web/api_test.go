@@ -28,8 +28,12 @@ import (
 
 // apiEnv is a server on a store in a temporary directory, with a few users.
 type apiEnv struct {
-	t      *testing.T
-	path   string
+	t    *testing.T
+	path string
+	// dsn, if set, names the database to open instead of the SQLite file at path (a
+	// PostgreSQL schema of the test's own, see newAPIEnvOn); the key files and blobs
+	// still live beside path.
+	dsn    string
 	db     *sqlstore.DB
 	srv    *httptest.Server
 	doc    *openAPIDoc
@@ -37,10 +41,17 @@ type apiEnv struct {
 	log    *audit.Log
 }
 
-// newAPIEnv opens a fresh store and creates the named users, each with a token.
+// newAPIEnv opens a fresh SQLite store and creates the named users, each with a token.
 func newAPIEnv(t *testing.T, users ...string) *apiEnv {
 	t.Helper()
-	e := &apiEnv{t: t, path: filepath.Join(t.TempDir(), "caseroom.db"), doc: loadOpenAPI(t), tokens: map[string]string{}}
+	return newAPIEnvOn(t, "", users...)
+}
+
+// newAPIEnvOn is newAPIEnv on the database dsn names ("" for a fresh SQLite file;
+// see testStoreDSN).
+func newAPIEnvOn(t *testing.T, dsn string, users ...string) *apiEnv {
+	t.Helper()
+	e := &apiEnv{t: t, path: filepath.Join(t.TempDir(), "caseroom.db"), dsn: dsn, doc: loadOpenAPI(t), tokens: map[string]string{}}
 	e.start()
 	ctx := caseroom.NewContextWithUser(context.Background(), caseroom.Console)
 	for _, name := range users {
@@ -60,7 +71,11 @@ func newAPIEnv(t *testing.T, users ...string) *apiEnv {
 // start opens the store at e.path and serves it, as the server does on start.
 func (e *apiEnv) start() {
 	e.t.Helper()
-	db, err := sqlstore.Open(context.Background(), e.path, sqlstore.Options{KeyFile: e.path + ".key"})
+	dsn := e.path
+	if e.dsn != "" {
+		dsn = e.dsn
+	}
+	db, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{KeyFile: e.path + ".key"})
 	if err != nil {
 		e.t.Fatalf("open store: %v", err)
 	}
