@@ -10,6 +10,16 @@ import (
 // offence fades within days).
 const MedicalExaminationWithin = 72 * time.Hour
 
+// EarliestTime is the earliest time or date a record may give (when something
+// happened, a due time, a date of birth, a link's since and until): 1900-01-01 UTC.
+// Nothing a case records happened earlier; an earlier time is a slip (a year typed as
+// 0202, a time left at its zero value).
+var EarliestTime = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// DueWithinYears is how many years ahead of now an action's due time may lie; a later
+// one is a slip (the year 9999).
+const DueWithinYears = 10
+
 // ClockKind is what a deadline clock runs for.
 type ClockKind string
 

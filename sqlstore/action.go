@@ -85,6 +85,11 @@ func (db *DB) RaiseAction(ctx context.Context, caseID string, na caseroom.NewAct
 	case len(na.Subjects) > maxActionSubjects:
 		return nil, caseroom.Errorf(caseroom.EINVALID, "subjects: at most %d", maxActionSubjects)
 	}
+	if na.Due != nil {
+		if err := dueWithin("due", *na.Due, db.Now()); err != nil {
+			return nil, err
+		}
+	}
 	id := newID(prefixAction)
 	err := db.write(ctx, func(tx *Tx) error {
 		role, err := memberRole(ctx, tx, caseID, tx.actor)

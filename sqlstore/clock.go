@@ -92,12 +92,39 @@ func caseClocks(ctx context.Context, q querier, v *vault.Vault, caseID string, n
 const FutureSkew = 5 * time.Minute
 
 // notInFuture returns EINVALID naming field if t, given as when something happened,
-// is later than now plus FutureSkew; nil otherwise. Every write that takes such a
-// time checks it here, so the rule and its message are the same everywhere.
+// is later than now plus FutureSkew, or earlier than caseroom.EarliestTime; nil
+// otherwise. Every write that takes such a time checks it here, so the rule and its
+// message are the same everywhere.
 func notInFuture(field string, t, now time.Time) error {
+	if err := notBeforeEarliest(field, t); err != nil {
+		return err
+	}
 	if t.After(now.Add(FutureSkew)) {
 		return caseroom.Errorf(caseroom.EINVALID, "%s: %s is in the future (the server's time is %s); give when it happened",
 			field, t.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// dueWithin returns EINVALID naming field if t, a due time, is earlier than
+// caseroom.EarliestTime or more than caseroom.DueWithinYears after now.
+func dueWithin(field string, t, now time.Time) error {
+	if err := notBeforeEarliest(field, t); err != nil {
+		return err
+	}
+	if latest := now.AddDate(caseroom.DueWithinYears, 0, 0); t.After(latest) {
+		return caseroom.Errorf(caseroom.EINVALID, "%s: %s is more than %d years ahead (the server's time is %s); give a due time before %s",
+			field, t.UTC().Format(time.RFC3339), caseroom.DueWithinYears, now.UTC().Format(time.RFC3339), latest.UTC().Format(time.DateOnly))
+	}
+	return nil
+}
+
+// notBeforeEarliest returns EINVALID naming field if t is earlier than
+// caseroom.EarliestTime.
+func notBeforeEarliest(field string, t time.Time) error {
+	if t.Before(caseroom.EarliestTime) {
+		return caseroom.Errorf(caseroom.EINVALID, "%s: %s is before %d; check the year",
+			field, t.UTC().Format(time.RFC3339), caseroom.EarliestTime.Year())
 	}
 	return nil
 }

@@ -226,14 +226,25 @@ type timedWrite struct {
 
 // checkFutureRefused checks each write against the one rule for times in the future:
 // later than sqlstore.FutureSkew past now is refused (EINVALID naming the field, in the
-// same words everywhere) and writes nothing; within the skew is taken.
+// same words everywhere) and writes nothing; within the skew is taken. A time before
+// caseroom.EarliestTime (1900) is refused in the same way.
 func checkFutureRefused(t *testing.T, s *testStore, now time.Time, writes []timedWrite) {
 	t.Helper()
 	for _, w := range writes {
 		t.Run(w.name, func(t *testing.T) {
+			early := caseroom.EarliestTime.Add(-time.Second)
+			snap := s.Snapshot()
+			err := w.write(early)
+			checkError(t, err, caseroom.EINVALID, w.field)
+			if want := w.field + ": 1899-12-31T23:59:59Z is before 1900; check the year"; caseroom.ErrorMessage(err) != want {
+				t.Errorf("message %q, want %q", caseroom.ErrorMessage(err), want)
+			}
+			if diff := cmp.Diff(snap, s.Snapshot()); diff != "" {
+				t.Errorf("a time before 1900 changed the store (-before +after):\n%s", diff)
+			}
 			late := now.Add(sqlstore.FutureSkew + time.Minute)
 			before := s.Count("audit_log")
-			err := w.write(late)
+			err = w.write(late)
 			checkError(t, err, caseroom.EINVALID, w.field)
 			want := w.field + ": " + late.Format(time.RFC3339) + " is in the future (the server's time is " + now.Format(time.RFC3339) + "); give when it happened"
 			if msg := caseroom.ErrorMessage(err); msg != want {
@@ -247,4 +258,60 @@ func checkFutureRefused(t *testing.T, s *testStore, now time.Time, writes []time
 			}
 		})
 	}
+}
+
+// TestTimeBounds checks the plain bounds on the other times and dates a write takes:
+// an action's due time from 1900 to caseroom.DueWithinYears (ten) years ahead, a date
+// of birth and a link's since and until from 1900. Out of bounds is refused with
+// EINVALID naming the field, and nothing is written.
+func TestTimeBounds(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		s.DB.Now = func() time.Time { return now }
+		f := newActionFixture(t, s)
+		c := f.c.ID
+		due := func(at time.Time) func() error {
+			return func() error {
+				_, err := s.DB.RaiseAction(f.ctx, c, caseroom.NewAction{Kind: caseroom.ActionOther, Title: "Due some day", Due: &at})
+				return err
+			}
+		}
+		person := func(dob string) func() error {
+			return func() error {
+				_, err := s.DB.RegisterPerson(f.ctx, c, caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "Old Witness"}}, Roles: []caseroom.PersonRole{caseroom.PersonWitness}, DateOfBirth: dob})
+				return err
+			}
+		}
+		link := func(since, until string) func() error {
+			return func() error {
+				_, err := s.DB.RecordLink(f.ctx, c, caseroom.NewLink{From: f.suspect.ID, To: f.victim.ID, Type: "knows", Source: "S-1", Confidence: ptr(1.0), Since: since, Until: until})
+				return err
+			}
+		}
+		for _, tc := range []struct {
+			name, field string
+			call        func() error
+		}{
+			{"a due time in the year 9999", "due", due(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC))},
+			{"a due time just over ten years ahead", "due", due(now.AddDate(10, 0, 0).Add(time.Second))},
+			{"a due time before 1900", "due", due(time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC))},
+			{"a date of birth before 1900", "dateOfBirth", person("1899-12-31")},
+			{"a link since the year 1066", "since", link("1066", "")},
+			{"a link until before 1900", "until", link("", "1899-06")},
+		} {
+			t.Run(tc.name, func(t *testing.T) { refused(t, s, caseroom.EINVALID, tc.field, tc.call) })
+		}
+		for _, tc := range []struct {
+			name string
+			call func() error
+		}{
+			{"a due time ten years ahead", due(now.AddDate(10, 0, 0))},
+			{"a date of birth in 1900", person("1900-01-01")},
+			{"a link since 1900", link("1900", "")},
+		} {
+			if err := tc.call(); err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+		}
+	})
 }

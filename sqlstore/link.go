@@ -127,6 +127,9 @@ func validateNewLink(nl *caseroom.NewLink) error {
 		if !ok {
 			return caseroom.Errorf(caseroom.EINVALID, "%s: %q is not a date; write YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time", d.field, *d.value)
 		}
+		if v < caseroom.EarliestTime.Format("2006") {
+			return caseroom.Errorf(caseroom.EINVALID, "%s: %s is before %d; check the year", d.field, v, caseroom.EarliestTime.Year())
+		}
 		*d.value = v
 	}
 	if nl.Since != "" && nl.Until != "" && nl.Until < nl.Since {

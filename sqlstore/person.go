@@ -120,6 +120,9 @@ func validateNewPerson(np *caseroom.NewPerson) error {
 		if d.After(time.Now()) {
 			return caseroom.Errorf(caseroom.EINVALID, "dateOfBirth: %s is in the future", np.DateOfBirth)
 		}
+		if err := notBeforeEarliest("dateOfBirth", d); err != nil {
+			return err
+		}
 	}
 	for i := range np.Parents {
 		np.Parents[i] = strings.TrimSpace(np.Parents[i])

@@ -35,6 +35,12 @@ type accessFixture struct {
 }
 
 func newAccessFixture(t *testing.T) *accessFixture {
+	return newAccessFixtureOn(t, "")
+}
+
+// newAccessFixtureOn is newAccessFixture on the database dsn names ("" for SQLite; see
+// forEachStore).
+func newAccessFixtureOn(t *testing.T, dsn string) *accessFixture {
 	users := []string{outsider}
 	for i := 0; i < 12; i++ {
 		users = append(users, fmt.Sprintf("spare%d", i))
@@ -46,7 +52,7 @@ func newAccessFixture(t *testing.T) *accessFixture {
 			members[user] = role
 		}
 	}
-	e := newAPIEnv(t, users...)
+	e := newAPIEnvOn(t, dsn, users...)
 	f := &accessFixture{e: e}
 	f.caseID = e.createCase("lead", members)
 	base := "/api/v1/cases/" + f.caseID

@@ -28,8 +28,12 @@ import (
 
 // apiEnv is a server on a store in a temporary directory, with a few users.
 type apiEnv struct {
-	t      *testing.T
-	path   string
+	t    *testing.T
+	path string
+	// dsn, if set, names the database to open instead of the SQLite file at path (a
+	// PostgreSQL schema of the test's own, see newAPIEnvOn); the key files and blobs
+	// still live beside path.
+	dsn    string
 	db     *sqlstore.DB
 	srv    *httptest.Server
 	doc    *openAPIDoc
@@ -37,10 +41,17 @@ type apiEnv struct {
 	log    *audit.Log
 }
 
-// newAPIEnv opens a fresh store and creates the named users, each with a token.
+// newAPIEnv opens a fresh SQLite store and creates the named users, each with a token.
 func newAPIEnv(t *testing.T, users ...string) *apiEnv {
 	t.Helper()
-	e := &apiEnv{t: t, path: filepath.Join(t.TempDir(), "caseroom.db"), doc: loadOpenAPI(t), tokens: map[string]string{}}
+	return newAPIEnvOn(t, "", users...)
+}
+
+// newAPIEnvOn is newAPIEnv on the database dsn names ("" for a fresh SQLite file;
+// see testStoreDSN).
+func newAPIEnvOn(t *testing.T, dsn string, users ...string) *apiEnv {
+	t.Helper()
+	e := &apiEnv{t: t, path: filepath.Join(t.TempDir(), "caseroom.db"), dsn: dsn, doc: loadOpenAPI(t), tokens: map[string]string{}}
 	e.start()
 	ctx := caseroom.NewContextWithUser(context.Background(), caseroom.Console)
 	for _, name := range users {
@@ -60,7 +71,11 @@ func newAPIEnv(t *testing.T, users ...string) *apiEnv {
 // start opens the store at e.path and serves it, as the server does on start.
 func (e *apiEnv) start() {
 	e.t.Helper()
-	db, err := sqlstore.Open(context.Background(), e.path, sqlstore.Options{KeyFile: e.path + ".key"})
+	dsn := e.path
+	if e.dsn != "" {
+		dsn = e.dsn
+	}
+	db, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{KeyFile: e.path + ".key"})
 	if err != nil {
 		e.t.Fatalf("open store: %v", err)
 	}
@@ -614,6 +629,17 @@ func TestAPIRefusesBadInput(t *testing.T) {
 		{"number for a time", "lena", "POST", base + "/documents", f.statement(map[string]any{"recordedAt": 1700000000}), 400, "recordedAt"},
 		{"array for the body", "lena", "POST", "/api/v1/cases", `[]`, 400, "body"},
 		{"number for an alias body", "lena", "POST", person + "/aliases", `5`, 400, "body"},
+		{"a bare string for an alias body", "lena", "POST", person + "/aliases", `"Kala"`, 400, "body"},
+		{"null for the body", "lena", "POST", "/api/v1/cases", `null`, 400, "body"},
+		{"malformed JSON for a route without a body", "lena", "POST", "/api/v1/me/totp", `{"x":`, 400, "body"},
+		{"a field for a route without a body", "lena", "POST", "/api/v1/me/totp", `{"secret":"x"}`, 400, "secret"},
+		// The text rule (text.go).
+		{"NUL in a title", "lena", "POST", "/api/v1/cases", `{"title":"Kite\u0000"}`, 400, "title"},
+		{"a line break in a title", "lena", "POST", "/api/v1/cases", `{"title":"Kite\nHawk"}`, 400, "title"},
+		{"NUL in a nested source", "lena", "POST", base + "/persons", `{"names":[{"name":"A","source":"S-1\u0000"}],"roles":["suspect"]}`, 400, "names[0].source"},
+		{"invalid UTF-8 in a title", "lena", "POST", "/api/v1/cases", "{\"title\":\"Kite\xff\"}", 400, "title"},
+		{"NUL in the path", "lena", "POST", "/api/v1/cases/%00/persons", `{"names":[{"name":"A"}],"roles":["suspect"]}`, 400, "path"},
+		{"NUL in a query", "lena", "GET", base + "/persons?q=a%00", nil, 400, "q"},
 		{"empty body", "lena", "POST", "/api/v1/cases", ``, 400, "body"},
 		{"two objects", "lena", "POST", "/api/v1/cases", `{"title":"A"}{"title":"B"}`, 400, "body"},
 		{"malformed JSON", "lena", "POST", "/api/v1/cases", `{"title":"A",}`, 400, "body"},
@@ -757,7 +783,7 @@ func TestAPIHidesCasesFromNonMembers(t *testing.T) {
 		{"POST", "/persons", `{"names":[{"name":"A"}],"roles":["witness"]}`},
 		{"GET", "/persons/" + f.suspect, nil},
 		{"POST", "/persons/" + f.suspect + "/names", `{"name":"B"}`},
-		{"POST", "/persons/" + f.suspect + "/aliases", `"C"`},
+		{"POST", "/persons/" + f.suspect + "/aliases", `{"alias":"C"}`},
 		{"POST", "/persons/" + f.suspect + "/roles", `{"role":"witness"}`},
 		{"POST", "/persons/" + f.suspect + "/identifiers", `{"kind":"phone","value":"+923001234567","source":"S-1"}`},
 		{"POST", "/persons/V-0001/reveal", `{"reason":"Safeguarding"}`},
@@ -855,7 +881,7 @@ func newVictimFixture(t *testing.T) *victimFixture {
 		body any
 	}{
 		{"/names", map[string]string{"name": "Canarysecond Bibi", "script": "Latn"}},
-		{"/aliases", `"Canarysecond"`},
+		{"/aliases", map[string]string{"alias": "Canarysecond"}},
 	} {
 		r := e.do("inez", "POST", f.base+"/persons/V-0001"+add.path, add.body)
 		mustStatus(t, r, http.StatusCreated)

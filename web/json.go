@@ -21,17 +21,73 @@ import (
 const maxBody = 8 << 20
 
 // decode reads one JSON object from the request body into v, which must be a pointer
-// to a struct. Unknown fields, wrong types and trailing data are refused with an
-// EINVALID error whose message starts with the field at fault ("names.name: ...").
+// to a struct. Unknown fields, wrong types, a body that is not an object and trailing
+// data are refused with an EINVALID error whose message starts with the field at fault
+// ("names.name: ..."), and so is a string that breaks the text rule (text.go): invalid
+// UTF-8, or a control character.
 func decode(r *http.Request, v any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
 	if err != nil {
 		return decodeError(err, v, body)
 	}
+	return decodeBody(body, v)
+}
+
+// decodeBody is decode of a body already read.
+func decodeBody(body []byte, v any) error {
+	if err := checkUTF8(body); err != nil {
+		return err
+	}
+	if err := notAnObject(body); err != nil {
+		return err
+	}
 	if err := decodeStrict(body, v); err != nil {
 		return decodeError(err, v, body)
 	}
-	return nil
+	return checkStrings(v)
+}
+
+// notAnObject returns EINVALID if body is well-formed JSON but not an object: a string
+// (which a type that also takes a short form, such as an alias, would accept), a
+// number, true or false, null (which would decode as an empty object) or an array.
+func notAnObject(body []byte) error {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] == '{' || !json.Valid(trimmed) {
+		return nil // empty or malformed: decodeStrict says what is wrong
+	}
+	kind := "a number"
+	switch trimmed[0] {
+	case '"':
+		kind = "a string"
+	case '[':
+		kind = "an array"
+	case 'n':
+		kind = "null"
+	case 't', 'f':
+		kind = "true or false"
+	}
+	return caseroom.Errorf(caseroom.EINVALID, "body: must be a JSON object, not %s; see /api/v1/openapi.json for the fields this route takes", kind)
+}
+
+// noBody wraps the handler of a route that takes no body: a request may send none, or
+// an empty JSON object ({}); anything else (malformed JSON, fields, trailing data) is
+// refused as decode would refuse it, before the handler runs.
+func noBody(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var none struct{}
+		body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+		if err != nil {
+			writeError(w, r, decodeError(err, &none, body))
+			return
+		}
+		if len(bytes.TrimSpace(body)) > 0 {
+			if err := decodeBody(body, &none); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		}
+		next(w, r)
+	}
 }
 
 // errTrailingData reports a body holding more than one JSON value.

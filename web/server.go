@@ -157,15 +157,15 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/me", s.handleMe, false},
 
 		{"GET", "/signin", s.handleSignInPage, true},
-		{"POST", "/signin", s.handleSignIn, true},
+		{"POST", "/signin", checkedSignInForm(s.handleSignIn), true},
 		{"POST", "/signout", s.handleSignOut, true},
-		{"POST", "/api/v1/me/totp", s.handleEnrolTOTP, false},
+		{"POST", "/api/v1/me/totp", noBody(s.handleEnrolTOTP), false},
 		{"GET", "/api/v1/tokens", s.handleListTokens, false},
-		{"POST", "/api/v1/tokens/{id}/revoke", s.handleRevokeToken, false},
+		{"POST", "/api/v1/tokens/{id}/revoke", noBody(s.handleRevokeToken), false},
 		{"GET", "/api/v1/users/{name}/account", s.handleGetAccount, false},
-		{"POST", "/api/v1/users/{name}/unlock", s.handleUnlockUser, false},
-		{"POST", "/api/v1/users/{name}/disable", s.handleDisableUser, false},
-		{"POST", "/api/v1/users/{name}/enable", s.handleEnableUser, false},
+		{"POST", "/api/v1/users/{name}/unlock", noBody(s.handleUnlockUser), false},
+		{"POST", "/api/v1/users/{name}/disable", noBody(s.handleDisableUser), false},
+		{"POST", "/api/v1/users/{name}/enable", noBody(s.handleEnableUser), false},
 
 		{"GET", "/api/v1/cases", s.handleListCases, false},
 		{"POST", "/api/v1/cases", s.handleCreateCase, false},
@@ -212,7 +212,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{case}/actions/{id}", s.handleGetAction, false},
 		{"POST", "/api/v1/cases/{case}/actions/{id}/allocate", s.handleAllocateAction, false},
 		{"POST", "/api/v1/cases/{case}/actions/{id}/result", s.handleResultAction, false},
-		{"POST", "/api/v1/cases/{case}/actions/{id}/file", s.handleFileAction, false},
+		{"POST", "/api/v1/cases/{case}/actions/{id}/file", noBody(s.handleFileAction), false},
 		{"POST", "/api/v1/cases/{case}/actions/{id}/refer-back", s.handleReferBackAction, false},
 		{"POST", "/api/v1/cases/{case}/actions/{id}/cancel", s.handleCancelAction, false},
 		{"POST", "/api/v1/cases/{case}/actions/{id}/consents", s.handleRecordConsent, false},
@@ -266,6 +266,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.Logger.Info("request", "method", r.Method, "route", r.Pattern, "case", loggableID(r.PathValue("case")),
 			"status", rec.status, "ms", time.Since(start).Milliseconds(), "actor", info.actor)
 	}()
+	// The text rule (text.go) holds for the path and the query as for bodies: no
+	// handler sees a control character or invalid UTF-8 in an id or a search.
+	if err := checkURL(r.URL); err != nil {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			writeError(rec, r, err)
+		} else {
+			http.Error(rec, caseroom.ErrorMessage(err), http.StatusBadRequest)
+		}
+		return
+	}
 	s.crossOrigin.Handler(s.mux).ServeHTTP(rec, r)
 }
 

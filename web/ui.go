@@ -196,6 +196,29 @@ func (s *Server) servePage(next http.HandlerFunc) http.HandlerFunc {
 				renderPage(w, r, http.StatusForbidden, "signin", signInPage(msgBadCSRF, true))
 				return
 			}
+			// The text rule (text.go) holds for forms as for JSON bodies.
+			if err := checkForm(r.PostForm); err != nil {
+				s.uiError(w, r, nil, err)
+				return
+			}
+		}
+		next(w, r)
+	}
+}
+
+// checkedSignInForm wraps the sign-in handler: it reads the form and refuses one that
+// breaks the text rule (a control character or invalid UTF-8 in the user name or
+// code) with the sign-in page saying which field, before any store looks the user up.
+// A form that cannot be read is left to next, which answers it as it answers any
+// form without a user name.
+func checkedSignInForm(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+		if err := r.ParseForm(); err == nil {
+			if err := checkForm(r.PostForm); err != nil {
+				renderPage(w, r, http.StatusBadRequest, "signin", signInPage(caseroom.ErrorMessage(err), true))
+				return
+			}
 		}
 		next(w, r)
 	}
