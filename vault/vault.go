@@ -258,10 +258,17 @@ func (v *Vault) MAC(context, value string) string { return v.BlindIndex(context,
 // The second NFKC makes NameTokens idempotent: a lower-case letter may compose with a
 // mark where its capital does not ("W\u030A" lowers to "w\u030A", which is "ẘ").
 func NameTokens(name string) []string {
-	s := norm.NFKC.String(strings.ToLower(norm.NFKC.String(name)))
 	// Tatweel (U+0640) only stretches Arabic-script letters, and a zero-width
 	// non-joiner (U+200C) sits inside Urdu and Persian words: neither changes the word.
-	s = strings.NewReplacer("\u0640", "", "\u200c", "").Replace(s)
+	// They go before normalising, so that what they stood between composes ("A", ZWNJ,
+	// a combining grave accent is "à"), and the tokens of a token are itself.
+	// NFKC may make a tatweel of its own (U+FE77, a presentation form, is a tatweel and
+	// a fatha): it goes too, and what is left is normalised again.
+	drop := strings.NewReplacer("\u0640", "", "\u200c", "")
+	s := norm.NFKC.String(strings.ToLower(norm.NFKC.String(drop.Replace(name))))
+	if strings.ContainsAny(s, "\u0640\u200c") {
+		s = norm.NFKC.String(drop.Replace(s))
+	}
 	fields := strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.IsDigit(r)
 	})
