@@ -3,8 +3,6 @@ package ingest_test
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -240,15 +238,7 @@ func TestRehashRepairsStore(t *testing.T) {
 func TestRehashVideo(t *testing.T) {
 	testdata.NeedFFmpeg(t)
 	e := newEnv(t)
-	clip := filepath.Join(t.TempDir(), "clip.mp4")
-	if out, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "mandelbrot=size=160x120:rate=10", "-t", "3",
-		"-c:v", "libx264", "-pix_fmt", "yuv420p", clip).CombinedOutput(); err != nil {
-		t.Fatalf("make a test video: %v\n%s", err, out)
-	}
-	data, err := os.ReadFile(clip)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := makeClip(t, filepath.Join(t.TempDir(), "clip.mp4"))
 	s256, s1, m5 := digests(data)
 	w, err := e.blobs.Create(e.lead)
 	if err != nil {

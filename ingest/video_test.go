@@ -21,14 +21,7 @@ func TestIngestVideos(t *testing.T) {
 	e := newEnv(t)
 	src := t.TempDir()
 	clip := filepath.Join(src, "clip.mp4")
-	if out, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "mandelbrot=size=160x120:rate=10", "-t", "3",
-		"-c:v", "libx264", "-pix_fmt", "yuv420p", clip).CombinedOutput(); err != nil {
-		t.Fatalf("make a test video: %v\n%s", err, out)
-	}
-	data, err := os.ReadFile(clip)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := makeClip(t, clip)
 	// A copy cut short: the container's index (at the end) is lost.
 	if err := os.WriteFile(filepath.Join(src, "cut-short.mp4"), data[:len(data)/2], 0o600); err != nil {
 		t.Fatal(err)
@@ -99,4 +92,19 @@ func TestIngestVideos(t *testing.T) {
 	if hashWarnings != 2 {
 		t.Errorf("without ffmpeg, warnings %+v; want one per video saying ffmpeg is missing", sum.Warnings)
 	}
+}
+
+// makeClip writes a benign synthetic video at p (three seconds of a Mandelbrot zoom,
+// 160x120 at 10 frames a second, H.264) and returns its bytes.
+func makeClip(t *testing.T, p string) []byte {
+	t.Helper()
+	if out, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "mandelbrot=size=160x120:rate=10", "-t", "3",
+		"-c:v", "libx264", "-pix_fmt", "yuv420p", p).CombinedOutput(); err != nil {
+		t.Fatalf("make a test video: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
