@@ -2,10 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,6 +10,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"caseroom"
+	"caseroom/internal/pgtest"
 	"caseroom/sqlstore"
 )
 
@@ -121,34 +119,13 @@ func onEachStore[T runner[T]](t T, fn func(t T, s *testStore)) {
 // is dropped after.
 func freshSchema(t testing.TB, base string) (string, string, *sql.DB) {
 	t.Helper()
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "caseroom_test_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	raw, err := sql.Open("pgx", u.String())
+	dsn, schema := pgtest.Schema(t, base, "caseroom_test_")
+	raw, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { raw.Close() })
-	return u.String(), schema, raw
+	return dsn, schema, raw
 }
 
 // Fast password hashing for tests is not needed: a handful of users per test.

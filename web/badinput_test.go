@@ -2,9 +2,7 @@ package web
 
 import (
 	"bytes"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -24,6 +22,7 @@ import (
 	"testing"
 
 	"caseroom"
+	"caseroom/internal/pgtest"
 )
 
 // The tests in this file send every kind of bad input to every POST route of
@@ -49,37 +48,9 @@ func forEachStore(t *testing.T, fn func(t *testing.T, dsn string)) {
 		if base == "" {
 			t.Skip("set CASEROOM_TEST_POSTGRES=postgres://... to run on PostgreSQL")
 		}
-		fn(t, postgresSchema(t, base))
+		dsn, _ := pgtest.Schema(t, base, "caseroom_webtest_")
+		fn(t, dsn)
 	})
-}
-
-// postgresSchema creates an empty schema for one test (dropped after it) and returns a
-// URL whose search_path points at it, as the store suite's harness does.
-func postgresSchema(t *testing.T, base string) string {
-	t.Helper()
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "caseroom_webtest_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // rowCounter counts the rows of every table of an apiEnv's store, behind the store's
