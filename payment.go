@@ -187,12 +187,12 @@ type MoneyMonth struct {
 
 // MoneySummary is what a case's standing payments add up to.
 type MoneySummary struct {
-	CaseID    string       `json:"caseId"`
+	CaseID    string        `json:"caseId"`
 	Total     []MoneyAmount `json:"total"`
-	Payments  int          `json:"payments"`
-	ByPurpose []MoneyTotal `json:"byPurpose"`
-	ByPayer   []MoneyTotal `json:"byPayer"`
-	ByPayee   []MoneyTotal `json:"byPayee"`
+	Payments  int           `json:"payments"`
+	ByPurpose []MoneyTotal  `json:"byPurpose"`
+	ByPayer   []MoneyTotal  `json:"byPayer"`
+	ByPayee   []MoneyTotal  `json:"byPayee"`
 	// ExtortionByFamily is extortion paid by each victim's family: the victim and the
 	// persons linked to them by parent_of, guardian_of or related_to.
 	ExtortionByFamily []MoneyTotal `json:"extortionByFamily"`

@@ -10,19 +10,19 @@ type TimelineKind string
 
 // The kinds of timeline entry.
 const (
-	TimelineComplaint     TimelineKind = "complaint"     // a complaint, when made
-	TimelineStatement     TimelineKind = "statement"     // a statement, when taken
-	TimelineDocument      TimelineKind = "document"      // another document, when registered
-	TimelineRetraction    TimelineKind = "retraction"    // a retraction of a statement
-	TimelineAction        TimelineKind = "action"        // an action raised
-	TimelineActionStep    TimelineKind = "action-step"   // an action allocated, resulted, closed...
-	TimelineDecision      TimelineKind = "decision"      // a policy decision
-	TimelineArrest        TimelineKind = "arrest"        // an arrest
-	TimelineProduction    TimelineKind = "production"    // an arrested person produced before a magistrate
-	TimelineCustody       TimelineKind = "custody"       // a custody event of an exhibit (seizure included)
-	TimelineMedia         TimelineKind = "media"         // a seized file's creation time, as its metadata says
-	TimelinePayment       TimelineKind = "payment"       // a payment
-	TimelineCommunication TimelineKind = "communication" // a call, message or contact
+	TimelineComplaint     TimelineKind = "complaint"      // a complaint, when made
+	TimelineStatement     TimelineKind = "statement"      // a statement, when taken
+	TimelineDocument      TimelineKind = "document"       // another document, when registered
+	TimelineRetraction    TimelineKind = "retraction"     // a retraction of a statement
+	TimelineAction        TimelineKind = "action"         // an action raised
+	TimelineActionStep    TimelineKind = "action-step"    // an action allocated, resulted, closed...
+	TimelineDecision      TimelineKind = "decision"       // a policy decision
+	TimelineArrest        TimelineKind = "arrest"         // an arrest
+	TimelineProduction    TimelineKind = "production"     // an arrested person produced before a magistrate
+	TimelineCustody       TimelineKind = "custody"        // a custody event of an exhibit (seizure included)
+	TimelineMedia         TimelineKind = "media"          // a seized file's creation time, as its metadata says
+	TimelinePayment       TimelineKind = "payment"        // a payment
+	TimelineCommunication TimelineKind = "communication"  // a call, message or contact
 	TimelineContact       TimelineKind = "victim-contact" // a member's contact with a victim or family
 )
 
