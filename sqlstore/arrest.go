@@ -73,7 +73,7 @@ func (db *DB) RecordArrest(ctx context.Context, caseID string, na caseroom.NewAr
 		grounds := make([]ground, 0, len(na.Grounds))
 		seen := map[string]bool{}
 		for i, ref := range na.Grounds {
-			gid, kind, err := tx.arrestGround(caseID, strings.TrimSpace(ref))
+			gid, kind, err := tx.citedRecord(caseID, strings.TrimSpace(ref))
 			if err != nil {
 				return caseroom.Errorf(caseroom.EINVALID, "grounds[%d]: %s", i, caseroom.ErrorMessage(err))
 			}
@@ -188,9 +188,9 @@ func joinProductionOutcomes() string {
 	return strings.Join(names, ", ")
 }
 
-// arrestGround resolves a record an arrest cites: a document (id or S-12), an exhibit
+// citedRecord resolves a record an arrest or a payment cites: a document (id or S-12), an exhibit
 // (id or SB/3) or a media record (id) of the case.
-func (tx *Tx) arrestGround(caseID, ref string) (string, string, error) {
+func (tx *Tx) citedRecord(caseID, ref string) (string, string, error) {
 	switch {
 	case strings.HasPrefix(ref, prefixMedia+"_"):
 		var id string

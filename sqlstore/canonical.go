@@ -72,6 +72,12 @@ var recordTables = []struct{ table, key string }{
 	{"arrest_productions", "id"},
 	{"media_views", "id"},
 	{"sign_in_tallies", "id"},
+	{"endpoints", "id"},
+	{"payments", "id"},
+	{"comm_imports", "id"},
+	{"comm_import_done", "import_id"},
+	{"communications", "id"},
+	{"identifier_e164", "identifier_id"},
 }
 
 // sortState puts the rows of each table of a state given by a writer (see

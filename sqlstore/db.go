@@ -98,6 +98,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		sqldb.Close()
 		return nil, err
 	}
+	if err := db.normaliseOldPhones(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"caseroom"
+	"caseroom/phone"
 	"caseroom/vault"
 )
 
@@ -44,6 +45,17 @@ func (db *DB) AddIdentifier(ctx context.Context, caseID, personRef string, ni ca
 		if err != nil {
 			return err
 		}
+		if idf.Kind == caseroom.IdentifierPhone {
+			// Stored in E.164 (see package phone), so that the number written locally
+			// and with its country code is one identifier.
+			region, err := caseRegion(tx.ctx, tx, caseID)
+			if err != nil {
+				return err
+			}
+			if n, ok := phone.Normalise(idf.Value, region); ok && n.Full && len(n.E164) <= maxIdentifierValue {
+				idf.Value = n.E164
+			}
+		}
 		seq, err := tx.reserveSeq()
 		if err != nil {
 			return err
@@ -59,6 +71,11 @@ func (db *DB) AddIdentifier(ctx context.Context, caseID, personRef string, ni ca
 		}
 		if err := tx.indexTokens(caseID, personID, "identifier:"+string(idf.Kind), []string{idf.Value}, seq); err != nil {
 			return err
+		}
+		if idf.Kind == caseroom.IdentifierPhone {
+			if err := tx.exec(`INSERT INTO identifier_e164 (identifier_id, case_id, entry) VALUES (?, ?, ?)`, idf.ID, caseID, seq); err != nil {
+				return fmt.Errorf("mark identifier: %w", err)
+			}
 		}
 		if err := tx.appendAudit(seq, "identifier.add", "identifier", idf.ID, caseID); err != nil {
 			return err
@@ -264,6 +281,18 @@ func (db *DB) searchPersons(ctx context.Context, caseID, query string, role case
 			terms = append(terms, "(b.field = ? AND b.token = ?)")
 		}
 	}
+	// A phone number as any writing of it is stored since phones are kept in E.164.
+	if region, err := caseRegion(ctx, q, caseID); err != nil {
+		return nil, err
+	} else if n, ok := phone.Normalise(query, region); ok && n.Full {
+		bi := db.v().BlindIndex("identifier:phone", n.E164)
+		if !seen["identifier:phone"+bi] {
+			seen["identifier:phone"+bi] = true
+			args = append(args, "identifier:phone", bi)
+			looked = append(looked, bi)
+			terms = append(terms, "(b.field = ? AND b.token = ?)")
+		}
+	}
 	if len(terms) > 0 {
 		if err := collect(found+`(`+strings.Join(terms, " OR ")+`) GROUP BY b.person_id`, args); err != nil {
 			return nil, fmt.Errorf("search by identifier: %w", err)
@@ -288,4 +317,66 @@ func (db *DB) searchPersons(ctx context.Context, caseID, query string, role case
 		return nil, err
 	}
 	return hits, nil
+}
+
+// normaliseOldPhones gives every phone identifier recorded before phones were stored
+// in E.164 its E.164 form as a new fact: a blind_index row for the E.164 value (so that
+// the person is found by the number however it is written, and holds the endpoints of
+// that number), and a row of identifier_e164 marking the identifier done, under one
+// audit entry (identifier.normalise) per case, by the console. The identifier's value
+// as first recorded is never changed. Run at start-up; a store with nothing to do
+// costs one query.
+func (db *DB) normaliseOldPhones(ctx context.Context) error {
+	type old struct{ id, caseID, personID, sealed string }
+	var todo []old
+	err := scanEach(ctx, db.reader(), `SELECT x.id, x.case_id, x.person_id, x.value FROM identifiers x
+		LEFT JOIN identifier_e164 e ON e.identifier_id = x.id WHERE x.kind = 'phone' AND e.identifier_id IS NULL ORDER BY x.case_id, x.entry`, nil,
+		func(scan func(...any) error) error {
+			var o old
+			err := scan(&o.id, &o.caseID, &o.personID, &o.sealed)
+			todo = append(todo, o)
+			return err
+		})
+	if err != nil || len(todo) == 0 {
+		return err
+	}
+	ctx = caseroom.NewContextWithUser(ctx, caseroom.Console)
+	for len(todo) > 0 {
+		caseID := todo[0].caseID
+		n := 1
+		for n < len(todo) && todo[n].caseID == caseID {
+			n++
+		}
+		batch := todo[:n]
+		todo = todo[n:]
+		err := db.write(ctx, func(tx *Tx) error {
+			region, err := caseRegion(tx.ctx, tx, caseID)
+			if err != nil {
+				return err
+			}
+			seq, err := tx.reserveSeq()
+			if err != nil {
+				return err
+			}
+			for _, o := range batch {
+				value, err := tx.db.v().Open(o.sealed, sealContext("identifiers", "value", o.id))
+				if err != nil {
+					return fmt.Errorf("open identifier %s: %w", o.id, err)
+				}
+				if num, ok := phone.Normalise(value, region); ok && num.Full {
+					if err := tx.indexTokens(caseID, o.personID, "identifier:phone", []string{num.E164}, seq); err != nil {
+						return err
+					}
+				}
+				if err := tx.exec(`INSERT INTO identifier_e164 (identifier_id, case_id, entry) VALUES (?, ?, ?)`, o.id, caseID, seq); err != nil {
+					return fmt.Errorf("mark identifier: %w", err)
+				}
+			}
+			return tx.appendAudit(seq, "identifier.normalise", "case", caseID, caseID)
+		})
+		if err != nil {
+			return fmt.Errorf("normalise phone identifiers of case %s: %w", caseID, err)
+		}
+	}
+	return nil
 }

@@ -333,7 +333,7 @@ func TestIdentityRedaction(t *testing.T) {
 			t.Fatalf("adding a victim's phone echoed its value %q", phone.Value)
 		}
 		withValue := *phone
-		withValue.Value = "03001112223"
+		withValue.Value = "+923001112223" // stored in E.164
 		full1.Identifiers = []caseroom.Identifier{withValue}
 		full1.IdentityHidden = false
 		full2 := *v2

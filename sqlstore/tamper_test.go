@@ -80,6 +80,12 @@ var tamperTables = []struct{ table, key, column string }{
 	{"arrest_productions", "id", "court"},
 	{"media_views", "id", "reason"},
 	{"sign_in_tallies", "id", "first_at"},
+	{"endpoints", "id", "value"},
+	{"payments", "id", "note"},
+	{"comm_imports", "id", "name"},
+	{"comm_import_done", "import_id", "done_at"},
+	{"communications", "id", "cell_id"},
+	{"identifier_e164", "identifier_id", "case_id"},
 }
 
 // tamperStore is a store with a realistic case in it, built through the services, and a
@@ -235,6 +241,11 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocStatement, Title: "Withdrawal", Text: "I withdraw.", Giver: "V-0001",
 		RecordedAt: ptr(recorded.Add(time.Hour)), Retracts: "S-1", Circumstances: "Came with an officer."})
 	step("retraction", "action.raise", nil)
+	_, err = s.DB.RecordPayment(f.ctx, c, caseroom.NewPayment{Payer: "bank_account:PK36 SCBL 0000 0011 2345 6702", Payee: ts.suspect.ID,
+		Amount: ptr(caseroom.MinorUnits(5000000)), At: "2026-11", Method: caseroom.PaymentBankTransfer, Purpose: caseroom.PurposeExtortion, Source: "S-1"})
+	step("payment", "payment.record", err)
+	_, err = s.DB.ImportCommunications(f.ctx, c, commImport("SB/1", strings.Repeat("12", 32), commRows(3, seized.Add(-48*time.Hour))))
+	step("communications", "comms.import.done", err)
 	_, err = s.DB.RecordSafeguardRules(f.ctx, c, caseroom.NewSafeguardRules{Languages: map[string][]string{"*": {"ur"}}})
 	step("safeguards", "safeguards.record", err)
 	// Two failed sign-ins under a name that does not exist: the first is an entry of

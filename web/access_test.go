@@ -310,6 +310,29 @@ func accessMatrix() map[string]accessRow {
 			return map[string]any{"decision": fmt.Sprintf("Decision %d", f.n), "rationale": "access matrix"}
 		}), status: only(http.StatusCreated, []string{"lead"}, http.StatusForbidden)},
 
+		// Money and communications: payments recorded by the recording roles and read
+		// by every member but advocates; communications imported into an exhibit by its
+		// handlers and read by every member but advocates; the timeline read by every
+		// member (an advocate sees their clients' entries only).
+		"GET /api/v1/cases/{case}/payments": {request: casePath("/payments"), status: notAdvocate},
+		"POST /api/v1/cases/{case}/payments": {request: write("/payments", func(f *accessFixture) any {
+			return map[string]any{"payer": f.victim, "payee": f.suspect, "amount": 1000 + f.n, "at": "2026-11", "method": "cash", "purpose": "extortion", "source": f.document}
+		}), status: record},
+		"GET /api/v1/cases/{case}/payments/summary": {request: casePath("/payments/summary"), status: notAdvocate},
+		"POST /api/v1/cases/{case}/exhibits/{id}/communications": {request: func(f *accessFixture) (string, any) {
+			f.n++
+			x := f.held[f.user]
+			if x == "" {
+				x = f.exhibit
+			}
+			return fmt.Sprintf("/api/v1/cases/%s/exhibits/%s/communications?format=cdr", f.caseID, x),
+				fmt.Sprintf("A Party,B Party,Date/Time,Duration\n03001234567,0321%07d,2026-11-20 10:00:00,60\n", f.n)
+		}, status: only(http.StatusCreated, exhibitHandlers, http.StatusForbidden)},
+		"GET /api/v1/cases/{case}/communications":         {request: casePath("/communications"), status: notAdvocate},
+		"GET /api/v1/cases/{case}/communications/summary": {request: casePath("/communications/summary"), status: notAdvocate},
+		"GET /api/v1/cases/{case}/endpoints":              {request: casePath("/endpoints"), status: notAdvocate},
+		"GET /api/v1/cases/{case}/timeline":               {request: casePath("/timeline"), status: everyone},
+
 		// Known-hash sets: listed by anyone signed in, imported by administrators only
 		// (the matrix has none; hashsets_test.go imports as one).
 		"GET /api/v1/hashsets": {request: func(*accessFixture) (string, any) { return "/api/v1/hashsets", nil }, status: public, def: http.StatusOK},

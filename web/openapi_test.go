@@ -287,6 +287,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 
 // requestTypes names the Go type each route decodes its body into.
 var requestTypes = map[string]any{
+	"POST /api/v1/cases/{case}/payments":                 caseroom.NewPayment{},
 	"POST /api/v1/cases":                                 caseroom.NewCase{},
 	"POST /api/v1/cases/{case}/members":                  caseroom.NewMembership{},
 	"POST /api/v1/cases/{case}/persons":                  caseroom.NewPerson{},
@@ -414,6 +415,20 @@ func TestOpenAPIResponseSchemasMatchGoTypes(t *testing.T) {
 		"CaseSummary":              caseroom.CaseSummary{},
 		"StatementCounts":          caseroom.StatementCounts{},
 		"MedicalExaminationCounts": caseroom.MedicalExaminationCounts{},
+		"Party":                    caseroom.Party{},
+		"AmountText":               caseroom.AmountText{},
+		"Payment":                  caseroom.Payment{},
+		"MoneyAmount":              caseroom.MoneyAmount{},
+		"MoneyTotal":               caseroom.MoneyTotal{},
+		"MoneyMonth":               caseroom.MoneyMonth{},
+		"MoneySummary":             caseroom.MoneySummary{},
+		"Endpoint":                 caseroom.Endpoint{},
+		"Communication":            caseroom.Communication{},
+		"CommImport":               caseroom.CommImport{},
+		"Counterpart":              caseroom.Counterpart{},
+		"CommSummary":              caseroom.CommSummary{},
+		"TimelineEntry":            caseroom.TimelineEntry{},
+		"TimelinePage":             caseroom.TimelinePage{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := d.schema(t, name)
@@ -458,6 +473,10 @@ func TestOpenAPIEnumsMatchGoLists(t *testing.T) {
 		"PersonRole":       caseroom.PersonRoles,
 		"DocumentKind":     caseroom.DocumentKinds,
 		"IdentifierKind":   caseroom.IdentifierKinds,
+		"PaymentMethod":    caseroom.PaymentMethods,
+		"PaymentPurpose":   caseroom.PaymentPurposes,
+		"CommKind":         caseroom.CommKinds,
+		"TimelineKind":     caseroom.TimelineKinds,
 		"LinkType":         caseroom.LinkTypes,
 		"LocationKind":     caseroom.LocationKinds,
 		"ExhibitKind":      caseroom.ExhibitKinds,

@@ -48,6 +48,12 @@ type Server struct {
 	Clocks caseroom.ClockService
 	// Summary counts what a case holds.
 	Summary caseroom.SummaryService
+	// Payments records and adds up payments.
+	Payments caseroom.PaymentService
+	// Comms imports and reads communications.
+	Comms caseroom.CommService
+	// Timeline reads a case's dated records in order.
+	Timeline caseroom.TimelineService
 	// MediaViews records and lists examiners' views of media content.
 	MediaViews caseroom.MediaViewService
 	// Blobs stores uploaded files; without it uploads answer 501.
@@ -96,6 +102,9 @@ type Store interface {
 	caseroom.ClockService
 	caseroom.SummaryService
 	caseroom.MediaViewService
+	caseroom.PaymentService
+	caseroom.CommService
+	caseroom.TimelineService
 	Ping(ctx context.Context) error
 }
 
@@ -104,7 +113,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Contacts: s, Clocks: s, Summary: s, MediaViews: s, Ping: s.Ping, Logger: logger, Now: time.Now}
+	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Contacts: s, Clocks: s, Summary: s, MediaViews: s, Payments: s, Comms: s, Timeline: s, Ping: s.Ping, Logger: logger, Now: time.Now}
 	srv.signIns = newSignInLimiter()
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
@@ -227,6 +236,14 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{case}/safeguards", s.handleGetSafeguards, false},
 		{"POST", "/api/v1/cases/{case}/safeguards", s.handleRecordSafeguards, false},
 		{"GET", "/api/v1/cases/{case}/decisions", s.handleListDecisions, false},
+		{"GET", "/api/v1/cases/{case}/payments", s.handleListPayments, false},
+		{"POST", "/api/v1/cases/{case}/payments", s.handleRecordPayment, false},
+		{"GET", "/api/v1/cases/{case}/payments/summary", s.handlePaymentSummary, false},
+		{"POST", "/api/v1/cases/{case}/exhibits/{id}/communications", s.handleImportCommunications, false},
+		{"GET", "/api/v1/cases/{case}/communications", s.handleListCommunications, false},
+		{"GET", "/api/v1/cases/{case}/communications/summary", s.handleCommSummary, false},
+		{"GET", "/api/v1/cases/{case}/endpoints", s.handleListEndpoints, false},
+		{"GET", "/api/v1/cases/{case}/timeline", s.handleTimeline, false},
 		{"POST", "/api/v1/cases/{case}/decisions", s.handleRecordDecision, false},
 
 		{"GET", "/api/v1/hashsets", s.handleListHashSets, false},
