@@ -51,7 +51,7 @@ type TimelineEntry struct {
 }
 
 // TimelineFilter narrows Timeline. After is the cursor of the last entry of the
-// previous page (TimelinePage.Next); Limit is 1..1000, default 500.
+// previous page (TimelinePage.Next); Limit is 1..1000, default 100.
 type TimelineFilter struct {
 	Person string
 	From   *time.Time
