@@ -136,9 +136,10 @@ type NewCommImport struct {
 	SHA256  string // of the file, lower-case hex
 	Name    string // the file's name, for the record
 	// Rows calls fn with each row of the file, in order, and returns the first error
-	// of fn or of reading; it is called twice: once to check every row before
-	// anything is written, once to write.
-	Rows func(fn func(CommRow) error) error
+	// of fn or of reading; times the file writes without a zone are in loc, the case's
+	// time zone. It is called twice: once to check every row before anything is
+	// written, once to write.
+	Rows func(loc *time.Location, fn func(CommRow) error) error
 	// Progress, if set, is told how many rows are written so far.
 	Progress func(written, total int64)
 }

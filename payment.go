@@ -36,8 +36,9 @@ const (
 var PaymentPurposes = []PaymentPurpose{PurposeExtortion, PurposeSale, PurposeOther}
 
 // MaxPaymentAmount is the largest amount one payment may have, in minor units: large
-// enough for any payment (10^13 paisa is a hundred billion rupees), small enough that the
-// sum of ten million payments cannot overflow.
+// enough for any payment (10^13 paisa is a hundred billion rupees), small enough that
+// 922,337 payments of that amount still add up within an int64; a sum that would not
+// is refused (see money.Summarise), never wrapped.
 const MaxPaymentAmount = 10_000_000_000_000
 
 // MinorUnits is an amount of money as a whole number of a currency's minor units (paisa
@@ -196,7 +197,7 @@ type MoneySummary struct {
 	// ExtortionByFamily is extortion paid by each victim's family: the victim and the
 	// persons linked to them by parent_of, guardian_of or related_to.
 	ExtortionByFamily []MoneyTotal `json:"extortionByFamily"`
-	// ReceivedBySuspect is what each suspect received, per purpose key "suspect".
+	// ReceivedBySuspect is what was paid to each suspect, for any purpose.
 	ReceivedBySuspect []MoneyTotal `json:"receivedBySuspect"`
 	// ExtortionByMonth is extortion paid per month, by the month the payment is dated
 	// in (a payment known only to a year is left out and counted in UndatedExtortion).

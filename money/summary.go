@@ -35,9 +35,10 @@ import (
 //
 // Every total has its amounts per currency in code order, each written out by Text
 // (a currency LookupCurrency refuses is still summed, on its own, and written with
-// two digits and its code), and lists its payments' refs in time order: by At, a
-// partial date before the dates within it, then by the number of the ref (PM-2
-// before PM-10).
+// two digits and its code: "pkr" is not PKR), and lists its payments' refs in time
+// order: by At, a partial date before the dates within it (2024-03, then
+// 2024-03-05, then 2024-03-05T09:00:00Z) and an RFC 3339 time by its moment in UTC,
+// then by the number of the ref (PM-2 before PM-10).
 //
 // Totals per party and per family are largest first. As amounts in different
 // currencies cannot be compared, currencies are ranked, the one most payments are in
@@ -50,7 +51,15 @@ import (
 // wraps a sum: it returns EINVALID if a standing payment's amount is out of that
 // range or its time is not YYYY, YYYY-MM, YYYY-MM-DD or RFC 3339, or if the payments
 // in one currency add up to more than int64 holds; the message names what to correct.
+// It changes none of its arguments.
+//
+// Summarise reads each payment once and puts them in time order by counting them out
+// per date, so its time grows about linearly with the payments (see
+// BenchmarkSummarise).
 func Summarise(payments []*caseroom.Payment, families []caseroom.Family, suspects []caseroom.Party) (*caseroom.MoneySummary, error) {
+	if len(payments) > math.MaxInt32 {
+		return nil, caseroom.Errorf(caseroom.EINVALID, "money summary: %d payments are more than one summary adds up (%d)", len(payments), math.MaxInt32)
+	}
 	s := &summer{party: map[string]int32{}, purpose: map[caseroom.PaymentPurpose]int32{}, texts: map[textKey]caseroom.AmountText{}}
 	for _, f := range families {
 		s.partyIndex(f.Victim.ID)
@@ -292,6 +301,7 @@ func inTimeOrder(keys []sortKey, entries []entry, payments []*caseroom.Payment) 
 	return sorted
 }
 
+// partyIndex returns the number of the party with the id, numbering it if new.
 func (s *summer) partyIndex(id string) int32 {
 	i, ok := s.party[id]
 	if !ok {
@@ -303,6 +313,8 @@ func (s *summer) partyIndex(id string) int32 {
 	return i
 }
 
+// purposeIndex returns the number of the purpose, numbering it if new; the purposes
+// of caseroom.PaymentPurposes are numbered first, in order.
 func (s *summer) purposeIndex(pp caseroom.PaymentPurpose) int32 {
 	for i, x := range s.purposes[:min(len(s.purposes), len(caseroom.PaymentPurposes))] {
 		if x == pp {
@@ -440,6 +452,7 @@ func (s *summer) amounts(sums []int64) []caseroom.MoneyAmount {
 	return out
 }
 
+// moneyTotal writes a total out.
 func (s *summer) moneyTotal(t *tally) caseroom.MoneyTotal {
 	return caseroom.MoneyTotal{Key: t.key, Label: t.label, Kind: t.kind, Amounts: s.amounts(t.sums), Count: t.count, Payments: t.refs, Members: t.members}
 }
@@ -549,6 +562,7 @@ func refNumber(ref string) (uint64, bool) {
 	return n, err == nil
 }
 
+// partyIDs returns the ids of the parties.
 func partyIDs(ps []caseroom.Party) []string {
 	ids := make([]string, len(ps))
 	for i, p := range ps {

@@ -15,11 +15,10 @@ var _ caseroom.CommService = (*DB)(nil)
 const prefixCommImport = "cmi"
 
 // commBatch is how many rows one transaction of an import writes, under one audit
-// entry; commInsertRows how many rows one INSERT statement carries.
-const (
-	commBatch      = 5000
-	commInsertRows = 100
-)
+// entry. Each row is its own INSERT: a statement that inserts many rows makes SQLite
+// keep a statement journal of every page it touches, which costs more than the
+// statements saved.
+var commBatch = 20000
 
 // maxCommText bounds a cell id or IMEI.
 const maxCommText = 100
@@ -55,6 +54,10 @@ func (db *DB) ImportCommunications(ctx context.Context, caseID string, ni casero
 	if err != nil {
 		return nil, err
 	}
+	loc, err := caseLocation(ctx, q, caseID)
+	if err != nil {
+		return nil, err
+	}
 	// Read before any write: who may import, and into which exhibit.
 	var exhibitID, exhibitRef string
 	err = db.write(ctx, func(tx *Tx) error {
@@ -72,7 +75,7 @@ func (db *DB) ImportCommunications(ctx context.Context, caseID string, ni casero
 	norm := newEndpointNormaliser(region)
 	now := db.Now()
 	var rows, lastLine int64
-	err = ni.Rows(func(r caseroom.CommRow) error {
+	err = ni.Rows(loc, func(r caseroom.CommRow) error {
 		if _, _, err := norm.pair(r); err != nil {
 			return err
 		}
@@ -98,7 +101,7 @@ func (db *DB) ImportCommunications(ctx context.Context, caseID string, ni casero
 	if err := w.loadEndpoints(ctx); err != nil {
 		return nil, err
 	}
-	err = ni.Rows(func(r caseroom.CommRow) error {
+	err = ni.Rows(loc, func(r caseroom.CommRow) error {
 		w.batch = append(w.batch, r)
 		if len(w.batch) >= commBatch {
 			return w.flush(ctx)
@@ -293,7 +296,7 @@ func (w *commWriter) flush(ctx context.Context) error {
 	w.batch = w.batch[:0]
 	var created map[endpointKey]string
 	var added, skipped int64
-	err := w.db.write(ctx, func(tx *Tx) error {
+	err := w.db.writeAlone(ctx, func(tx *Tx) error {
 		created, added, skipped = map[endpointKey]string{}, 0, 0
 		var maxLine int64
 		if err := tx.QueryRowContext(tx.ctx, `SELECT COALESCE(MAX(line), 0) FROM communications WHERE import_id = ?`, w.imp.ID).Scan(&maxLine); err != nil {
@@ -326,21 +329,8 @@ func (w *commWriter) flush(ctx context.Context) error {
 			return id, nil
 		}
 		pairs := map[[2]string]*commPairTotal{}
-		values := make([]any, 0, commInsertRows*len(commColumns))
-		pending := 0
-		insert := func() error {
-			if pending == 0 {
-				return nil
-			}
-			q := `INSERT INTO communications (` + strings.Join(commColumns, ", ") + `) VALUES ` +
-				strings.TrimSuffix(strings.Repeat(`(`+placeholders(len(commColumns))+`), `, pending), ", ")
-			err := tx.exec(q, values...)
-			values, pending = values[:0], 0
-			if err != nil {
-				return fmt.Errorf("insert communications: %w", err)
-			}
-			return nil
-		}
+		insert := `INSERT INTO communications (` + strings.Join(commColumns, ", ") + `) VALUES (` + placeholders(len(commColumns)) + `)`
+		values := make([]any, len(commColumns))
 		for _, r := range batch {
 			if r.Line <= maxLine {
 				skipped++
@@ -363,13 +353,11 @@ func (w *commWriter) flush(ctx context.Context) error {
 				"from_id": from, "to_id": to, "directed": boolInt(r.Directed), "kind": string(r.Kind), "at": at, "duration": r.Duration,
 				"cell_id": r.CellID, "imei": r.IMEI, "entry": seq}
 			state["communications"] = append(state["communications"], row)
-			for _, c := range commColumns {
-				values = append(values, row[c])
+			for i, c := range commColumns {
+				values[i] = row[c]
 			}
-			if pending++; pending == commInsertRows {
-				if err := insert(); err != nil {
-					return err
-				}
+			if err := tx.exec(insert, values...); err != nil {
+				return fmt.Errorf("insert communication: %w", err)
 			}
 			p := pairs[[2]string{from, to}]
 			if p == nil {
@@ -381,9 +369,6 @@ func (w *commWriter) flush(ctx context.Context) error {
 			p.duration += r.Duration
 			p.first, p.last = min(p.first, at), max(p.last, at)
 			added++
-		}
-		if err := insert(); err != nil {
-			return err
 		}
 		for k, p := range pairs {
 			if err := tx.exec(`INSERT INTO comm_pairs (case_id, from_id, to_id, contacts, directed, duration, first_at, last_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

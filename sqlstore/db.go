@@ -309,6 +309,19 @@ type querier interface {
 // reported done before the commit that holds it is durable. One writer pays for one
 // commit per write; many writers at once share commits.
 func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.enqueueWrite(ctx, fn, false)
+}
+
+// writeAlone is write for a bulk write (a batch of thousands of rows): it is committed
+// in a transaction of its own, without the savepoint that lets a write of a group
+// fail alone. A savepoint makes SQLite copy every page the write first touches to a
+// sub-journal, which for a batch that touches thousands of index pages costs more than
+// the inserts themselves.
+func (db *DB) writeAlone(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.enqueueWrite(ctx, fn, true)
+}
+
+func (db *DB) enqueueWrite(ctx context.Context, fn func(tx *Tx) error, alone bool) error {
 	actor := caseroom.UserFromContext(ctx)
 	if actor == nil {
 		return caseroom.Errorf(caseroom.EUNAUTHORIZED, "Sign in first.")
@@ -316,7 +329,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	req := &writeRequest{ctx: ctx, fn: fn, actor: actor, done: make(chan writeResult, 1)}
+	req := &writeRequest{ctx: ctx, fn: fn, actor: actor, alone: alone, done: make(chan writeResult, 1)}
 	q := &db.writes
 	q.mu.Lock()
 	q.pending = append(q.pending, req)
@@ -350,6 +363,7 @@ type writeRequest struct {
 	ctx   context.Context
 	fn    func(tx *Tx) error
 	actor *caseroom.User
+	alone bool // committed in a group of its own, without a savepoint (writeAlone)
 	done  chan writeResult
 }
 
@@ -364,7 +378,15 @@ type writeResult struct {
 func (db *DB) commitGroup() {
 	q := &db.writes
 	q.mu.Lock()
-	group := q.pending[:min(len(q.pending), maxGroup)]
+	n := min(len(q.pending), maxGroup)
+	for i, req := range q.pending[:n] {
+		// A write that goes alone ends the group before it, or is the group.
+		if req.alone {
+			n = max(i, 1)
+			break
+		}
+	}
+	group := q.pending[:n]
 	q.pending = append([]*writeRequest(nil), q.pending[len(group):]...)
 	q.mu.Unlock()
 
@@ -406,6 +428,21 @@ func (db *DB) runGroup(group []*writeRequest) []error {
 	}
 	committed := 0
 	state := newGroupState()
+	if len(group) == 1 && group[0].alone {
+		req := group[0]
+		if err := req.ctx.Err(); err != nil {
+			results[0] = err
+			return results
+		}
+		tx := &Tx{Tx: sqltx, db: db, ctx: context.WithoutCancel(req.ctx), now: db.Now().UTC(), actor: req.actor, group: state, inserted: map[string]bool{}}
+		if results[0] = runWrite(tx, req.fn); results[0] != nil {
+			return results // rolled back by the deferred Rollback
+		}
+		if err := sqltx.Commit(); err != nil {
+			return fail(fmt.Errorf("commit: %w", err))
+		}
+		return results
+	}
 	for i, req := range group {
 		if err := req.ctx.Err(); err != nil {
 			results[i] = err

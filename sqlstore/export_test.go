@@ -24,3 +24,11 @@ func (db *DB) WriteCaseForTest(ctx context.Context, title string, fail error, pa
 		return fail
 	})
 }
+
+// SetCommBatch sets how many rows one transaction of an import writes, for a test
+// of interrupted imports; the returned func restores it.
+func SetCommBatch(n int) func() {
+	was := commBatch
+	commBatch = n
+	return func() { commBatch = was }
+}

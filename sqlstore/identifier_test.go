@@ -22,7 +22,7 @@ func TestAddIdentifier(t *testing.T) {
 			wantValue, wantService string
 		}{
 			{"phone", "+92 300-1234567", "", "+923001234567", ""},
-			{"phone", "(042) 111-222.333", "", "042111222333", ""},
+			{"phone", "(042) 111-222.333", "", "+9242111222333", ""}, // E.164, the case in Pakistan
 			{"email", " Gul.Khan@Example.PK ", "", "gul.khan@example.pk", ""},
 			{"handle", "live:gul_k77", " Skype ", "live:gul_k77", "Skype"},
 			{"bank_account", "PK36SCBL0000001123456702", "Standard Chartered", "PK36SCBL0000001123456702", "Standard Chartered"},

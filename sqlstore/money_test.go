@@ -10,13 +10,14 @@ import (
 
 	"caseroom"
 	"caseroom/audit"
+	"caseroom/sqlstore"
 )
 
 // commRows returns n calls from the suspect's phone (written locally) to three
 // counterparts in turn, one of them abroad, a minute apart from start.
-func commRows(n int, start time.Time) func(fn func(caseroom.CommRow) error) error {
+func commRows(n int, start time.Time) func(loc *time.Location, fn func(caseroom.CommRow) error) error {
 	peers := []string{"+447700900123", "03219876543", "923335550001"}
-	return func(fn func(caseroom.CommRow) error) error {
+	return func(_ *time.Location, fn func(caseroom.CommRow) error) error {
 		for i := range n {
 			r := caseroom.CommRow{Line: int64(i + 2), Kind: caseroom.CommCall, Directed: true, Duration: int64(10 + i%50),
 				From: caseroom.RawEndpoint{Kind: caseroom.IdentifierPhone, Value: "0300-1234567"},
@@ -34,7 +35,7 @@ func commRows(n int, start time.Time) func(fn func(caseroom.CommRow) error) erro
 }
 
 // commImport is an import of rows as a file with the given digest.
-func commImport(exhibit, sum string, rows func(fn func(caseroom.CommRow) error) error) caseroom.NewCommImport {
+func commImport(exhibit, sum string, rows func(loc *time.Location, fn func(caseroom.CommRow) error) error) caseroom.NewCommImport {
 	return caseroom.NewCommImport{Exhibit: exhibit, Format: "cdr", SHA256: sum, Name: "cdr.csv", Rows: rows}
 }
 
@@ -284,7 +285,7 @@ func TestCommunicationsImport(t *testing.T) {
 		// is the second suspect's phone is listed as shared once the second suspect has
 		// another contact in common.
 		if _, err := s.DB.ImportCommunications(f.ctx, c, caseroom.NewCommImport{Exhibit: "SB/1", Format: "cdr", SHA256: strings.Repeat("cd", 32),
-			Rows: func(fn func(caseroom.CommRow) error) error {
+			Rows: func(_ *time.Location, fn func(caseroom.CommRow) error) error {
 				return fn(caseroom.CommRow{Line: 2, Kind: caseroom.CommCall, Directed: true, At: start,
 					From: caseroom.RawEndpoint{Kind: caseroom.IdentifierPhone, Value: "03335550001"}, To: caseroom.RawEndpoint{Kind: caseroom.IdentifierPhone, Value: "+44 7700 900123"}})
 			}}); err != nil {
@@ -320,9 +321,9 @@ func TestCommunicationsImportRefusesAndResumes(t *testing.T) {
 		c := f.c.ID
 		start := time.Date(2015, 6, 20, 10, 0, 0, 0, time.UTC)
 		rows := commRows(100, start)
-		bad := func(at int, mutate func(*caseroom.CommRow)) func(fn func(caseroom.CommRow) error) error {
-			return func(fn func(caseroom.CommRow) error) error {
-				return rows(func(r caseroom.CommRow) error {
+		bad := func(at int, mutate func(*caseroom.CommRow)) func(*time.Location, func(caseroom.CommRow) error) error {
+			return func(loc *time.Location, fn func(caseroom.CommRow) error) error {
+				return rows(loc, func(r caseroom.CommRow) error {
 					if r.Line == int64(at) {
 						mutate(&r)
 					}
@@ -332,7 +333,7 @@ func TestCommunicationsImportRefusesAndResumes(t *testing.T) {
 		}
 		snap := s.Snapshot()
 		for i, tc := range []struct {
-			rows func(fn func(caseroom.CommRow) error) error
+			rows func(*time.Location, func(caseroom.CommRow) error) error
 			want string
 		}{
 			{bad(50, func(r *caseroom.CommRow) { r.To.Value = "not a number" }), "line 50: to"},
@@ -340,7 +341,7 @@ func TestCommunicationsImportRefusesAndResumes(t *testing.T) {
 			{bad(61, func(r *caseroom.CommRow) { r.At = time.Now().Add(48 * time.Hour) }), "line 61: time"},
 			{bad(70, func(r *caseroom.CommRow) { r.Duration = -1 }), "line 70: duration"},
 			{bad(80, func(r *caseroom.CommRow) { r.To = r.From }), "line 80"},
-			{func(fn func(caseroom.CommRow) error) error { return nil }, "no communications"},
+			{func(*time.Location, func(caseroom.CommRow) error) error { return nil }, "no communications"},
 		} {
 			_, err := s.DB.ImportCommunications(f.ctx, c, commImport("SB/1", fmt.Sprintf("%064x", i+1), tc.rows))
 			if caseroom.ErrorCode(err) != caseroom.EINVALID || !strings.Contains(caseroom.ErrorMessage(err), tc.want) {
@@ -354,14 +355,16 @@ func TestCommunicationsImportRefusesAndResumes(t *testing.T) {
 			t.Errorf("refused imports wrote something")
 		}
 
-		// 12,000 rows; the second read fails after 7,000: the first batch is kept.
+		// 12,000 rows in batches of 5,000; the second read fails after 7,000: the first
+		// batch is kept.
+		defer sqlstore.SetCommBatch(5000)()
 		const n = 12000
 		big := commRows(n, start)
 		reads := 0
 		crash := errors.New("the disk went away")
-		interrupted := func(fn func(caseroom.CommRow) error) error {
+		interrupted := func(loc *time.Location, fn func(caseroom.CommRow) error) error {
 			reads++
-			return big(func(r caseroom.CommRow) error {
+			return big(loc, func(r caseroom.CommRow) error {
 				if reads == 2 && r.Line > 7000 {
 					return crash
 				}

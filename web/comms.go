@@ -41,12 +41,7 @@ func (s *Server) handleImportCommunications(w http.ResponseWriter, r *http.Reque
 		writeError(w, r, err)
 		return
 	}
-	c, err := s.Cases.FindCase(ctx, caseID)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	read, err := commsfile.Reader(format, c.TimeZone, q.Get("map"), q.Get("dateOrder"), q.Get("service"))
+	read, err := commsfile.Reader(format, q.Get("map"), q.Get("dateOrder"), q.Get("service"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -65,13 +60,13 @@ func (s *Server) handleImportCommunications(w http.ResponseWriter, r *http.Reque
 	defer release()
 	imp, err := s.Comms.ImportCommunications(ctx, caseID, caseroom.NewCommImport{
 		Exhibit: exhibit, Format: format, SHA256: hex.EncodeToString(h.Sum(nil)), Name: q.Get("name"),
-		Rows: func(fn func(caseroom.CommRow) error) error {
+		Rows: func(loc *time.Location, fn func(caseroom.CommRow) error) error {
 			f, err := os.Open(path)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			return read(f, fn)
+			return read(f, loc, fn)
 		},
 	})
 	if err != nil {

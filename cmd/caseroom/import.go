@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -63,30 +64,26 @@ JSON object on stdout.`,
 				return err
 			}
 			defer db.Close()
-			c, err := db.FindCase(ctx, caseID)
-			if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
-				return caseroom.Errorf(caseroom.ENOTFOUND, "Opened %s: it holds no case %q. Check the case's id, or name the right store with --data or --db.", flags.where(), caseID)
-			} else if err != nil {
-				return err
-			}
-			read, err := commsfile.Reader(format, c.TimeZone, mapping, dateOrder, service)
+			read, err := commsfile.Reader(format, mapping, dateOrder, service)
 			if err != nil {
 				return err
 			}
 			progress, finish := rowProgress(cmd.ErrOrStderr())
 			imp, err := db.ImportCommunications(ctx, caseID, caseroom.NewCommImport{
 				Exhibit: exhibit, Format: format, SHA256: sum, Name: filepath.Base(file), Progress: progress,
-				Rows: func(fn func(caseroom.CommRow) error) error {
+				Rows: func(loc *time.Location, fn func(caseroom.CommRow) error) error {
 					f, err := os.Open(file)
 					if err != nil {
 						return err
 					}
 					defer f.Close()
-					return read(f, fn)
+					return read(f, loc, fn)
 				},
 			})
 			finish()
-			if err != nil {
+			if caseroom.ErrorCode(err) == caseroom.ENOTFOUND && strings.Contains(caseroom.ErrorMessage(err), "no case") {
+				return caseroom.Errorf(caseroom.ENOTFOUND, "Opened %s: it holds no case %q. Check the case's id, or name the right store with --data or --db.", flags.where(), caseID)
+			} else if err != nil {
 				return err
 			}
 			if asJSON {
