@@ -180,7 +180,7 @@ func loadEndpoints(ctx context.Context, q querier, v *vault.Vault, caseID string
 			return nil, fmt.Errorf("load endpoints: %w", err)
 		}
 	}
-	for chunk := range slices.Chunk(uniqueStrings(ids), 500) {
+	for chunk := range slices.Chunk(uniqueStrings(ids), 5000) {
 		args := []any{caseID}
 		for _, id := range chunk {
 			args = append(args, id)
@@ -220,30 +220,33 @@ func loadEndpoints(ctx context.Context, q querier, v *vault.Vault, caseID string
 }
 
 // tokenHolders maps each blind token of the endpoints given (id to token) to the
-// persons of the case whose identifiers have it, in id order.
+// persons of the case whose identifiers have it, in id order. A case holds few
+// identifiers beside its endpoints, so every identifier token of the case is read in
+// one query and matched here.
 func tokenHolders(ctx context.Context, q querier, caseID string, tokens map[string]string) (map[string][]string, error) {
-	var all []string
-	for _, t := range tokens {
-		all = append(all, t)
-	}
 	holders := map[string][]string{}
-	for chunk := range slices.Chunk(uniqueStrings(all), 500) {
-		args := []any{caseID}
-		for _, t := range chunk {
-			args = append(args, t)
-		}
-		err := scanEach(ctx, q, `SELECT DISTINCT token, person_id FROM blind_index WHERE case_id = ? AND field LIKE 'identifier:%' AND token IN (`+placeholders(len(chunk))+`)`, args,
-			func(scan func(...any) error) error {
-				var t, p string
-				if err := scan(&t, &p); err != nil {
-					return err
-				}
+	if len(tokens) == 0 {
+		return holders, nil
+	}
+	wanted := map[string]bool{}
+	for _, t := range tokens {
+		wanted[t] = true
+	}
+	seen := map[[2]string]bool{}
+	err := scanEach(ctx, q, `SELECT token, person_id FROM blind_index WHERE case_id = ? AND field >= 'identifier:' AND field < 'identifier;'`, []any{caseID},
+		func(scan func(...any) error) error {
+			var t, p string
+			if err := scan(&t, &p); err != nil {
+				return err
+			}
+			if wanted[t] && !seen[[2]string{t, p}] {
+				seen[[2]string{t, p}] = true
 				holders[t] = append(holders[t], p)
-				return nil
-			})
-		if err != nil {
-			return nil, fmt.Errorf("endpoint holders: %w", err)
-		}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("endpoint holders: %w", err)
 	}
 	for _, ps := range holders {
 		sort.Strings(ps)

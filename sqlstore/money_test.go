@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -444,6 +445,109 @@ func TestPhoneIdentifiersE164(t *testing.T) {
 		ps, err := s.DB.FindPersons(f.ctx, c, caseroom.PersonFilter{Query: "+92 345 7654321"})
 		if err != nil || len(ps) != 1 || ps[0].ID != f.other.ID {
 			t.Errorf("search after the start: %d persons, %v", len(ps), err)
+		}
+	})
+}
+
+// The timeline holds every kind in time order, each as its reader's lists show it,
+// and pages through with its cursor.
+func TestTimeline(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newMoneyFixture(t, s)
+		c := f.c.ID
+		report := f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocMedicalReport, Title: "Examination", Text: "Findings."})
+		f.pay(caseroom.NewPayment{Payer: f.father.ID, Payee: f.suspect.ID, Amount: amount(5000000), At: "2015-06"})
+		if _, err := s.DB.AddIdentifier(f.ctx, c, f.suspect.ID, caseroom.NewIdentifier{Kind: "phone", Value: "0300-1234567", Source: "S-1"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.ImportCommunications(f.ctx, c, commImport("SB/1", strings.Repeat("ab", 32), commRows(30, time.Date(2015, 6, 20, 10, 0, 0, 0, time.UTC)))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.RecordContact(f.ctx, c, caseroom.NewContact{Person: f.victim.ID, By: "lena", At: ptr(seized), Kind: caseroom.ContactVisit, Purpose: "Explain."}); err != nil {
+			t.Fatal(err)
+		}
+		page := func(ctx context.Context, tf caseroom.TimelineFilter) *caseroom.TimelinePage {
+			t.Helper()
+			p, err := s.DB.Timeline(ctx, c, tf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		kinds := func(p *caseroom.TimelinePage) map[caseroom.TimelineKind]int {
+			m := map[caseroom.TimelineKind]int{}
+			for _, e := range p.Entries {
+				m[e.Kind]++
+			}
+			return m
+		}
+		all := page(f.ctx, caseroom.TimelineFilter{Limit: 1000})
+		for i := 1; i < len(all.Entries); i++ {
+			if all.Entries[i].Time.Before(all.Entries[i-1].Time) {
+				t.Fatalf("entry %d (%s) before entry %d", i, all.Entries[i].Time, i-1)
+			}
+		}
+		k := kinds(all)
+		if k[caseroom.TimelinePayment] != 1 || k[caseroom.TimelineCommunication] != 30 || k[caseroom.TimelineContact] != 1 || k[caseroom.TimelineCustody] == 0 ||
+			k[caseroom.TimelineStatement] == 0 || k[caseroom.TimelineComplaint] == 0 || k[caseroom.TimelineDocument] == 0 {
+			t.Errorf("the lead's timeline holds %v", k)
+		}
+		// Paging by the cursor gives the same entries.
+		var paged []string
+		tf := caseroom.TimelineFilter{Limit: 7}
+		for {
+			p := page(f.ctx, tf)
+			for _, e := range p.Entries {
+				paged = append(paged, e.ID)
+			}
+			if p.Next == "" {
+				break
+			}
+			tf.After = p.Next
+		}
+		if len(paged) != len(all.Entries) {
+			t.Errorf("paging gave %d entries, one page %d", len(paged), len(all.Entries))
+		}
+		for i := range paged {
+			if i < len(all.Entries) && paged[i] != all.Entries[i].ID {
+				t.Fatalf("entry %d: %s paged, %s in one page", i, paged[i], all.Entries[i].ID)
+			}
+		}
+		// An investigator: no medical report, no victim-contact ledger.
+		inv := page(as(f.inv), caseroom.TimelineFilter{Limit: 1000})
+		for _, e := range inv.Entries {
+			if e.ID == report.ID || e.Kind == caseroom.TimelineContact {
+				t.Errorf("an investigator's timeline holds %+v", e)
+			}
+		}
+		// An advocate: their client's documents, and nothing of the whole case.
+		adv := page(as(f.adv), caseroom.TimelineFilter{Limit: 1000})
+		for _, e := range adv.Entries {
+			if e.Kind != caseroom.TimelineStatement && e.Kind != caseroom.TimelineComplaint && e.Kind != caseroom.TimelineDocument && e.Kind != caseroom.TimelineRetraction {
+				t.Errorf("an advocate's timeline holds %s %s", e.Kind, e.Summary)
+			}
+		}
+		if _, err := s.DB.Timeline(as(f.adv), c, caseroom.TimelineFilter{Person: f.suspect.ID}); caseroom.ErrorCode(err) != caseroom.EINVALID {
+			t.Errorf("an advocate's timeline of a non-client: %v", err)
+		}
+		// Around the suspect: the payment to them and their calls, not the victim contact.
+		sus := kinds(page(f.ctx, caseroom.TimelineFilter{Person: f.suspect.ID, Limit: 1000}))
+		if sus[caseroom.TimelinePayment] != 1 || sus[caseroom.TimelineCommunication] != 30 || sus[caseroom.TimelineContact] != 0 {
+			t.Errorf("the suspect's timeline holds %v", sus)
+		}
+		// Kinds and windows.
+		only := page(f.ctx, caseroom.TimelineFilter{Kinds: []caseroom.TimelineKind{caseroom.TimelinePayment}})
+		if len(only.Entries) != 1 || only.Entries[0].Precision != "month" {
+			t.Errorf("payments only: %+v", only.Entries)
+		}
+		from := time.Date(2015, 6, 20, 10, 10, 0, 0, time.UTC)
+		if got := kinds(page(f.ctx, caseroom.TimelineFilter{From: &from, Kinds: []caseroom.TimelineKind{caseroom.TimelineCommunication}})); got[caseroom.TimelineCommunication] != 20 {
+			t.Errorf("calls from 10:10: %v", got)
+		}
+		for _, bad := range []caseroom.TimelineFilter{{Kinds: []caseroom.TimelineKind{"gossip"}}, {After: "not-a-cursor"}, {Limit: 5000}, {Person: "V-0999"}} {
+			if _, err := s.DB.Timeline(f.ctx, c, bad); caseroom.ErrorCode(err) != caseroom.EINVALID {
+				t.Errorf("Timeline(%+v) = %v, want EINVALID", bad, err)
+			}
 		}
 	})
 }
