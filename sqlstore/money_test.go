@@ -535,6 +535,11 @@ func TestTimeline(t *testing.T) {
 		if sus[caseroom.TimelinePayment] != 1 || sus[caseroom.TimelineCommunication] != 30 || sus[caseroom.TimelineContact] != 0 {
 			t.Errorf("the suspect's timeline holds %v", sus)
 		}
+		// A page of one kind that is exactly full still has a next page.
+		calls := page(f.ctx, caseroom.TimelineFilter{Kinds: []caseroom.TimelineKind{caseroom.TimelineCommunication}, Limit: 10})
+		if len(calls.Entries) != 10 || calls.Next == "" {
+			t.Errorf("a full page of calls: %d entries, next %q", len(calls.Entries), calls.Next)
+		}
 		// Kinds and windows.
 		only := page(f.ctx, caseroom.TimelineFilter{Kinds: []caseroom.TimelineKind{caseroom.TimelinePayment}})
 		if len(only.Entries) != 1 || only.Entries[0].Precision != "month" {

@@ -27,8 +27,9 @@ const (
 // medical reports only to those who read them, victims by pseudonym, the
 // victim-contact ledger to the lead and oversight, decisions to those who read them);
 // a kind the reader's role may not list is left out rather than refused. The kinds
-// that grow large (payments, communications, seized files' creation times) are read
-// a page at a time, after the cursor; the others whole.
+// that grow large (payments, communications) are read a page and one entry at a time
+// (the one more tells whether there is a next page), after the cursor; the others,
+// seized files' creation times included, whole.
 func (db *DB) Timeline(ctx context.Context, caseID string, f caseroom.TimelineFilter) (*caseroom.TimelinePage, error) {
 	if f.Limit == 0 {
 		f.Limit = defaultTimelineLimit
@@ -133,7 +134,7 @@ func (db *DB) Timeline(ctx context.Context, caseID string, f caseroom.TimelineFi
 		lists = append(lists, timeline.Contacts(caseID, cs, personID))
 	}
 	if wants(caseroom.TimelinePayment) && sc.all() {
-		ps, err := db.timelinePayments(ctx, caseID, sc.role, personID, w, f.Limit)
+		ps, err := db.timelinePayments(ctx, caseID, sc.role, personID, w, f.Limit+1)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +149,7 @@ func (db *DB) Timeline(ctx context.Context, caseID string, f caseroom.TimelineFi
 		}
 		if personID == "" || len(eps) > 0 {
 			cs, err := loadCommunications(ctx, q, db.v(), caseID, eps, personID != "", w.From, w.To,
-				afterCursor(w.After, caseroom.TimelineCommunication), f.Limit)
+				afterCursor(w.After, caseroom.TimelineCommunication), f.Limit+1)
 			if err != nil {
 				return nil, err
 			}
