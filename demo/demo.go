@@ -3,10 +3,12 @@
 // built for — 18 complaints, 15 suspects (some known only by an alias), 24 victims each
 // heard in a guardian's presence (a parent, linked to them), 6 police officers, two
 // victims' representatives, the suspects' phones, handles and bank accounts, and about
-// 140 sourced links — and the state of the case on the morning the demo starts: the
-// lead's decisions, actions in every state, medical examinations with their consents,
-// three arrests with their grounds and production clocks, and the victim-contact ledger
-// (morning.go).
+// 140 sourced links; the payments the families made under threat and the suspects'
+// sales (money.go); the call records of one suspect's phone and the Skype contact list
+// of another's account (comms.go) — and the state of the case on the morning the demo
+// starts: the lead's decisions, actions in every state, medical examinations with their
+// consents, three arrests with their grounds and production clocks, and the
+// victim-contact ledger (morning.go).
 //
 // Every person, place, organisation, number and account in it is invented. Statement
 // texts are procedural and bland: who was seen where, who asked whom for money. The
@@ -42,6 +44,8 @@ type Services interface {
 	caseroom.ConsentService
 	caseroom.ArrestService
 	caseroom.ContactService
+	caseroom.PaymentService
+	caseroom.CommService
 }
 
 // Login is a demo user with their password, their role in the demo case and an API
@@ -142,7 +146,7 @@ func Seed(ctx context.Context, s Services) (*Result, error) {
 	}
 
 	sd := &seeder{ctx: leadCtx, s: s, caseID: c.ID, rnd: mathrand.New(mathrand.NewPCG(2026, 1108)), usedNames: map[string]bool{},
-		base: ctx, users: users, now: time.Now().UTC().Truncate(time.Minute)}
+		usedNumbers: map[string]bool{}, base: ctx, users: users, now: time.Now().UTC().Truncate(time.Minute)}
 	sd.seed()
 	if sd.err != nil {
 		return nil, fmt.Errorf("demo: %w", sd.err)
@@ -197,6 +201,10 @@ type seeder struct {
 	representative    *caseroom.Person             // the representative of the first five victims
 	phones            map[int]*caseroom.Identifier // by suspect index
 	usedNames         map[string]bool              // generated full names, kept unique
+	usedNumbers       map[string]bool              // phone numbers given out (E.164), kept unique
+	moneyReport       *caseroom.Document           // the financial enquiry's report
+	familyPhones      map[int]*caseroom.Identifier // by guardian index (see familyIdentifiers)
+	buyers            []string                     // the local numbers that paid for copies (E.164)
 }
 
 type officer struct {
@@ -291,6 +299,8 @@ func (sd *seeder) seed() {
 		sd.places, sd.registerOfficers, sd.registerFamilies, sd.registerComplaints, sd.registerSuspects,
 		sd.officerStatements, sd.victimStatements, sd.representatives, sd.reports, sd.identifiers,
 		sd.financesAndCalls, sd.correspondence, sd.exhibits,
+		// Money and communications (money.go, comms.go).
+		sd.familyIdentifiers, sd.payments, sd.callRecords, sd.chatContacts,
 		// The state of the case on the morning the demo starts (morning.go).
 		sd.decisions, sd.medicalExaminations, sd.actions, sd.arrests, sd.contacts,
 	}
@@ -547,8 +557,9 @@ func (sd *seeder) registerComplaints() {
 		text := fmt.Sprintf("The complainant, of %s, states that %s came to the family's house several times "+
 			"in September and October 2026. ", villageSpecs[v.village].name, suspectLabel(v.suspects[0]))
 		if extorts(i) {
-			text += fmt.Sprintf("On the last visit he demanded Rs %d,000 and said the family would regret it if it "+
-				"was not paid. ", 50+25*sd.rnd.IntN(8))
+			text += fmt.Sprintf("On the last visit he demanded Rs %s and said the family would regret it if it "+
+				"was not paid. ", rupeesText(int64(1000*(50+25*sd.rnd.IntN(8)))))
+			text += paidSentence(i)
 		} else {
 			text += "He asked the family not to speak to the police and left a telephone number. "
 		}
@@ -738,8 +749,12 @@ func (sd *seeder) victimStatements() {
 			c := sd.complaints[i]
 			sd.link(sd.guardians[v.guardian].ID, sd.suspects[v.suspects[0]].ID, "implicates", c.Ref, 0.7, "", "")
 			if extorts(i) {
+				since, note := firstPaid(i), "Demands for money and payments reported in the complaint."
+				if since == "" {
+					since, note = "2026-09", "Demand for money reported in the complaint."
+				}
 				sd.link(sd.suspects[v.suspects[0]].ID, sd.guardians[v.guardian].ID, "extorted", c.Ref,
-					sd.confidence(0.6, 0.8), "2026-09", "Demand for money reported in the complaint.")
+					sd.confidence(0.6, 0.8), since, note)
 			}
 		}
 	}
@@ -802,14 +817,16 @@ func (sd *seeder) identifiers() {
 		}
 		number := fmt.Sprintf("+92 3%02d %07d", sd.rnd.IntN(50), sd.rnd.IntN(10000000))
 		sd.phones[s] = sd.identifier(sd.suspects[s], caseroom.NewIdentifier{Kind: caseroom.IdentifierPhone, Value: number, Source: src.Ref})
+		if sd.phones[s] != nil {
+			sd.usedNumbers[sd.phones[s].Value] = true
+		}
 	}
-	handles := map[int]string{1: "neela.demo.786", 7: "kami.video.demo"}
 	for _, s := range []int{1, 7} {
 		src := sd.complaintNaming(s)
 		if sd.err != nil || src == nil {
 			return
 		}
-		sd.identifier(sd.suspects[s], caseroom.NewIdentifier{Kind: caseroom.IdentifierHandle, Value: handles[s], Service: "Skype", Source: src.Ref})
+		sd.identifier(sd.suspects[s], caseroom.NewIdentifier{Kind: caseroom.IdentifierHandle, Value: suspectHandles[s], Service: "Skype", Source: src.Ref})
 	}
 }
 
@@ -837,10 +854,9 @@ func (sd *seeder) financesAndCalls() {
 	money := sd.register("report", caseroom.NewDocument{
 		Kind:  caseroom.DocReport,
 		Title: "Financial enquiry: bank accounts and transfers",
-		Text: "Enquiries with the bank found three accounts held by suspects and regular transfers between them " +
-			"from 2024 onwards. The complainants together allege demands of about 80 million rupees over several years; " +
-			"the transfers found so far account for part of that sum.",
+		Text:  moneyReportText(),
 	})
+	sd.moneyReport = money
 	if sd.err != nil {
 		return
 	}
@@ -848,15 +864,14 @@ func (sd *seeder) financesAndCalls() {
 		a, b := sd.phones[p[0]], sd.phones[p[1]]
 		sd.link(a.ID, b.ID, "called", calls.Ref, sd.confidence(0.85, 1), "2026-01", fmt.Sprintf("%d calls", 5+sd.rnd.IntN(60)))
 	}
-	accounts := map[int]string{0: "PK00QNDL0000004471002318", 7: "PK00QNDL0000009932104455", 9: "PK00QNDL0000002207718860"}
 	for _, s := range []int{0, 7, 9} {
-		sd.identifier(sd.suspects[s], caseroom.NewIdentifier{Kind: caseroom.IdentifierBankAccount, Value: accounts[s],
+		sd.identifier(sd.suspects[s], caseroom.NewIdentifier{Kind: caseroom.IdentifierBankAccount, Value: suspectAccounts[s],
 			Service: "Qandeel Bank (fictional)", Source: money.Ref})
 	}
 	payments := [][2]int{{7, 0}, {9, 0}, {1, 0}, {3, 9}, {5, 7}, {12, 9}}
 	for _, p := range payments {
 		sd.link(sd.suspects[p[0]].ID, sd.suspects[p[1]].ID, "paid", money.Ref, sd.confidence(0.7, 1), "2025",
-			fmt.Sprintf("Transfers totalling Rs %d,000", 100+50*sd.rnd.IntN(20)))
+			"Transfers totalling Rs "+rupeesText(int64(1000*(100+50*sd.rnd.IntN(20)))))
 	}
 	// Further acquaintance found in the call records.
 	for _, p := range [][2]int{{0, 7}, {4, 8}, {11, 8}} {
@@ -902,8 +917,8 @@ func (sd *seeder) exhibits() {
 		suspect          int
 	}{
 		{"SB/1", "CD-R in a paper sleeve, sold at a phone shop", caseroom.ExhibitDisc, 0},
-		{"SB/2", "Mobile phone, black, cracked screen", caseroom.ExhibitPhone, 0},
-		{"SB/3", "Desktop computer from the back room of the shop", caseroom.ExhibitComputer, 1},
+		{cdrExhibit, "Mobile phone, black, cracked screen", caseroom.ExhibitPhone, cdrSuspect},
+		{chatExhibit, "Desktop computer from the back room of the shop", caseroom.ExhibitComputer, chatSuspect},
 		{"AK/1", "USB memory stick, 16 GB", caseroom.ExhibitStorage, 2},
 		{"AK/2", "Notebook with names and amounts", caseroom.ExhibitDocument, 2},
 	}

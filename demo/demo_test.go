@@ -418,8 +418,9 @@ func TestSeedMorning(t *testing.T) {
 	}
 }
 
-// TestSeedDeterministic checks that two seeds produce the same case content, so that
-// the demo and screenshots of it look the same on every machine.
+// TestSeedDeterministic checks that two seeds produce the same case content (documents,
+// payments, communications), so that the demo and screenshots of it look the same on
+// every machine.
 func TestSeedDeterministic(t *testing.T) {
 	var texts [2][]string
 	for i := range texts {
@@ -432,13 +433,204 @@ func TestSeedDeterministic(t *testing.T) {
 		for _, d := range docs {
 			texts[i] = append(texts[i], d.Ref+" "+d.ExternalRef+" "+d.Title+"\n"+d.Text)
 		}
+		payments, err := db.FindPayments(lead, res.CaseID, caseroom.PaymentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range payments {
+			texts[i] = append(texts[i], fmt.Sprintf("%s %s %s -> %s %d %s %s %s", p.Ref, p.At, p.Payer.Label, p.Payee.Label, p.Amount, p.Currency, p.Method, p.Note))
+		}
+		comms, err := db.FindCommunications(lead, res.CaseID, caseroom.CommFilter{Limit: 10000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range comms {
+			texts[i] = append(texts[i], fmt.Sprintf("%s line %d: %s %s -> %s at %s for %ds, cell %s", c.ExhibitRef, c.Line, c.Kind,
+				c.From.Label(), c.To.Label(), c.At.Format(time.RFC3339), c.Duration, c.CellID))
+		}
 	}
 	if len(texts[0]) != len(texts[1]) {
-		t.Fatalf("%d documents, then %d", len(texts[0]), len(texts[1]))
+		t.Fatalf("%d documents, payments and communications, then %d", len(texts[0]), len(texts[1]))
 	}
 	for i := range texts[0] {
 		if texts[0][i] != texts[1][i] {
-			t.Errorf("document differs between seeds:\n%s\n---\n%s", texts[0][i], texts[1][i])
+			t.Errorf("record differs between seeds:\n%s\n---\n%s", texts[0][i], texts[1][i])
 		}
 	}
+}
+
+// personNamed returns the id of the person of the demo case whose first name is name.
+func personNamed(t *testing.T, db *sqlstore.DB, ctx context.Context, caseID, name string) string {
+	t.Helper()
+	persons, err := db.FindPersons(ctx, caseID, caseroom.PersonFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range persons {
+		if p.Label() == name {
+			return p.ID
+		}
+	}
+	t.Fatalf("no person named %s", name)
+	return ""
+}
+
+// amountIn returns the amount of amounts in currency, 0 if none.
+func amountIn(amounts []caseroom.MoneyAmount, currency string) caseroom.MinorUnits {
+	for _, a := range amounts {
+		if a.Currency == currency {
+			return a.Amount
+		}
+	}
+	return 0
+}
+
+// TestSeedMoneyAndCalls checks the payments, the call records and the chat contacts
+// of the demo case: the money page, a suspect's contacts and the timeline have what
+// the case's story tells.
+func TestSeedMoneyAndCalls(t *testing.T) {
+	db, res := seed(t)
+	lead := as(t, db, res, caseroom.RoleLead)
+
+	t.Run("money", func(t *testing.T) {
+		sum, err := db.SummarisePayments(lead, res.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		families := 0
+		for _, f := range sum.ExtortionByFamily {
+			if amountIn(f.Amounts, "PKR") > 0 {
+				families++
+				if len(f.Members) < 2 {
+					t.Errorf("family of %s pays with no parent among its members: %+v", f.Label, f.Members)
+				}
+			}
+		}
+		if families < 3 {
+			t.Errorf("extortion from %d families, want at least 3: %+v", families, sum.ExtortionByFamily)
+		}
+		var extortion, sales caseroom.MoneyTotal
+		for _, p := range sum.ByPurpose {
+			switch p.Key {
+			case string(caseroom.PurposeExtortion):
+				extortion = p
+			case string(caseroom.PurposeSale):
+				sales = p
+			}
+		}
+		// Lakhs to a few crore rupees: Rs 10 lakh is 10^8 paisa, Rs 5 crore 5*10^9.
+		if pkr := amountIn(extortion.Amounts, "PKR"); pkr < 100_000_000 || pkr > 5_000_000_000 {
+			t.Errorf("extortion totals %d paisa, want Rs 10 lakh to Rs 5 crore", pkr)
+		}
+		for _, c := range []string{"PKR", "GBP", "USD"} {
+			if amountIn(sales.Amounts, c) == 0 {
+				t.Errorf("no sales in %s: %+v", c, sales.Amounts)
+			}
+		}
+		if pkr := amountIn(sales.Amounts, "PKR"); pkr%5000 != 0 {
+			t.Errorf("local sales total %d paisa, not a whole number of copies at Rs 50", pkr)
+		}
+		received := 0
+		for _, s := range sum.ReceivedBySuspect {
+			if amountIn(s.Amounts, "PKR") > 0 {
+				received++
+			}
+		}
+		if received < 5 {
+			t.Errorf("%d suspects received money, want at least 5: %+v", received, sum.ReceivedBySuspect)
+		}
+
+		payments, err := db.FindPayments(lead, res.CaseID, caseroom.PaymentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		methods, monthOnly, corrections := map[caseroom.PaymentMethod]int{}, 0, 0
+		for _, p := range payments {
+			methods[p.Method]++
+			if len(p.At) == len("2015-06") {
+				monthOnly++
+			}
+			if p.Corrects != "" && p.Reason != "" {
+				corrections++
+			}
+			if p.SourceRef == "" {
+				t.Errorf("payment %s has no source", p.Ref)
+			}
+		}
+		for _, m := range []caseroom.PaymentMethod{caseroom.PaymentCash, caseroom.PaymentBankTransfer, caseroom.PaymentMobileWallet} {
+			if methods[m] == 0 {
+				t.Errorf("no %s payments: %v", m, methods)
+			}
+		}
+		if monthOnly == 0 || corrections != 1 {
+			t.Errorf("%d payments known to a month, %d corrections; want some, 1", monthOnly, corrections)
+		}
+	})
+
+	t.Run("call records", func(t *testing.T) {
+		tariq := personNamed(t, db, lead, res.CaseID, "Tariq Mehmood")
+		sum, err := db.SummariseCommunications(lead, res.CaseID, tariq, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Contacts < 2000 || sum.Contacts > 4000 {
+			t.Errorf("%d communications of Tariq Mehmood, want 2,000 to 4,000", sum.Contacts)
+		}
+		for _, c := range []string{"GB", "US", "DE", "AE"} {
+			if sum.ForeignByCountry[c] == 0 {
+				t.Errorf("no counterpart in %s: %v", c, sum.ForeignByCountry)
+			}
+		}
+		held := map[string]bool{}
+		for _, c := range sum.Counterparts {
+			for _, h := range c.Endpoint.Holders {
+				held[h.Label] = true
+			}
+		}
+		if !held["Kamran Yousaf Virk"] || len(held) < 6 {
+			t.Errorf("counterparts held by %v; want Kamran Yousaf Virk and the families among them", held)
+		}
+		if len(sum.Counterparts) > 0 && (sum.Counterparts[0].Endpoint.Holders == nil || sum.Counterparts[0].Endpoint.Holders[0].Label != "Kamran Yousaf Virk") {
+			t.Errorf("first counterpart %+v, want Kamran Yousaf Virk's number", sum.Counterparts[0].Endpoint)
+		}
+
+		naveed := personNamed(t, db, lead, res.CaseID, "Naveed Akhtar")
+		chat, err := db.SummariseCommunications(lead, res.CaseID, naveed, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []string{"GB", "US", "DE"} {
+			if chat.ForeignByCountry[c] == 0 {
+				t.Errorf("Naveed Akhtar's Skype contacts: none in %s: %v", c, chat.ForeignByCountry)
+			}
+		}
+	})
+
+	t.Run("timeline", func(t *testing.T) {
+		payments, err := db.FindPayments(lead, res.CaseID, caseroom.PaymentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			kind  caseroom.TimelineKind
+			limit int
+			want  int
+		}{
+			{caseroom.TimelinePayment, 1000, len(payments)},
+			{caseroom.TimelineCommunication, 10, 10}, // a page: there are thousands
+		} {
+			page, err := db.Timeline(lead, res.CaseID, caseroom.TimelineFilter{Kinds: []caseroom.TimelineKind{tc.kind}, Limit: tc.limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Entries) != tc.want || tc.want == 0 {
+				t.Errorf("timeline of %s: %d entries, want %d", tc.kind, len(page.Entries), tc.want)
+			}
+			for _, e := range page.Entries {
+				if e.Kind != tc.kind || len(e.Persons) == 0 && tc.kind == caseroom.TimelineCommunication {
+					t.Errorf("timeline entry %+v; want a %s concerning a person", e, tc.kind)
+				}
+			}
+		}
+	})
 }
