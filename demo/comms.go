@@ -230,7 +230,7 @@ func (sd *seeder) chatContacts() {
 
 // importComms imports rows into an exhibit as the examiner.
 func (sd *seeder) importComms(ni caseroom.NewCommImport, rows []caseroom.CommRow) {
-	ni.Rows = func(fn func(caseroom.CommRow) error) error {
+	ni.Rows = func(_ *time.Location, fn func(caseroom.CommRow) error) error {
 		for _, r := range rows {
 			if err := fn(r); err != nil {
 				return err
