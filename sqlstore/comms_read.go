@@ -125,7 +125,8 @@ func loadCommunications(ctx context.Context, q querier, v *vault.Vault, caseID s
 	}
 	if after != "" {
 		at, id, _ := strings.Cut(after, "|")
-		window, wargs = window+` AND (c.at > ? OR (c.at = ? AND c.id > ?))`, append(wargs, at, at, id)
+		// c.at >= ? first, so that the scan starts at the cursor in the index.
+		window, wargs = window+` AND c.at >= ? AND (c.at > ? OR c.id > ?)`, append(wargs, at, at, id)
 	}
 	const cols = `SELECT c.id, c.from_id, c.to_id, c.directed, c.kind, c.at, c.duration, c.cell_id, c.imei, c.import_id, c.line, i.exhibit_id, x.ref
 		FROM communications c JOIN comm_imports i ON i.id = c.import_id JOIN exhibits x ON x.id = i.exhibit_id WHERE `

@@ -219,7 +219,7 @@ func (db *DB) timelinePayments(ctx context.Context, caseID string, role caseroom
 	}
 	if after := afterCursor(w.After, caseroom.TimelinePayment); after != "" {
 		at, id, _ := strings.Cut(after, "|")
-		conds, args = append(conds, `(p.at_start > ? OR (p.at_start = ? AND p.id > ?))`), append(args, at, at, id)
+		conds, args = append(conds, `p.at_start >= ? AND (p.at_start > ? OR p.id > ?)`), append(args, at, at, id)
 	}
 	filter := `1 = 1`
 	if len(conds) > 0 {
