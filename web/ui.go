@@ -9,6 +9,7 @@ import (
 	"errors"
 	"html/template"
 	"io/fs"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -186,9 +187,19 @@ func (s *Server) servePage(next http.HandlerFunc) http.HandlerFunc {
 		ctx := caseroom.NewContextWithUser(r.Context(), sess.User)
 		r = r.WithContext(context.WithValue(ctx, sessionKey{}, sess))
 		if !safeMethod(r.Method) {
-			// The form is read here, once, for every page: handlers use r.PostForm.
+			// The form is read here, once, for every page: handlers use r.PostForm (and
+			// r.MultipartForm for a form that sends a file, held in memory: the whole
+			// form is at most maxBody).
 			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-			if err := r.ParseForm(); err != nil {
+			err := r.ParseForm()
+			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && mt == "multipart/form-data" {
+				var tooLarge *http.MaxBytesError
+				if err = r.ParseMultipartForm(maxBody); errors.As(err, &tooLarge) {
+					s.uiError(w, r, nil, caseroom.Errorf(caseroom.EINVALID, "The file sent is larger than a page's form takes (%d MB); a larger file is imported with the caseroom command or the API.", maxBody>>20))
+					return
+				}
+			}
+			if err != nil {
 				s.uiError(w, r, nil, caseroom.Errorf(caseroom.EINVALID, "The form could not be read; send it again."))
 				return
 			}
