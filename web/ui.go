@@ -45,7 +45,8 @@ type uiPage struct {
 	// the user's role in it.
 	Case *caseroom.Case
 	// Section names the case navigation entry to mark as current: dashboard, people,
-	// documents, actions, exhibits, media, graph, accountability, audit.
+	// documents, actions, exhibits, media, money, communications, timeline, graph,
+	// accountability, audit.
 	Section string
 	// Flash is a message about what the last form did; FlashError marks a refusal.
 	Flash      string
@@ -124,6 +125,9 @@ var caseNav = []struct{ Section, Label, Path, Roles string }{
 	{"documents", "Documents", "documents", ""},
 	{"actions", "Actions", "actions", allButAdvocates},
 	{"exhibits", "Exhibits & media", "exhibits", allButAdvocates},
+	{"money", "Money", "money", allButAdvocates},
+	{"communications", "Communications", "communications", allButAdvocates},
+	{"timeline", "Timeline", "timeline", ""},
 	{"graph", "Link graph", "graph", ""},
 	{"accountability", "Accountability", "accountability", "lead,prosecutor,oversight"},
 	{"audit", "Audit", "audit", "lead,prosecutor,oversight"},
@@ -159,6 +163,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		s.documentRoutes(),
 		s.actionRoutes(),
 		s.exhibitRoutes(),
+		s.moneyRoutes(),
 		s.graphRoutes(),
 		s.oversightRoutes(),
 	} {
