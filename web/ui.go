@@ -9,6 +9,7 @@ import (
 	"errors"
 	"html/template"
 	"io/fs"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -44,7 +45,8 @@ type uiPage struct {
 	// the user's role in it.
 	Case *caseroom.Case
 	// Section names the case navigation entry to mark as current: dashboard, people,
-	// documents, actions, exhibits, media, graph, accountability, audit.
+	// documents, actions, exhibits, media, money, communications, timeline, graph,
+	// accountability, audit.
 	Section string
 	// Flash is a message about what the last form did; FlashError marks a refusal.
 	Flash      string
@@ -123,6 +125,9 @@ var caseNav = []struct{ Section, Label, Path, Roles string }{
 	{"documents", "Documents", "documents", ""},
 	{"actions", "Actions", "actions", allButAdvocates},
 	{"exhibits", "Exhibits & media", "exhibits", allButAdvocates},
+	{"money", "Money", "money", allButAdvocates},
+	{"communications", "Communications", "communications", allButAdvocates},
+	{"timeline", "Timeline", "timeline", ""},
 	{"graph", "Link graph", "graph", ""},
 	{"accountability", "Accountability", "accountability", "lead,prosecutor,oversight"},
 	{"audit", "Audit", "audit", "lead,prosecutor,oversight"},
@@ -158,6 +163,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		s.documentRoutes(),
 		s.actionRoutes(),
 		s.exhibitRoutes(),
+		s.moneyRoutes(),
 		s.graphRoutes(),
 		s.oversightRoutes(),
 	} {
@@ -186,9 +192,19 @@ func (s *Server) servePage(next http.HandlerFunc) http.HandlerFunc {
 		ctx := caseroom.NewContextWithUser(r.Context(), sess.User)
 		r = r.WithContext(context.WithValue(ctx, sessionKey{}, sess))
 		if !safeMethod(r.Method) {
-			// The form is read here, once, for every page: handlers use r.PostForm.
+			// The form is read here, once, for every page: handlers use r.PostForm (and
+			// r.MultipartForm for a form that sends a file, held in memory: the whole
+			// form is at most maxBody).
 			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-			if err := r.ParseForm(); err != nil {
+			err := r.ParseForm()
+			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && mt == "multipart/form-data" {
+				var tooLarge *http.MaxBytesError
+				if err = r.ParseMultipartForm(maxBody); errors.As(err, &tooLarge) {
+					s.uiError(w, r, nil, caseroom.Errorf(caseroom.EINVALID, "The file sent is larger than a page's form takes (%d MB); a larger file is imported with the caseroom command or the API.", maxBody>>20))
+					return
+				}
+			}
+			if err != nil {
 				s.uiError(w, r, nil, caseroom.Errorf(caseroom.EINVALID, "The form could not be read; send it again."))
 				return
 			}

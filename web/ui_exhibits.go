@@ -153,6 +153,10 @@ type exhibitPage struct {
 	More    bool // the exhibit holds more files than listed
 	Events  []caseroom.CustodyEventKind
 	Form    custodyForm
+	// Import is the form that imports a file of communications into the exhibit
+	// (see uiImportCommunications), as typed; ImportLimit the largest file it sends.
+	Import      commsImportForm
+	ImportLimit int64
 }
 
 // exhibitMediaLimit is how many files the exhibit page lists; the media list pages on.
@@ -184,7 +188,8 @@ func (s *Server) exhibitPage(r *http.Request, p *uiPage, form custodyForm) (*exh
 	if err != nil {
 		return nil, err
 	}
-	body := &exhibitPage{mediaParts: mediaParts{page: p}, Exhibit: x, State: exhibitState(x), Media: ms, Form: form}
+	body := &exhibitPage{mediaParts: mediaParts{page: p}, Exhibit: x, State: exhibitState(x), Media: ms, Form: form,
+		Import: commsImportForm{Format: "cdr"}, ImportLimit: commsUploadLimit}
 	if len(ms) > exhibitMediaLimit {
 		body.Media, body.More = ms[:exhibitMediaLimit], true
 	}

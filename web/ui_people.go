@@ -99,7 +99,20 @@ type personView struct {
 	ActionsShown bool
 	Arrests      []*caseroom.Arrest
 	ArrestsShown bool
+	// Payments are those the person made or received (or an account of theirs did),
+	// and Contacts their communications' counterparts; each is shown only when the
+	// service lets the reader read it (PaymentsShown, ContactsShown).
+	moneyParts
+	Payments      []*caseroom.Payment
+	PaymentsShown bool
+	Contacts      *caseroom.CommSummary
+	ContactsTop   []caseroom.Counterpart
+	ContactsShown bool
 }
+
+// personContactsShown is how many of a person's top counterparts their page lists;
+// the communications page lists them all.
+const personContactsShown = 5
 
 // personLink is a link to or from the person, seen from the person.
 type personLink struct {
@@ -172,7 +185,7 @@ func (s *Server) uiRevealPerson(w http.ResponseWriter, r *http.Request) {
 // and renders the person page.
 func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, p *uiPage, per *caseroom.Person, status int, reason string) {
 	ctx, caseID := r.Context(), p.Case.ID
-	v := &personView{Person: per, Reason: reason, Revealed: status == http.StatusOK && r.Method == http.MethodPost}
+	v := &personView{Person: per, Reason: reason, Revealed: status == http.StatusOK && r.Method == http.MethodPost, moneyParts: moneyParts{page: p}}
 	p.Title = per.Label()
 	p.Body = v
 	if per.IdentityHidden && p.User != nil {
@@ -318,6 +331,22 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, p *uiPage,
 				}
 			}
 		}
+	}
+
+	payments, err := s.Payments.FindPayments(ctx, caseID, caseroom.PaymentFilter{Person: per.ID})
+	if err != nil && !forbidden(err) {
+		s.uiError(w, r, p, err)
+		return
+	}
+	v.Payments, v.PaymentsShown = payments, err == nil
+	contacts, err := s.Comms.SummariseCommunications(ctx, caseID, per.ID, "")
+	if err != nil && !forbidden(err) {
+		s.uiError(w, r, p, err)
+		return
+	}
+	if v.ContactsShown = err == nil; v.ContactsShown {
+		v.Contacts = contacts
+		v.ContactsTop = contacts.Counterparts[:min(len(contacts.Counterparts), personContactsShown)]
 	}
 
 	// How a document concerns the person: their own part in it first.

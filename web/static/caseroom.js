@@ -123,3 +123,23 @@
 	form.addEventListener("input", update);
 	update();
 })();
+
+// The exhibit page's import of a file of communications: a file larger than the form
+// sends is refused before it is sent, with a message saying how to import it instead
+// (the server would otherwise answer only that the form could not be read).
+(function () {
+	const input = document.getElementById("comms-file");
+	if (!input) {
+		return;
+	}
+	const max = Number(input.dataset.maxBytes || 0);
+	input.addEventListener("change", () => {
+		const f = input.files && input.files[0];
+		if (max > 0 && f && f.size > max) {
+			input.setCustomValidity("The file is larger than this form sends (" + Math.floor(max / 1048576) + " MB); import it with caseroom import comms.");
+		} else {
+			input.setCustomValidity("");
+		}
+		input.reportValidity();
+	});
+})();

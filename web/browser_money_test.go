@@ -1,0 +1,164 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"caseroom"
+)
+
+// The money and timeline pages in a real browser, on the demo case with payments and
+// call records added: the chart is drawn and the family's total shown; a payment
+// recorded through the form counts; the timeline pages forward.
+
+// seedMoney records, as the demo's lead, two payments under threat by a victim's
+// parent to a suspect (eight crore rupees together) and 150 calls of the suspect's
+// phone imported into SB/1, and returns the victim's pseudonym, the parent and the
+// suspect.
+func seedMoney(t *testing.T, site *demoSite) (victim string, parent, suspect *caseroom.Person) {
+	t.Helper()
+	ctx := context.Background()
+	lead, err := site.DB.Authenticate(ctx, site.login("lead").Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx = caseroom.NewContextWithUser(ctx, lead)
+	links, err := site.DB.FindLinks(ctx, site.CaseID, caseroom.LinkFilter{Type: "parent_of"})
+	if err != nil || len(links) == 0 {
+		t.Fatalf("the demo's parents: %v (%d links)", err, len(links))
+	}
+	victim = links[0].ToLabel
+	if parent, err = site.DB.FindPerson(ctx, site.CaseID, links[0].From); err != nil {
+		t.Fatal(err)
+	}
+	suspects, err := site.DB.FindPersons(ctx, site.CaseID, caseroom.PersonFilter{Role: caseroom.PersonSuspect})
+	if err != nil || len(suspects) == 0 {
+		t.Fatalf("the demo's suspects: %v", err)
+	}
+	suspect = suspects[0]
+	docs, err := site.DB.FindDocuments(ctx, site.CaseID, caseroom.DocumentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	source := ""
+	for _, d := range docs {
+		if strings.HasPrefix(d.Title, "Financial enquiry") {
+			source = d.Ref
+		}
+	}
+	if source == "" {
+		t.Fatal("the demo has no financial enquiry to cite")
+	}
+	for _, p := range []struct {
+		amount caseroom.MinorUnits
+		at     string
+	}{{5_00_00_000_00, "2024-03"}, {3_00_00_000_00, "2024-07-15"}} {
+		amount := p.amount
+		if _, err := site.DB.RecordPayment(ctx, site.CaseID, caseroom.NewPayment{Payer: parent.ID, Payee: suspect.ID, Amount: &amount, At: p.at,
+			Method: caseroom.PaymentCash, Purpose: caseroom.PurposeExtortion, Source: source}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	rows := func(fn func(caseroom.CommRow) error) error {
+		for i := range 150 {
+			r := caseroom.CommRow{Line: int64(i + 2), Kind: caseroom.CommCall, Directed: true, Duration: int64(20 + i),
+				From: caseroom.RawEndpoint{Kind: caseroom.IdentifierPhone, Value: "0300-7654321"},
+				To:   caseroom.RawEndpoint{Kind: caseroom.IdentifierPhone, Value: []string{"+447700900456", "0321-1112223"}[i%2]},
+				At:   start.Add(time.Duration(i) * time.Hour)}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if _, err := site.DB.ImportCommunications(ctx, site.CaseID, caseroom.NewCommImport{Exhibit: "SB/1", Format: "cdr",
+		SHA256: strings.Repeat("ab", 32), Name: "calls.csv", Rows: rows}); err != nil {
+		t.Fatal(err)
+	}
+	return victim, parent, suspect
+}
+
+func TestBrowserMoneyAndTimeline(t *testing.T) {
+	site := newDemoSite(t)
+	victim, parent, suspect := seedMoney(t, site)
+	b := newChrome(t, site)
+	b.signIn(string(caseroom.RoleLead))
+
+	// The money page, from the case's navigation.
+	b.open(site.casePath())
+	b.do("open the money page", chromedp.Click(`//nav[@class="case-nav"]//a[text()="Money"]`), chromedp.WaitVisible(`//h1[text()="Money"]`))
+	bars := get(b, "the chart", chromedp.Evaluate[int](`document.querySelectorAll("svg.barchart rect[fill]").length`))
+	if bars < 3 { // the legend's swatch, March and July
+		t.Errorf("the extortion chart has %d rects", bars)
+	}
+	if w := get(b, "the chart's width", chromedp.Evaluate[float64](`document.querySelector("svg.barchart").getBoundingClientRect().width`)); w < 300 {
+		t.Errorf("the chart is drawn %.0f px wide", w)
+	}
+	family := b.text(`table.mc-families tbody tr`)
+	for _, want := range []string{victim, "Rs 8,00,00,000.00 (80,000,000.00; eight crore rupees)", "PM-1", "PM-2"} {
+		if !strings.Contains(family, want) {
+			t.Errorf("the family's row %q does not show %q", family, want)
+		}
+	}
+	b.screenshot("money")
+
+	// A payment through the form: 1,250.50 rupees from the parent to an account.
+	b.do("record a payment",
+		chooseOption("payer", parent.ID),
+		chromedp.SendKeys(chromedp.ID("payeeAccount"), "phone:0345-1234567"),
+		chromedp.SendKeys(chromedp.ID("amount"), "1,250.50"),
+		chromedp.SendKeys(chromedp.ID("at"), "2024-09"),
+		chooseOption("source", "R-1"),
+		chromedp.Click(`//button[text()="Record the payment"]`),
+		chromedp.WaitVisible(`//p[contains(@class, "flash") and contains(text(), "Recorded PM-3: Rs 1,250.50 (one thousand two hundred fifty rupees and fifty paisa)")]`))
+	if row := b.text(`#PM-3`); !strings.Contains(row, "+923451234567") {
+		t.Errorf("the new payment's row: %q", row)
+	}
+
+	// The suspect's page links to their timeline; the timeline pages forward.
+	b.open(site.casePath("people", suspect.ID))
+	b.do("open the suspect's timeline", chromedp.Click(`//p[@class="person-actions"]/a[text()="Timeline"]`), chromedp.WaitVisible(`table.mc-timeline`))
+	b.waitLocation("?person=" + suspect.ID)
+
+	b.open(site.casePath("timeline"))
+	entries := func() (int, string) {
+		n := get(b, "count the entries", chromedp.Evaluate[int](`document.querySelectorAll("table.mc-timeline tbody tr").length`))
+		return n, b.text(`table.mc-timeline tbody tr`)
+	}
+	n, first := entries()
+	if n != 100 {
+		t.Errorf("the timeline's first page shows %d entries, want 100", n)
+	}
+	b.do("page forward", chromedp.Click(`//a[@rel="next"]`), chromedp.WaitVisible(`//a[text()="Back to the start"]`))
+	if !strings.Contains(b.location(), "after=") {
+		t.Errorf("the next page is at %s", b.location())
+	}
+	n2, first2 := entries()
+	if n2 == 0 || first2 == first {
+		t.Errorf("the second page shows %d entries, the first %q (the first page's: %q)", n2, first2, first)
+	}
+	b.screenshot("timeline")
+	// Filtered to payments, the three are there, the month shown as a month.
+	b.open(site.casePath("timeline") + "?kinds=payment")
+	if n, _ := entries(); n != 3 {
+		t.Errorf("the timeline of payments shows %d entries, want 3", n)
+	}
+	if when := b.text(`table.mc-timeline tbody tr td`); when != "2024-03" {
+		t.Errorf("the first payment is shown at %q, want its month 2024-03", when)
+	}
+	b.do("follow the payment", chromedp.Click(`//table[contains(@class,"mc-timeline")]//a[text()="PM-1"]`), chromedp.WaitVisible(`#PM-1`))
+	b.waitLocation("/money#PM-1")
+
+	// The phone's communications: its two counterparts charted, the one abroad listed.
+	b.open(site.casePath("communications") + "?endpoint=" + "%2B923007654321")
+	b.do("see the phone's contacts", chromedp.WaitVisible(`svg.barchart`), chromedp.WaitVisible(`//h2[text()="Foreign contacts"]`))
+	if abroad := b.text(`ul.mc-foreign`); !strings.Contains(abroad, "+447700900456") {
+		t.Errorf("the foreign contacts are %q", abroad)
+	}
+	b.screenshot("communications")
+}
