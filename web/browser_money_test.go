@@ -64,7 +64,7 @@ func seedMoney(t *testing.T, site *demoSite) (victim string, parent, suspect *ca
 		}
 	}
 	start := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
-	rows := func(fn func(caseroom.CommRow) error) error {
+	rows := func(_ *time.Location, fn func(caseroom.CommRow) error) error {
 		for i := range 150 {
 			r := caseroom.CommRow{Line: int64(i + 2), Kind: caseroom.CommCall, Directed: true, Duration: int64(20 + i),
 				From: caseroom.RawEndpoint{Kind: caseroom.IdentifierPhone, Value: "0300-7654321"},

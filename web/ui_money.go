@@ -953,7 +953,7 @@ func (s *Server) importUploadedComms(r *http.Request, p *uiPage, form commsImpor
 	if fh == nil || fh.Size == 0 {
 		return nil, caseroom.Errorf(caseroom.EINVALID, "file: choose the file of communications to import (call-detail records as CSV, or a chat export)")
 	}
-	read, err := commsfile.Reader(form.Format, p.Case.TimeZone, form.Map, form.DateOrder, form.Service)
+	read, err := commsfile.Reader(form.Format, form.Map, form.DateOrder, form.Service)
 	if err != nil {
 		return nil, err
 	}
@@ -963,13 +963,13 @@ func (s *Server) importUploadedComms(r *http.Request, p *uiPage, form commsImpor
 	}
 	return s.Comms.ImportCommunications(r.Context(), p.Case.ID, caseroom.NewCommImport{
 		Exhibit: r.PathValue("id"), Format: form.Format, SHA256: hex.EncodeToString(h.Sum(nil)), Name: path.Base(strings.ReplaceAll(fh.Filename, `\`, "/")),
-		Rows: func(fn func(caseroom.CommRow) error) error {
+		Rows: func(loc *time.Location, fn func(caseroom.CommRow) error) error {
 			f, err := fh.Open()
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			return read(f, fn)
+			return read(f, loc, fn)
 		},
 	})
 }
