@@ -77,6 +77,7 @@ var recordTables = []struct{ table, key string }{
 	{"comm_imports", "id"},
 	{"comm_import_done", "import_id"},
 	{"communications", "id"},
+	{"comm_import_batches", "id"},
 	{"identifier_e164", "identifier_id"},
 }
 

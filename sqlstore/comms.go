@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,7 +13,7 @@ import (
 
 var _ caseroom.CommService = (*DB)(nil)
 
-const prefixCommImport = "cmi"
+const prefixCommImport, prefixCommBatch = "cmi", "cmb"
 
 // commBatch is how many rows one transaction of an import writes, under one audit
 // entry. Each row is its own INSERT: a statement that inserts many rows makes SQLite
@@ -101,17 +102,7 @@ func (db *DB) ImportCommunications(ctx context.Context, caseID string, ni casero
 	if err := w.loadEndpoints(ctx); err != nil {
 		return nil, err
 	}
-	err = ni.Rows(loc, func(r caseroom.CommRow) error {
-		w.batch = append(w.batch, r)
-		if len(w.batch) >= commBatch {
-			return w.flush(ctx)
-		}
-		return nil
-	})
-	if err == nil {
-		err = w.flush(ctx)
-	}
-	if err != nil {
+	if err := w.writeAll(ctx, loc, ni.Rows); err != nil {
 		return nil, err
 	}
 	err = db.write(ctx, func(tx *Tx) error {
@@ -120,7 +111,7 @@ func (db *DB) ImportCommunications(ctx context.Context, caseID string, ni casero
 			return err
 		}
 		var written int64
-		if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM communications WHERE import_id = ?`, imp.ID).Scan(&written); err != nil {
+		if err := tx.QueryRowContext(tx.ctx, `SELECT COALESCE(SUM(rows), 0) FROM comm_import_batches WHERE import_id = ?`, imp.ID).Scan(&written); err != nil {
 			return err
 		}
 		seq, err := tx.reserveSeq()
@@ -262,7 +253,6 @@ type commWriter struct {
 	imp      *caseroom.CommImport
 	norm     *endpointNormaliser
 	ids      map[endpointKey]string // the case's endpoints, by key
-	batch    []caseroom.CommRow
 	written  int64 // rows of this file in the store, this run's and earlier runs'
 	progress func(written, total int64)
 }
@@ -287,19 +277,62 @@ type commPairTotal struct {
 	first, last                  string
 }
 
-// flush writes the batch in one transaction: rows an earlier run wrote are skipped.
-func (w *commWriter) flush(ctx context.Context) error {
-	if len(w.batch) == 0 {
+// errImportStopped tells the reader of a file to stop: a batch could not be written.
+var errImportStopped = errors.New("import stopped")
+
+// writeAll reads the file once more and writes its rows in batches. The file is read
+// (and parsed) in a goroutine of its own, a batch ahead of the writes, so that reading
+// one batch overlaps writing the one before. The first error of either stops both.
+func (w *commWriter) writeAll(ctx context.Context, loc *time.Location, rows func(*time.Location, func(caseroom.CommRow) error) error) error {
+	batches := make(chan []caseroom.CommRow, 1)
+	stop := make(chan struct{})
+	read := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		var b []caseroom.CommRow
+		send := func() error {
+			select {
+			case batches <- b:
+				b = nil
+				return nil
+			case <-stop:
+				return errImportStopped
+			}
+		}
+		err := rows(loc, func(r caseroom.CommRow) error {
+			if b = append(b, r); len(b) >= commBatch {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(b) > 0 {
+			err = send()
+		}
+		read <- err
+	}()
+	for b := range batches {
+		if err := w.flush(ctx, b); err != nil {
+			close(stop)
+			for range batches { // let the reader finish
+			}
+			<-read
+			return err
+		}
+	}
+	return <-read
+}
+
+// flush writes a batch in one transaction: rows an earlier run wrote are skipped.
+func (w *commWriter) flush(ctx context.Context, batch []caseroom.CommRow) error {
+	if len(batch) == 0 {
 		return nil
 	}
-	batch := w.batch
-	w.batch = w.batch[:0]
 	var created map[endpointKey]string
 	var added, skipped int64
 	err := w.db.writeAlone(ctx, func(tx *Tx) error {
 		created, added, skipped = map[endpointKey]string{}, 0, 0
 		var maxLine int64
-		if err := tx.QueryRowContext(tx.ctx, `SELECT COALESCE(MAX(line), 0) FROM communications WHERE import_id = ?`, w.imp.ID).Scan(&maxLine); err != nil {
+		if err := tx.QueryRowContext(tx.ctx, `SELECT COALESCE(MAX(last_line), 0) FROM comm_import_batches WHERE import_id = ?`, w.imp.ID).Scan(&maxLine); err != nil {
 			return err
 		}
 		if batch[len(batch)-1].Line <= maxLine {
@@ -380,6 +413,16 @@ func (w *commWriter) flush(ctx context.Context) error {
 				return fmt.Errorf("pair totals: %w", err)
 			}
 		}
+		var last int64
+		for _, r := range batch {
+			last = max(last, r.Line)
+		}
+		batchRow := map[string]any{"id": newID(prefixCommBatch), "import_id": w.imp.ID, "last_line": last, "rows": added, "entry": seq}
+		if err := tx.exec(`INSERT INTO comm_import_batches (id, import_id, last_line, rows, entry) VALUES (?, ?, ?, ?, ?)`,
+			batchRow["id"], batchRow["import_id"], batchRow["last_line"], batchRow["rows"], batchRow["entry"]); err != nil {
+			return fmt.Errorf("record batch: %w", err)
+		}
+		state["comm_import_batches"] = []map[string]any{batchRow}
 		return tx.appendAuditState(seq, "comms.rows", "comm_import", w.imp.ID, w.caseID, state)
 	})
 	if err != nil {

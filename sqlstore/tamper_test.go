@@ -85,6 +85,7 @@ var tamperTables = []struct{ table, key, column string }{
 	{"comm_imports", "id", "name"},
 	{"comm_import_done", "import_id", "done_at"},
 	{"communications", "id", "cell_id"},
+	{"comm_import_batches", "id", "id"},
 	{"identifier_e164", "identifier_id", "case_id"},
 }
 

@@ -93,12 +93,14 @@ CREATE TABLE comm_import_done (
 CREATE INDEX comm_import_done_entry ON comm_import_done (entry);
 
 -- A communication: the row of line `line` of an import. id is the import's id, a dot
--- and the line in ten digits, so that an import's rows are stored in file order. from
--- and to are endpoints; directed 1 if the record says who began (from), else from and
--- to are as the file lists them. at is the time in UTC, in the store's time layout;
--- duration in seconds.
+-- and the line in ten digits. It is unique (an import's lines only grow, and a batch
+-- writes only lines after its import's last batch, comm_import_batches) but not
+-- indexed: nothing looks a communication up by id, and at millions of rows the index
+-- would cost a sixth of an import. from and to are endpoints; directed 1 if the record
+-- says who began (from), else from and to are as the file lists them. at is the time
+-- in UTC, in the store's time layout; duration in seconds.
 CREATE TABLE communications (
-    id        TEXT PRIMARY KEY,
+    id        TEXT NOT NULL,
     case_id   TEXT NOT NULL REFERENCES cases (id),
     import_id TEXT NOT NULL REFERENCES comm_imports (id),
     line      BIGINT NOT NULL,
@@ -116,6 +118,18 @@ CREATE INDEX communications_at ON communications (case_id, at);
 CREATE INDEX communications_from ON communications (from_id, at);
 CREATE INDEX communications_to ON communications (to_id, at);
 CREATE INDEX communications_entry ON communications (entry);
+
+-- A batch of an import written: its last line and how many rows it wrote, under the
+-- batch's entry. An interrupted import resumes after the largest last line.
+CREATE TABLE comm_import_batches (
+    id        TEXT PRIMARY KEY,
+    import_id TEXT NOT NULL REFERENCES comm_imports (id),
+    last_line BIGINT NOT NULL,
+    rows      BIGINT NOT NULL,
+    entry     BIGINT NOT NULL
+);
+CREATE INDEX comm_import_batches_import ON comm_import_batches (import_id, last_line);
+CREATE INDEX comm_import_batches_entry ON comm_import_batches (entry);
 
 -- Running totals per pair of endpoints (from, to), over every communication between
 -- them: not a record (see above).
