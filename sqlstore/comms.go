@@ -253,7 +253,7 @@ type commWriter struct {
 	imp      *caseroom.CommImport
 	norm     *endpointNormaliser
 	ids      map[endpointKey]string // the case's endpoints, by key
-	written  int64 // rows of this file in the store, this run's and earlier runs'
+	written  int64                  // rows of this file in the store, this run's and earlier runs'
 	progress func(written, total int64)
 }
 

@@ -84,7 +84,9 @@ func TestImportComms(t *testing.T) {
 	defer stop()
 	var sum struct {
 		Contacts int
-		Foreign  []struct{ Endpoint struct{ Value, Country string } }
+		Foreign  []struct {
+			Endpoint struct{ Value, Country string }
+		}
 	}
 	if code := call(t, token, "GET", base+"/api/v1/cases/"+c.ID+"/communications/summary?person="+sus.ID, "", &sum); code != 200 {
 		t.Fatalf("summary: %d", code)
