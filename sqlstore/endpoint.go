@@ -274,16 +274,20 @@ func personEndpoints(ctx context.Context, q querier, caseID, person string) ([]s
 // scanPseudonyms maps each victim of the case to their pseudonym.
 func scanPseudonyms(ctx context.Context, q querier, caseID string) (map[string]string, error) {
 	out := map[string]string{}
-	err := scanEach(ctx, q, `SELECT person_id, pseudonym FROM pseudonyms WHERE case_id = ?`, []any{caseID}, func(scan func(...any) error) error {
-		var id, p string
-		err := scan(&id, &p)
-		out[id] = p
-		return err
-	})
-	if err != nil {
+	if err := scanMap(ctx, q, out, `SELECT person_id, pseudonym FROM pseudonyms WHERE case_id = ?`, caseID); err != nil {
 		return nil, fmt.Errorf("pseudonyms: %w", err)
 	}
 	return out, nil
+}
+
+// scanMap adds to m the rows of a query of two text columns, the first the key.
+func scanMap(ctx context.Context, q querier, m map[string]string, query string, args ...any) error {
+	return scanEach(ctx, q, query, args, func(scan func(...any) error) error {
+		var k, v string
+		err := scan(&k, &v)
+		m[k] = v
+		return err
+	})
 }
 
 // FindEndpoints lists the case's endpoints. See caseroom.CommService.

@@ -430,13 +430,7 @@ func partyLabels(ctx context.Context, q querier, v *vault.Vault, caseID string, 
 	if err != nil {
 		return nil, err
 	}
-	err = scanEach(ctx, q, `SELECT id, name FROM organisations WHERE case_id = ?`, []any{caseID}, func(scan func(...any) error) error {
-		var id, name string
-		err := scan(&id, &name)
-		labels[id] = name
-		return err
-	})
-	if err != nil {
+	if err := scanMap(ctx, q, labels, `SELECT id, name FROM organisations WHERE case_id = ?`, caseID); err != nil {
 		return nil, fmt.Errorf("organisation labels: %w", err)
 	}
 	if len(endpoints) > 0 {
@@ -456,13 +450,7 @@ func partyLabels(ctx context.Context, q querier, v *vault.Vault, caseID string, 
 func sourceRefs(ctx context.Context, q querier, caseID string) (map[string]string, error) {
 	refs := map[string]string{}
 	for _, table := range []string{"documents", "exhibits"} {
-		err := scanEach(ctx, q, `SELECT id, ref FROM `+table+` WHERE case_id = ?`, []any{caseID}, func(scan func(...any) error) error {
-			var id, ref string
-			err := scan(&id, &ref)
-			refs[id] = ref
-			return err
-		})
-		if err != nil {
+		if err := scanMap(ctx, q, refs, `SELECT id, ref FROM `+table+` WHERE case_id = ?`, caseID); err != nil {
 			return nil, fmt.Errorf("source refs: %w", err)
 		}
 	}

@@ -84,15 +84,7 @@ func (s *Server) handleListCommunications(w http.ResponseWriter, r *http.Request
 	q := r.URL.Query()
 	f := caseroom.CommFilter{Person: q.Get("person"), Endpoint: q.Get("endpoint")}
 	var err error
-	if f.From, err = queryTime(q.Get("from"), "from"); err == nil {
-		f.To, err = queryTime(q.Get("to"), "to")
-	}
-	var limit int64
-	if err == nil {
-		limit, err = intQuery(r, "limit", 0)
-		f.Limit = int(max(min(limit, 1<<31), -1))
-	}
-	if err != nil {
+	if f.From, f.To, f.Limit, err = queryWindow(r); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -124,15 +116,7 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := caseroom.TimelineFilter{Person: q.Get("person"), After: q.Get("after")}
 	var err error
-	if f.From, err = queryTime(q.Get("from"), "from"); err == nil {
-		f.To, err = queryTime(q.Get("to"), "to")
-	}
-	var limit int64
-	if err == nil {
-		limit, err = intQuery(r, "limit", 0)
-		f.Limit = int(max(min(limit, 1<<31), -1))
-	}
-	if err != nil {
+	if f.From, f.To, f.Limit, err = queryWindow(r); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -143,6 +127,20 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 	}
 	page, err := s.Timeline.Timeline(r.Context(), r.PathValue("case"), f)
 	respond(w, r, page, err)
+}
+
+// queryWindow reads the from, to and limit parameters of a list (limit 0 if absent;
+// the service says what a limit may be).
+func queryWindow(r *http.Request) (from, to *time.Time, limit int, err error) {
+	q := r.URL.Query()
+	if from, err = queryTime(q.Get("from"), "from"); err != nil {
+		return
+	}
+	if to, err = queryTime(q.Get("to"), "to"); err != nil {
+		return
+	}
+	n, err := intQuery(r, "limit", 0)
+	return from, to, int(max(min(n, 1<<31), -1)), err
 }
 
 // queryTime reads a time bound of a query: a date (the start of that day in UTC for
