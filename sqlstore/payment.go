@@ -381,7 +381,18 @@ func describePayments(ctx context.Context, q querier, v *vault.Vault, caseID str
 		return err
 	}
 	correctedBy := map[string][]string{}
-	err = scanEach(ctx, q, `SELECT c.ref, p.ref FROM payments p JOIN payments c ON c.id = p.corrects_id WHERE p.case_id = ? ORDER BY p.num`, []any{caseID},
+	// The corrections of the payments described: for a few (a payment just written),
+	// looked up by the index on corrects_id, not by reading every payment of the case.
+	corrections, cargs := `SELECT c.ref, p.ref FROM payments p JOIN payments c ON c.id = p.corrects_id WHERE c.case_id = ? ORDER BY p.num`, []any{caseID}
+	if len(ps) <= 500 {
+		ids := make([]any, len(ps))
+		for i, p := range ps {
+			ids[i] = p.ID
+		}
+		corrections = `SELECT c.ref, p.ref FROM payments p JOIN payments c ON c.id = p.corrects_id WHERE p.corrects_id IN (` + placeholders(len(ids)) + `) ORDER BY p.num`
+		cargs = ids
+	}
+	err = scanEach(ctx, q, corrections, cargs,
 		func(scan func(...any) error) error {
 			var corrected, by string
 			err := scan(&corrected, &by)
