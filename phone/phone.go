@@ -56,17 +56,31 @@ func Normalise(raw, region string) (Number, bool) {
 	if plus {
 		input = "+" + input
 	}
-	if n, err := phonenumbers.Parse(input, region); err == nil && phonenumbers.IsPossibleNumber(n) {
-		country := phonenumbers.GetRegionCodeForNumber(n)
-		if country == "" || country == "ZZ" || country == "001" {
-			country = phonenumbers.GetRegionCodeForCountryCode(int(n.GetCountryCode()))
+	if full, ok := e164(input, region); ok {
+		// Only a form that reads back as itself: libphonenumber strips a trunk zero
+		// after some country codes (+51 0...), and a number it would strip again is
+		// kept as written, so that normalising is idempotent.
+		if again, ok := e164(full.E164, region); ok && again == full {
+			return full, true
 		}
-		if country == "ZZ" || country == "001" {
-			country = ""
-		}
-		return Number{E164: phonenumbers.Format(n, phonenumbers.E164), Country: country, Full: true}, true
 	}
 	return Number{E164: input}, true
+}
+
+// e164 is libphonenumber's reading of a number, if possible for its country.
+func e164(input, region string) (Number, bool) {
+	n, err := phonenumbers.Parse(input, region)
+	if err != nil || !phonenumbers.IsPossibleNumber(n) {
+		return Number{}, false
+	}
+	country := phonenumbers.GetRegionCodeForNumber(n)
+	if country == "" || country == "ZZ" || country == "001" {
+		country = phonenumbers.GetRegionCodeForCountryCode(int(n.GetCountryCode()))
+	}
+	if country == "ZZ" || country == "001" {
+		country = ""
+	}
+	return Number{E164: phonenumbers.Format(n, phonenumbers.E164), Country: country, Full: true}, true
 }
 
 // zoneRegions maps the time zones of the countries Caseroom's cases are likeliest to be

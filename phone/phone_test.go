@@ -22,6 +22,7 @@ func TestNormalise(t *testing.T) {
 		{"+1 202 555 0143", "+12025550143", "US"},
 		{"042-35761234", "+924235761234", "PK"}, // a Lahore landline
 		{"8558", "8558", ""},                    // a short code stays as written
+		{"+510000000000", "+510000000000", ""},  // libphonenumber would strip a zero each time: kept as written
 	} {
 		n, ok := Normalise(tc.raw, "PK")
 		if !ok || n.E164 != tc.e164 || n.Country != tc.country {

@@ -95,3 +95,23 @@ func BenchmarkImportCommunications(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
 }
+
+// BenchmarkRecordPayment records b.N payments, one after another, in a case that grows
+// by them.
+func BenchmarkRecordPayment(b *testing.B) {
+	forEachStoreB(b, func(b *testing.B, s *testStore) {
+		ctx, c, person := commBenchCase(b, s)
+		payer, err := s.DB.RegisterPerson(ctx, c, caseroom.NewPerson{Names: []caseroom.PersonName{{Name: "Bench Father"}}, Roles: []caseroom.PersonRole{caseroom.PersonWitness}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		amount := caseroom.MinorUnits(5000000)
+		b.ResetTimer()
+		for range b.N {
+			if _, err := s.DB.RecordPayment(ctx, c, caseroom.NewPayment{Payer: payer.ID, Payee: person, Amount: &amount, At: "2015-06",
+				Method: caseroom.PaymentCash, Purpose: caseroom.PurposeExtortion, Source: "R-1"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
