@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"caseroom"
+	"caseroom/internal/bounded"
 )
 
 // CDROptions says how to read a CDR file.
@@ -250,7 +251,7 @@ func ReadCDR(r io.Reader, o CDROptions, fn func(caseroom.CommRow) error) error {
 	if _, err := skipBOM(br); err != nil {
 		return err
 	}
-	in := &boundedReader{r: br, limit: maxRecordBytes}
+	in := &bounded.Reader{R: br, Limit: maxRecordBytes}
 	cr := newCSVReader(in, sniffComma(br))
 	header, err := readHeader(cr)
 	if err == io.EOF {
@@ -266,7 +267,7 @@ func ReadCDR(r io.Reader, o CDROptions, fn func(caseroom.CommRow) error) error {
 	prev := headerLine // the last line of the record read last
 	var skipped int64
 	for {
-		in.limit = cr.InputOffset() + maxRecordBytes
+		in.Limit = cr.InputOffset() + maxRecordBytes
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return nil

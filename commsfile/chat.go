@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"caseroom"
+	"caseroom/internal/bounded"
 )
 
 // ChatOptions says how to read a chat file.
@@ -110,7 +111,7 @@ const (
 
 // readChatCSV reads our CSV layout from br.
 func readChatCSV(br *bufio.Reader, o ChatOptions, fn func(caseroom.CommRow) error) error {
-	in := &boundedReader{r: br, limit: maxRecordBytes}
+	in := &bounded.Reader{R: br, Limit: maxRecordBytes}
 	cr := newCSVReader(in, sniffComma(br))
 	header, err := readHeader(cr)
 	if err == io.EOF {
@@ -145,7 +146,7 @@ func readChatCSV(br *bufio.Reader, o ChatOptions, fn func(caseroom.CommRow) erro
 	ncols := len(header)
 	prev, _ := cr.FieldPos(0)
 	for {
-		in.limit = cr.InputOffset() + maxRecordBytes
+		in.Limit = cr.InputOffset() + maxRecordBytes
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return nil

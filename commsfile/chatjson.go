@@ -10,20 +10,21 @@ import (
 	"strings"
 
 	"caseroom"
+	"caseroom/internal/bounded"
 )
 
 // jsonReader walks a JSON document one token at a time, so that no more than one
 // token, or one record decoded whole, is held.
 type jsonReader struct {
 	dec    *json.Decoder
-	in     *boundedReader
+	in     *bounded.Reader
 	offset int64  // bytes before the decoder's input: a byte order mark, white space
 	where  string // the record being read, for messages ("record 3 (message 1)")
 }
 
 // newJSONReader returns a jsonReader over br, which starts offset bytes into the file.
 func newJSONReader(br *bufio.Reader, offset int64) *jsonReader {
-	in := &boundedReader{r: br, limit: maxJSONValueBytes}
+	in := &bounded.Reader{R: br, Limit: maxJSONValueBytes}
 	dec := json.NewDecoder(in)
 	dec.UseNumber()
 	return &jsonReader{dec: dec, in: in, offset: offset}
@@ -31,7 +32,7 @@ func newJSONReader(br *bufio.Reader, offset int64) *jsonReader {
 
 // token returns the next token, allowing it up to maxJSONValueBytes.
 func (j *jsonReader) token() (json.Token, error) {
-	j.in.limit = j.in.n + maxJSONValueBytes
+	j.in.Limit = j.in.N + maxJSONValueBytes
 	t, err := j.dec.Token()
 	if err != nil {
 		return nil, j.fail(err)
@@ -41,7 +42,7 @@ func (j *jsonReader) token() (json.Token, error) {
 
 // decode decodes the next value into v, allowing it up to maxJSONValueBytes.
 func (j *jsonReader) decode(v any) error {
-	j.in.limit = j.in.n + maxJSONValueBytes
+	j.in.Limit = j.in.N + maxJSONValueBytes
 	if err := j.dec.Decode(v); err != nil {
 		return j.fail(err)
 	}
@@ -57,7 +58,7 @@ func (j *jsonReader) fail(err error) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, bounded.ErrTooLarge):
 		return invalid("%sa JSON value is larger than %d bytes", where, maxJSONValueBytes)
 	case errors.As(err, &syntax):
 		return invalid("%sthe JSON is malformed after byte %d: %s", where, j.offset+syntax.Offset, strings.TrimPrefix(syntax.Error(), "json: "))

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"caseroom"
+	"caseroom/internal/bounded"
 )
 
 // Limits that keep memory flat on hostile input: a CSV record (one line, or several
@@ -20,38 +21,6 @@ const (
 	maxRecordBytes    = 1 << 20
 	maxJSONValueBytes = 8 << 20
 )
-
-// errTooLarge is what boundedReader returns past its limit.
-var errTooLarge = errors.New("commsfile: input past the limit")
-
-// boundedReader passes reads through until limit bytes have been read in all, then fails
-// with errTooLarge. A reader raises the limit at the start of each record, which bounds
-// how much the CSV or JSON decoder underneath can buffer. Errors are sticky.
-type boundedReader struct {
-	r     io.Reader
-	n     int64 // bytes read so far
-	limit int64
-	err   error
-}
-
-// Read implements io.Reader.
-func (b *boundedReader) Read(p []byte) (int, error) {
-	if b.err != nil {
-		return 0, b.err
-	}
-	if b.n >= b.limit {
-		return 0, errTooLarge
-	}
-	if room := b.limit - b.n; int64(len(p)) > room {
-		p = p[:room]
-	}
-	n, err := b.r.Read(p)
-	b.n += int64(n)
-	if err != nil && err != io.EOF {
-		b.err = err
-	}
-	return n, err
-}
 
 // skipBOM discards a UTF-8 byte order mark at the start of br and reports its length.
 func skipBOM(br *bufio.Reader) (int, error) {
@@ -130,9 +99,9 @@ func readHeader(cr *csv.Reader) ([]string, error) {
 func csvError(err error, prev int) error {
 	var parse *csv.ParseError
 	switch {
-	case errors.Is(err, errTooLarge) && prev == 0:
+	case errors.Is(err, bounded.ErrTooLarge) && prev == 0:
 		return invalid("header: the first line is larger than %d bytes; is this a CSV file?", maxRecordBytes)
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, bounded.ErrTooLarge):
 		return invalid("line %d: the record after it is larger than %d bytes (a quote left open?)", prev, maxRecordBytes)
 	case errors.As(err, &parse):
 		msg := fmt.Sprintf("line %d: %v (at byte %d of the line", parse.Line, parse.Err, parse.Column)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"caseroom"
+	"caseroom/internal/bounded"
 )
 
 // ReadCSV reads a CSV hash set from r and calls fn with each entry in file order,
@@ -63,7 +64,7 @@ func columnKind(name string) string {
 // readCSV reads from br, which starts after any byte order mark.
 func readCSV(br *bufio.Reader, fn func(Entry) error) (Stats, error) {
 	var stats Stats
-	in := &boundedReader{r: br, limit: MaxEntryBytes}
+	in := &bounded.Reader{R: br, Limit: MaxEntryBytes}
 	cr := csv.NewReader(in)
 	cr.Comma = sniffComma(br)
 	cr.FieldsPerRecord = -1
@@ -99,7 +100,7 @@ func readCSV(br *bufio.Reader, fn func(Entry) error) (Stats, error) {
 	noHash := fmt.Sprintf("no hash; fill at least one of the columns %s", strings.Join(hashNames, ", "))
 	prev := headerLine // the last line of the record read last
 	for {
-		in.limit = cr.InputOffset() + MaxEntryBytes
+		in.Limit = cr.InputOffset() + MaxEntryBytes
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return stats, nil
@@ -199,9 +200,9 @@ func sniffComma(br *bufio.Reader) rune {
 func csvError(err error, prev int) error {
 	var parse *csv.ParseError
 	switch {
-	case errors.Is(err, errTooLarge) && prev == 0:
+	case errors.Is(err, bounded.ErrTooLarge) && prev == 0:
 		return caseroom.Errorf(caseroom.EINVALID, "the header is larger than %d bytes", MaxEntryBytes)
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, bounded.ErrTooLarge):
 		// Blank lines may come between prev and the record.
 		return caseroom.Errorf(caseroom.EINVALID, "the record after line %d is larger than %d bytes", prev, MaxEntryBytes)
 	case errors.As(err, &parse):

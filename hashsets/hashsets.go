@@ -31,7 +31,6 @@ package hashsets
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -170,37 +169,6 @@ func skipBOM(br *bufio.Reader) (int64, error) {
 		return 3, nil
 	}
 	return 0, nil
-}
-
-// errTooLarge is what boundedReader returns past its limit.
-var errTooLarge = errors.New("hashsets: input past the limit")
-
-// boundedReader passes reads through until limit bytes have been read in all, then fails
-// with errTooLarge. A reader raises the limit by MaxEntryBytes at the start of each entry,
-// which bounds how much the decoder underneath can buffer. Errors are sticky.
-type boundedReader struct {
-	r     io.Reader
-	n     int64 // bytes read so far
-	limit int64
-	err   error
-}
-
-func (b *boundedReader) Read(p []byte) (int, error) {
-	if b.err != nil {
-		return 0, b.err
-	}
-	if b.n >= b.limit {
-		return 0, errTooLarge
-	}
-	if room := b.limit - b.n; int64(len(p)) > room {
-		p = p[:room]
-	}
-	n, err := b.r.Read(p)
-	b.n += int64(n)
-	if err != nil && err != io.EOF {
-		b.err = err
-	}
-	return n, err
 }
 
 // hexHash returns s, trimmed of surrounding space, as lowercase hex if it is n hex

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"caseroom"
+	"caseroom/internal/bounded"
 )
 
 // ReadVICS reads a Project VIC VICS JSON hash set from r and calls fn with each entry in
@@ -49,7 +50,7 @@ const maxDepth = 10000
 // vicsReader reads one VICS file: its structure and keys token by token, each field's
 // value whole.
 type vicsReader struct {
-	in    *boundedReader
+	in    *bounded.Reader
 	dec   *json.Decoder
 	base  int64 // bytes before what the decoder reads (a byte order mark), for offsets
 	fn    func(Entry) error
@@ -60,7 +61,7 @@ type vicsReader struct {
 }
 
 func readVICS(r io.Reader, fn func(Entry) error, base int64) (Stats, error) {
-	v := &vicsReader{in: &boundedReader{r: r}, base: base, fn: fn}
+	v := &vicsReader{in: &bounded.Reader{R: r}, base: base, fn: fn}
 	v.dec = json.NewDecoder(v.in)
 	v.dec.UseNumber()
 	err := v.root()
@@ -503,7 +504,7 @@ func (s *entryState) setHash(kind, str string) {
 
 // resetLimit lets the decoder read MaxEntryBytes past where it stands.
 func (v *vicsReader) resetLimit() {
-	v.in.limit = v.dec.InputOffset() + MaxEntryBytes
+	v.in.Limit = v.dec.InputOffset() + MaxEntryBytes
 }
 
 // more reports whether the array or object being read has another element.
@@ -625,7 +626,7 @@ func (v *vicsReader) where(problem string) error {
 func (v *vicsReader) readError(err error) error {
 	var syntax *json.SyntaxError
 	switch {
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, bounded.ErrTooLarge):
 		if v.cur > 0 {
 			return entryError(v.cur, v.curID, fmt.Sprintf("larger than %d bytes", MaxEntryBytes))
 		}
