@@ -143,6 +143,10 @@ func (db *DB) RaiseAction(ctx context.Context, caseID string, na caseroom.NewAct
 		if err := tx.insertActionEvent(caseID, id, 1, caseroom.ActionEventRaised, "", nil, "", seq); err != nil {
 			return err
 		}
+		if err := tx.indexForSearch(searchEntry{recordID: id, caseID: caseID, kind: "action", ref: fmt.Sprintf("A-%d", num),
+			at: tx.now, registeredBy: tx.actor.Name, text: na.Title}, false); err != nil {
+			return err
+		}
 		return tx.appendAudit(seq, "action.raise", "action", id, caseID)
 	})
 	if err != nil {
@@ -174,7 +178,15 @@ func (tx *Tx) insertActionEvent(caseID, actionID string, n int, ev caseroom.Acti
 		newID(prefixActionEvent), actionID, caseID, n, string(ev), to, document, reason, tx.actor.Name, formatTime(tx.now), seq); err != nil {
 		return fmt.Errorf("insert action event: %w", err)
 	}
-	return nil
+	if strings.TrimSpace(reason) == "" || n == 1 {
+		return nil
+	}
+	// A reason given is searchable with the action's title.
+	as, err := loadActions(tx.ctx, tx, tx.db.v(), caseID, actionID)
+	if err != nil || len(as) == 0 {
+		return err
+	}
+	return tx.indexForSearch(actionSearchEntry(as[0]), true)
 }
 
 // actionStep is one transition of an action: who may make it, from which states, and
@@ -678,6 +690,9 @@ func (db *DB) RecordDecision(ctx context.Context, caseID string, nd caseroom.New
 			d.ID, caseID, num, d.Decision, d.Rationale, d.DecidedBy, formatTime(tx.now), seq); err != nil {
 			return fmt.Errorf("insert decision: %w", err)
 		}
+		if err := tx.indexForSearch(decisionSearchEntry(d), false); err != nil {
+			return err
+		}
 		return tx.appendAudit(seq, "decision.record", "decision", d.ID, caseID)
 	})
 	if err != nil {
@@ -695,8 +710,18 @@ func (db *DB) FindDecisions(ctx context.Context, caseID string) ([]*caseroom.Dec
 	if !role.CanReadDecisions() {
 		return nil, caseroom.Errorf(caseroom.EFORBIDDEN, "Your role in this case (%s) does not read the decision log; the lead, the prosecutor and oversight do.", role)
 	}
+	return loadDecisions(ctx, db.reader(), caseID, "", nil)
+}
+
+// loadDecisions reads a case's decisions, in order, those filter (a condition on
+// decisions with its argument) selects if it is not "".
+func loadDecisions(ctx context.Context, q querier, caseID, filter string, arg any) ([]*caseroom.Decision, error) {
+	args := []any{caseID}
+	if filter != "" {
+		filter, args = " AND "+filter, append(args, arg)
+	}
 	out := []*caseroom.Decision{}
-	err = scanEach(ctx, db.reader(), `SELECT id, case_id, num, decision, rationale, decided_by, decided_at FROM decisions WHERE case_id = ? ORDER BY num`, []any{caseID},
+	err := scanEach(ctx, q, `SELECT id, case_id, num, decision, rationale, decided_by, decided_at FROM decisions WHERE case_id = ?`+filter+` ORDER BY num`, args,
 		func(scan func(...any) error) error {
 			d := &caseroom.Decision{}
 			var at string

@@ -78,6 +78,7 @@ var recordTables = []struct{ table, key string }{
 	{"comm_import_done", "import_id"},
 	{"communications", "id"},
 	{"comm_import_batches", "id"},
+	{"searches", "id"},
 	{"identifier_e164", "identifier_id"},
 }
 

@@ -113,6 +113,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.ensureSearchIndex(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -185,6 +189,8 @@ func (db *DB) migrate(ctx context.Context) error {
 var migrationHooks = map[string]func(tx *Tx) error{
 	// The tree over entries written before it existed.
 	"migrations/0005_audit_tree.sql": backfillTree,
+	// The search index's chunks, which differ by engine.
+	"migrations/0020_search.sql": func(tx *Tx) error { return tx.db.dialect.searchSchema(tx.ctx, tx.Tx) },
 }
 
 // checkMigrated refuses a store that lacks a migration of this build.
@@ -306,6 +312,9 @@ type Tx struct {
 	// inserted names the tables this transaction has inserted into, so that an entry's
 	// state is read from those alone.
 	inserted map[string]bool
+	// searchCases caches what indexing each case's texts needs (see searchCase), for
+	// this write alone: a write rolled back to its savepoint takes its cache with it.
+	searchCases map[string]*searchCase
 }
 
 // querier is what reads need: a *sql.DB or a *Tx.

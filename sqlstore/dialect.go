@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"caseroom/fulltext"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -33,6 +36,18 @@ type dialect interface {
 	// shareSnapshot makes second, a fresh snapshot transaction, see what first sees,
 	// or returns errSnapshotMoved if it cannot and a retry may.
 	shareSnapshot(ctx context.Context, first, second *sql.Tx) error
+
+	// Full-text search: the chunks that hold a record's terms (see 0020_search.sql).
+	// searchSchema creates them; insertChunk stores one chunk of a record's stored
+	// terms; deleteChunks removes a record's chunks; clearSearch removes every chunk;
+	// searchMatch returns a query of the chunks matching q (made by fulltext in the
+	// dialect's own form, keys given their stored form by rw), with columns record_id,
+	// case_id and score (higher is better), and its arguments.
+	searchSchema(ctx context.Context, tx *sql.Tx) error
+	insertChunk(tx *Tx, recordID, caseID string, stored []string) error
+	deleteChunks(tx *Tx, recordID string) error
+	clearSearch(tx *Tx) error
+	searchMatch(q *fulltext.Query, rw fulltext.Rewrite) (source string, args []any)
 }
 
 // errSnapshotMoved says the store changed between two snapshots meant to be one.
@@ -154,4 +169,89 @@ func (postgresDialect) shareSnapshot(ctx context.Context, first, second *sql.Tx)
 func (postgresDialect) isUniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+// Search on SQLite: an FTS5 table without content of its own (the texts are in their
+// records), deletable, over search_chunks by rowid. Its tokenizer sees only terms of
+// [a-z0-9_] separated by spaces (fulltext.Stored) and changes none. The score is the
+// negated BM25 of the chunk (FTS5's bm25() is lower for better matches).
+func (sqliteDialect) searchSchema(ctx context.Context, tx *sql.Tx) error {
+	for _, stmt := range []string{
+		`CREATE TABLE search_chunks (n INTEGER PRIMARY KEY, record_id TEXT NOT NULL, case_id TEXT NOT NULL)`,
+		`CREATE INDEX search_chunks_record ON search_chunks (record_id)`,
+		`CREATE VIRTUAL TABLE search_fts USING fts5(terms, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 0 tokenchars '_'")`,
+	} {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (sqliteDialect) insertChunk(tx *Tx, recordID, caseID string, stored []string) error {
+	var n int64
+	if err := tx.QueryRowContext(tx.ctx, `INSERT INTO search_chunks (record_id, case_id) VALUES (?, ?) RETURNING n`, recordID, caseID).Scan(&n); err != nil {
+		return fmt.Errorf("index chunk: %w", err)
+	}
+	if err := tx.exec(`INSERT INTO search_fts (rowid, terms) VALUES (?, ?)`, n, strings.Join(stored, " ")); err != nil {
+		return fmt.Errorf("index terms: %w", err)
+	}
+	return nil
+}
+
+func (sqliteDialect) deleteChunks(tx *Tx, recordID string) error {
+	if err := tx.exec(`DELETE FROM search_fts WHERE rowid IN (SELECT n FROM search_chunks WHERE record_id = ?)`, recordID); err != nil {
+		return fmt.Errorf("unindex terms: %w", err)
+	}
+	return tx.exec(`DELETE FROM search_chunks WHERE record_id = ?`, recordID)
+}
+
+func (sqliteDialect) clearSearch(tx *Tx) error {
+	if err := tx.exec(`INSERT INTO search_fts (search_fts) VALUES ('delete-all')`); err != nil {
+		return fmt.Errorf("clear search terms: %w", err)
+	}
+	return tx.exec(`DELETE FROM search_chunks`)
+}
+
+// bm25() is usable only where FTS5 runs the match itself, so the match is a query of
+// its own (its LIMIT keeps SQLite from flattening it into the join), joined to the
+// chunks after.
+func (sqliteDialect) searchMatch(q *fulltext.Query, rw fulltext.Rewrite) (string, []any) {
+	return `SELECT c.record_id, c.case_id, f.score FROM (SELECT rowid AS n, -bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH ? LIMIT -1) f
+		JOIN search_chunks c ON c.n = f.n`, []any{q.FTS5(rw)}
+}
+
+// Search on PostgreSQL: the terms of a chunk as a tsvector under a GIN index, written
+// and queried through casts of their text forms, so that no text search configuration
+// parses them. The score is ts_rank_cd (cover density).
+func (postgresDialect) searchSchema(ctx context.Context, tx *sql.Tx) error {
+	for _, stmt := range []string{
+		`CREATE TABLE search_chunks (n BIGSERIAL PRIMARY KEY, record_id TEXT NOT NULL, case_id TEXT NOT NULL, terms TSVECTOR NOT NULL)`,
+		`CREATE INDEX search_chunks_record ON search_chunks (record_id)`,
+		`CREATE INDEX search_chunks_terms ON search_chunks USING GIN (terms)`,
+	} {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (postgresDialect) insertChunk(tx *Tx, recordID, caseID string, stored []string) error {
+	if err := tx.exec(`INSERT INTO search_chunks (record_id, case_id, terms) VALUES (?, ?, CAST(? AS tsvector))`, recordID, caseID, fulltext.TSVector(stored)); err != nil {
+		return fmt.Errorf("index chunk: %w", err)
+	}
+	return nil
+}
+
+func (postgresDialect) deleteChunks(tx *Tx, recordID string) error {
+	return tx.exec(`DELETE FROM search_chunks WHERE record_id = ?`, recordID)
+}
+
+func (postgresDialect) clearSearch(tx *Tx) error { return tx.exec(`DELETE FROM search_chunks`) }
+
+func (postgresDialect) searchMatch(q *fulltext.Query, rw fulltext.Rewrite) (string, []any) {
+	tq := q.TSQuery(rw)
+	return `SELECT c.record_id, c.case_id, ts_rank_cd(c.terms, CAST(? AS tsquery)) AS score FROM search_chunks c WHERE c.terms @@ CAST(? AS tsquery)`,
+		[]any{tq, tq}
 }

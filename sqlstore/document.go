@@ -111,7 +111,7 @@ func (db *DB) RegisterDocument(ctx context.Context, caseID string, nd caseroom.N
 			return err
 		}
 		out = docs[0]
-		return nil
+		return tx.indexForSearch(documentSearchEntry(out), false)
 	})
 	if err != nil {
 		return nil, err

@@ -194,16 +194,43 @@ var loosePseudonym = regexp.MustCompile(`^[Vv]-?0*([0-9]{1,9})$`)
 // only if the actor may reveal them. The search is audited as a name search is, with
 // the blind tokens looked up, never the query.
 func (db *DB) searchPersons(ctx context.Context, caseID, query string, role caseroom.Role, actor *caseroom.User) (map[string]bool, error) {
+	hits, looked, err := db.lookupPersons(ctx, caseID, query, role, actor)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(hits))
+	for id := range hits {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	err = db.write(ctx, func(tx *Tx) error {
+		// A random salt, not stored, as for a name search: the entry's hash cannot be
+		// used to test what was searched for.
+		salt := make([]byte, 16)
+		if _, err := rand.Read(salt); err != nil {
+			return err
+		}
+		return tx.appendEvent("person.search.name", "case", caseID, caseID, map[string]any{"tokens": looked, "found": ids, "salt": salt})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return hits, nil
+}
+
+// lookupPersons is searchPersons without its audit entry: the persons found and the
+// blind tokens looked up.
+func (db *DB) lookupPersons(ctx context.Context, caseID, query string, role caseroom.Role, actor *caseroom.User) (map[string]bool, []any, error) {
 	query = strings.TrimSpace(query)
 	if len(query) > 300 {
-		return nil, caseroom.Errorf(caseroom.EINVALID, "q: at most 300 bytes")
+		return nil, nil, caseroom.Errorf(caseroom.EINVALID, "q: at most 300 bytes")
 	}
 	if query == "" || !utf8.ValidString(query) {
-		return nil, caseroom.Errorf(caseroom.EINVALID, "q: give a name, alias, pseudonym or identifier to search for")
+		return nil, nil, caseroom.Errorf(caseroom.EINVALID, "q: give a name, alias, pseudonym or identifier to search for")
 	}
 	tokens := vault.NameTokens(query)
 	if len(tokens) > 12 {
-		return nil, caseroom.Errorf(caseroom.EINVALID, "q: at most 12 words")
+		return nil, nil, caseroom.Errorf(caseroom.EINVALID, "q: at most 12 words")
 	}
 	q := db.reader()
 	hits := map[string]bool{}
@@ -217,7 +244,7 @@ func (db *DB) searchPersons(ctx context.Context, caseID, query string, role case
 				return err
 			})
 		if err != nil {
-			return nil, fmt.Errorf("search by pseudonym: %w", err)
+			return nil, nil, fmt.Errorf("search by pseudonym: %w", err)
 		}
 	}
 
@@ -254,7 +281,7 @@ func (db *DB) searchPersons(ctx context.Context, caseID, query string, role case
 		args = append(args, len(tokens))
 		if err := collect(found+`b.field = 'name' AND b.token IN (`+strings.Join(marks, ", ")+`)
 			GROUP BY b.person_id HAVING COUNT(DISTINCT b.token) = ?`, args); err != nil {
-			return nil, fmt.Errorf("search by name: %w", err)
+			return nil, nil, fmt.Errorf("search by name: %w", err)
 		}
 	}
 
@@ -283,7 +310,7 @@ func (db *DB) searchPersons(ctx context.Context, caseID, query string, role case
 	}
 	// A phone number as any writing of it is stored since phones are kept in E.164.
 	if region, err := caseRegion(ctx, q, caseID); err != nil {
-		return nil, err
+		return nil, nil, err
 	} else if n, ok := phone.Normalise(query, region); ok && n.Full {
 		bi := db.v().BlindIndex("identifier:phone", n.E164)
 		if !seen["identifier:phone"+bi] {
@@ -295,28 +322,11 @@ func (db *DB) searchPersons(ctx context.Context, caseID, query string, role case
 	}
 	if len(terms) > 0 {
 		if err := collect(found+`(`+strings.Join(terms, " OR ")+`) GROUP BY b.person_id`, args); err != nil {
-			return nil, fmt.Errorf("search by identifier: %w", err)
+			return nil, nil, fmt.Errorf("search by identifier: %w", err)
 		}
 	}
 
-	ids := make([]string, 0, len(hits))
-	for id := range hits {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	err := db.write(ctx, func(tx *Tx) error {
-		// A random salt, not stored, as for a name search: the entry's hash cannot be
-		// used to test what was searched for.
-		salt := make([]byte, 16)
-		if _, err := rand.Read(salt); err != nil {
-			return err
-		}
-		return tx.appendEvent("person.search.name", "case", caseID, caseID, map[string]any{"tokens": looked, "found": ids, "salt": salt})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return hits, nil
+	return hits, looked, nil
 }
 
 // normaliseOldPhones gives every phone identifier recorded before phones were stored

@@ -186,6 +186,9 @@ func (tx *Tx) insertName(caseID, personID string, pos int, n caseroom.PersonName
 		id, personID, caseID, pos, sealed, n.Script, src, formatTime(tx.now), seq); err != nil {
 		return fmt.Errorf("insert name: %w", err)
 	}
+	if err := tx.indexPersonName(caseID, personID, n.Name); err != nil {
+		return err
+	}
 	return tx.indexTokens(caseID, personID, "name", vault.NameTokens(n.Name), seq)
 }
 
@@ -202,6 +205,9 @@ func (tx *Tx) insertAlias(caseID, personID string, pos int, a caseroom.Alias, so
 	if err := tx.exec(`INSERT INTO person_aliases (id, person_id, case_id, pos, alias, kind, source_id, created_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, personID, caseID, pos, sealed, a.Kind, src, formatTime(tx.now), seq); err != nil {
 		return fmt.Errorf("insert alias: %w", err)
+	}
+	if err := tx.indexPersonName(caseID, personID, a.Alias); err != nil {
+		return err
 	}
 	return tx.indexTokens(caseID, personID, "name", vault.NameTokens(a.Alias), seq)
 }
@@ -264,6 +270,13 @@ func (tx *Tx) insertRole(caseID, personID string, r caseroom.PersonRole, seq int
 	}
 	if r != caseroom.PersonVictim {
 		return nil
+	}
+	clear, err := personNamesInClear(tx.ctx, tx, tx.db.v(), personID)
+	if err != nil {
+		return err
+	}
+	if err := tx.markVictimTerms(caseID, personID, clear); err != nil {
+		return err
 	}
 	var n int
 	if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM pseudonyms WHERE person_id = ?`, personID).Scan(&n); err != nil {

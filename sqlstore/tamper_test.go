@@ -87,6 +87,7 @@ var tamperTables = []struct{ table, key, column string }{
 	{"communications", "id", "cell_id"},
 	{"comm_import_batches", "id", "id"},
 	{"identifier_e164", "identifier_id", "case_id"},
+	{"searches", "id", "searched_by"},
 }
 
 // tamperStore is a store with a realistic case in it, built through the services, and a
@@ -173,6 +174,8 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	step("reveal", "identity.reveal", err)
 	_, err = s.DB.FindPersons(f.ctx, c, caseroom.PersonFilter{Name: "Gul"})
 	step("search", "person.search.name", err)
+	_, err = s.DB.Search(f.ctx, c, caseroom.SearchRequest{Query: "shop"})
+	step("text search", "search", err)
 	_, err = s.DB.RevokeToken(console, ivanToken.ID)
 	step("revoke", "token.revoke", err)
 	_, err = s.DB.DisableUser(console, "adv") // also revokes the advocate's token

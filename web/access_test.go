@@ -333,6 +333,12 @@ func accessMatrix() map[string]accessRow {
 		"GET /api/v1/cases/{case}/endpoints":              {request: casePath("/endpoints"), status: notAdvocate},
 		"GET /api/v1/cases/{case}/timeline":               {request: casePath("/timeline"), status: everyone},
 
+		// Search: every member (an advocate finds their clients' documents only).
+		"GET /api/v1/cases/{case}/search": {request: casePath("/search?q=statement"), status: everyone},
+		"POST /api/v1/cases/{case}/search": {request: func(f *accessFixture) (string, any) {
+			return fmt.Sprintf("/api/v1/cases/%s/search", f.caseID), map[string]any{"q": "statement"}
+		}, status: everyone},
+
 		// Known-hash sets: listed by anyone signed in, imported by administrators only
 		// (the matrix has none; hashsets_test.go imports as one).
 		"GET /api/v1/hashsets": {request: func(*accessFixture) (string, any) { return "/api/v1/hashsets", nil }, status: public, def: http.StatusOK},

@@ -288,6 +288,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 // requestTypes names the Go type each route decodes its body into.
 var requestTypes = map[string]any{
 	"POST /api/v1/cases/{case}/payments":                 caseroom.NewPayment{},
+	"POST /api/v1/cases/{case}/search":                   caseroom.SearchRequest{},
 	"POST /api/v1/cases":                                 caseroom.NewCase{},
 	"POST /api/v1/cases/{case}/members":                  caseroom.NewMembership{},
 	"POST /api/v1/cases/{case}/persons":                  caseroom.NewPerson{},
@@ -429,6 +430,11 @@ func TestOpenAPIResponseSchemasMatchGoTypes(t *testing.T) {
 		"CommSummary":              caseroom.CommSummary{},
 		"TimelineEntry":            caseroom.TimelineEntry{},
 		"TimelinePage":             caseroom.TimelinePage{},
+		"SearchRequest":            caseroom.SearchRequest{},
+		"SearchHit":                caseroom.SearchHit{},
+		"SearchFacet":              caseroom.SearchFacet{},
+		"SearchFacets":             caseroom.SearchFacets{},
+		"SearchResult":             caseroom.SearchResult{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := d.schema(t, name)

@@ -54,6 +54,8 @@ type Server struct {
 	Comms caseroom.CommService
 	// Timeline reads a case's dated records in order.
 	Timeline caseroom.TimelineService
+	// Search searches a case's record.
+	Search caseroom.SearchService
 	// MediaViews records and lists examiners' views of media content.
 	MediaViews caseroom.MediaViewService
 	// Blobs stores uploaded files; without it uploads answer 501.
@@ -105,6 +107,7 @@ type Store interface {
 	caseroom.PaymentService
 	caseroom.CommService
 	caseroom.TimelineService
+	caseroom.SearchService
 	Ping(ctx context.Context) error
 }
 
@@ -113,7 +116,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Contacts: s, Clocks: s, Summary: s, MediaViews: s, Payments: s, Comms: s, Timeline: s, Ping: s.Ping, Logger: logger, Now: time.Now}
+	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Contacts: s, Clocks: s, Summary: s, MediaViews: s, Payments: s, Comms: s, Timeline: s, Search: s, Ping: s.Ping, Logger: logger, Now: time.Now}
 	srv.signIns = newSignInLimiter()
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
@@ -244,6 +247,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{case}/communications/summary", s.handleCommSummary, false},
 		{"GET", "/api/v1/cases/{case}/endpoints", s.handleListEndpoints, false},
 		{"GET", "/api/v1/cases/{case}/timeline", s.handleTimeline, false},
+		{"GET", "/api/v1/cases/{case}/search", s.handleSearch, false},
+		{"POST", "/api/v1/cases/{case}/search", s.handleSearchPost, false},
 		{"POST", "/api/v1/cases/{case}/decisions", s.handleRecordDecision, false},
 
 		{"GET", "/api/v1/hashsets", s.handleListHashSets, false},
