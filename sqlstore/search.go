@@ -391,7 +391,6 @@ func (db *DB) searchEntryByKind(ctx context.Context, q querier, caseID, kind, id
 	return es[0], true, nil
 }
 
-
 // personNamesInClear opens a person's names and aliases.
 func personNamesInClear(ctx context.Context, q querier, v *vault.Vault, personID string) ([]string, error) {
 	var out []string

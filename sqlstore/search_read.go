@@ -628,7 +628,6 @@ func (db *DB) reindexCase(ctx context.Context, caseID string) (records, persons 
 	}
 }
 
-
 // indexEntries indexes entries in one transaction of their own.
 func (db *DB) indexEntries(ctx context.Context, entries []searchEntry) error {
 	if len(entries) == 0 {
