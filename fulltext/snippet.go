@@ -9,6 +9,12 @@ import (
 // SnippetWords is about how many words a snippet shows.
 const SnippetWords = 28
 
+// snippetLead is how many words a snippet shows before its first match.
+const snippetLead = 8
+
+// snippetScan bounds the part of a text a snippet is looked for in.
+const snippetScan = 256 << 10
+
 // Withheld is what a snippet shows in place of a word the reader may not see.
 const Withheld = "[withheld]"
 
@@ -18,6 +24,10 @@ const Withheld = "[withheld]"
 // match and hide are given each term's key; hide may be nil. A text with no matching
 // word gives its beginning.
 func (a Analyzer) Snippet(text string, match, hide func(key string) bool) string {
+	// A snippet is found in the first snippetScan bytes of a long text.
+	if len(text) > snippetScan {
+		text = clipRunes(text, snippetScan)
+	}
 	terms := a.Terms(text)
 	if len(terms) == 0 {
 		return html.EscapeString(clipRunes(text, 200))
@@ -57,12 +67,15 @@ func (a Analyzer) Snippet(text string, match, hide func(key string) bool) string
 			best, bestAt = run, max(0, i-SnippetWords+1)
 		}
 	}
-	// Begin a few words before the first match when the window starts on it.
+	// Begin a few words before the window's first match.
 	first := bestAt
 	for first < len(words) && first < bestAt+SnippetWords && !words[first].match {
 		first++
 	}
-	from := max(0, min(bestAt, first-4))
+	if first == len(words) || first == bestAt+SnippetWords {
+		first = 0
+	}
+	from := max(0, first-snippetLead)
 	to := min(len(words), from+SnippetWords)
 	var b strings.Builder
 	start := words[from].start

@@ -23,6 +23,7 @@ package fulltext
 import (
 	"encoding/hex"
 	"strings"
+	"sync"
 
 	"caseroom/names"
 	"caseroom/phone"
@@ -42,56 +43,72 @@ type Analyzer struct {
 	Region string
 }
 
-// minNumberDigits is the fewest digits a number in groups needs to gain a joined term:
-// fewer are dates and amounts rather than phone numbers or CNICs.
+// minNumberDigits is the fewest digits a number needs to gain its extra terms: fewer
+// are dates and amounts rather than phone numbers or CNICs.
 const minNumberDigits = 7
 
 // Terms returns the terms of text in order.
 func (a Analyzer) Terms(text string) []Term {
-	words := names.Words(text)
-	out := make([]Term, 0, len(words)+len(words)/8)
-	for i := 0; i < len(words); i++ {
-		w := words[i]
-		for _, k := range names.Key(w.Folded) {
-			out = append(out, Term{Key: k, Start: w.Start, End: w.End})
+	spans := names.Spans(text)
+	out := make([]Term, 0, len(spans)+len(spans)/8)
+	// Words repeat: each distinct word is folded and keyed once.
+	memo := make(map[string][]string, 256)
+	keysOf := func(sp [2]int) []string {
+		raw := text[sp[0]:sp[1]]
+		if ks, ok := memo[raw]; ok {
+			return ks
 		}
-		if !allDigits(w.Folded) {
+		var ks []string
+		for _, f := range names.FoldWord(raw) {
+			ks = names.AppendKeys(ks, f)
+		}
+		memo[raw] = ks
+		return ks
+	}
+	number := func(ks []string) bool { return len(ks) == 1 && allDigits(ks[0]) }
+	for i := 0; i < len(spans); i++ {
+		ks := keysOf(spans[i])
+		for _, k := range ks {
+			out = append(out, Term{Key: k, Start: spans[i][0], End: spans[i][1]})
+		}
+		if !number(ks) {
 			continue
 		}
 		// A run of digit groups joined by single separators: a number in groups.
+		groups := []string{ks[0]}
 		j := i
-		for j+1 < len(words) && allDigits(words[j+1].Folded) && groupSeparator(text[words[j].End:words[j+1].Start]) {
+		for j+1 < len(spans) && groupSeparator(text[spans[j][1]:spans[j+1][0]]) {
+			next := keysOf(spans[j+1])
+			if !number(next) {
+				break
+			}
 			j++
+			groups = append(groups, next[0])
+			out = append(out, Term{Key: next[0], Start: spans[j][0], End: spans[j][1]})
 		}
-		if j == i && len(w.Folded) < minNumberDigits {
+		// A number in groups begins with a group of three digits or more, or with a +:
+		// 12 08 2015 is a date.
+		plus := spans[i][0] > 0 && text[spans[i][0]-1] == '+'
+		if (j == i && len(ks[0]) < minNumberDigits) || (j > i && len(ks[0]) < 3 && !plus) {
+			i = j
 			continue
 		}
-		for k := i + 1; k <= j; k++ {
-			for _, key := range names.Key(words[k].Folded) {
-				out = append(out, Term{Key: key, Start: words[k].Start, End: words[k].End})
-			}
-		}
-		out = append(out, a.numberTerms(text, words[i:j+1])...)
+		out = append(out, a.numberTerms(text, spans[i][0], spans[j][1], groups)...)
 		i = j
 	}
 	return out
 }
 
-// numberTerms returns the extra terms of a number written in the groups ws: its digits
+// numberTerms returns the extra terms of a number written in groups from start to end: its digits
 // joined, if it has several groups, and its E.164 digits if it is a full phone number
 // of another form.
-func (a Analyzer) numberTerms(text string, ws []names.Word) []Term {
-	start, end := ws[0].Start, ws[len(ws)-1].End
-	var joined strings.Builder
-	for _, w := range ws {
-		joined.WriteString(w.Folded)
-	}
-	digits := joined.String()
+func (a Analyzer) numberTerms(text string, start, end int, groups []string) []Term {
+	digits := strings.Join(groups, "")
 	if len(digits) < minNumberDigits {
 		return nil
 	}
 	var out []Term
-	if len(ws) > 1 {
+	if len(groups) > 1 {
 		out = append(out, Term{Key: digits, Start: start, End: end})
 	}
 	raw := digits
@@ -102,12 +119,41 @@ func (a Analyzer) numberTerms(text string, ws []names.Word) []Term {
 	if region == "" {
 		region = phone.DefaultRegion
 	}
-	if n, ok := phone.Normalise(raw, region); ok && n.Full {
-		if e := strings.TrimPrefix(n.E164, "+"); e != digits {
-			out = append(out, Term{Key: e, Start: start, End: end})
-		}
+	if e := e164Digits(raw, region); e != "" && e != digits {
+		out = append(out, Term{Key: e, Start: start, End: end})
 	}
 	return out
+}
+
+// e164Cache remembers the E.164 digits of numbers seen ("" for none): a case's texts
+// name the same numbers again and again, and libphonenumber's parse costs tens of
+// microseconds. It is emptied when full.
+var e164Cache = struct {
+	sync.Mutex
+	m map[string]string
+}{m: map[string]string{}}
+
+const e164CacheSize = 1 << 16
+
+// e164Digits returns the E.164 digits (without +) of a full phone number of region, or "".
+func e164Digits(raw, region string) string {
+	key := region + ":" + raw
+	e164Cache.Lock()
+	e, ok := e164Cache.m[key]
+	e164Cache.Unlock()
+	if ok {
+		return e
+	}
+	if n, ok := phone.Normalise(raw, region); ok && n.Full {
+		e = strings.TrimPrefix(n.E164, "+")
+	}
+	e164Cache.Lock()
+	if len(e164Cache.m) >= e164CacheSize {
+		clear(e164Cache.m)
+	}
+	e164Cache.m[key] = e
+	e164Cache.Unlock()
+	return e
 }
 
 // groupSeparator reports whether between two digit groups stands one separator a

@@ -12,6 +12,7 @@ package names
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -41,6 +42,9 @@ var folder = cases.Fold()
 func Fold(s string) string {
 	if isPlainLower(s) {
 		return s
+	}
+	if isASCII(s) {
+		return strings.ToLower(s)
 	}
 	// NFKC of a presentation form or a ligature can make letters that fold further
 	// (U+FDF2 is a ligature of allah with marks): passes repeat until nothing moves.
@@ -75,6 +79,15 @@ func isPlainLower(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
 			return false
 		}
 	}
@@ -126,37 +139,57 @@ type Word struct {
 // (a zero-width non-joiner or a tatweel inside an Urdu word does not split it).
 func Words(text string) []Word {
 	var out []Word
-	start := -1
-	for i, r := range text {
-		in := unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || (start >= 0 && dropFormat(r) < 0)
-		switch {
-		case in && start < 0:
-			start = i
-		case !in && start >= 0:
-			out = appendWord(out, text, start, i)
-			start = -1
+	for _, sp := range Spans(text) {
+		for _, f := range FoldWord(text[sp[0]:sp[1]]) {
+			out = append(out, Word{Start: sp[0], End: sp[1], Folded: f})
 		}
-	}
-	if start >= 0 {
-		out = appendWord(out, text, start, len(text))
 	}
 	return out
 }
 
-func appendWord(out []Word, text string, start, end int) []Word {
-	f := Fold(text[start:end])
-	if f == "" {
-		return out
+// Spans returns the byte spans of the words of text, as Words finds them, without
+// folding them.
+func Spans(text string) [][2]int {
+	out := make([][2]int, 0, len(text)/6)
+	start := -1
+	for i := 0; i < len(text); {
+		c := text[i]
+		var in bool
+		size := 1
+		if c < 0x80 {
+			in = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
+			in = unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || (start >= 0 && dropFormat(r) < 0)
+		}
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			out = append(out, [2]int{start, i})
+			start = -1
+		}
+		i += size
 	}
-	// Folding may leave a character that is not a word character (a ligature's
-	// parts, a fraction's slash): such a word is split where it falls apart.
-	if strings.IndexFunc(f, notWordRune) < 0 {
-		return append(out, Word{Start: start, End: end, Folded: f})
-	}
-	for _, part := range strings.FieldsFunc(f, notWordRune) {
-		out = append(out, Word{Start: start, End: end, Folded: part})
+	if start >= 0 {
+		out = append(out, [2]int{start, len(text)})
 	}
 	return out
+}
+
+// FoldWord folds one word as Spans found it. It gives one folded word, none if
+// nothing is left, or several where folding leaves a character that is not a word
+// character (a ligature's parts, a fraction's slash) and the word falls apart there.
+func FoldWord(raw string) []string {
+	f := Fold(raw)
+	if f == "" {
+		return nil
+	}
+	if strings.IndexFunc(f, notWordRune) < 0 {
+		return []string{f}
+	}
+	return strings.FieldsFunc(f, notWordRune)
 }
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }

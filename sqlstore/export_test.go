@@ -32,3 +32,12 @@ func SetCommBatch(n int) func() {
 	commBatch = n
 	return func() { commBatch = was }
 }
+
+// SetSearchIndexing turns the search index's writes off or on, so that a benchmark can
+// time registering a document with and without them side by side; the returned func
+// restores it.
+func SetSearchIndexing(on bool) func() {
+	was := searchIndexing
+	searchIndexing = on
+	return func() { searchIndexing = was }
+}
