@@ -13,8 +13,9 @@
 //     without a ':' is an error. A row may list no form: its canonical is one anyway.
 //   - The canonical must be written in Latin letters; its key is its spelling form
 //     (Fold, then the Latin spelling rule of Key): "muhammad" keys as "muhamad".
-//   - Each form is one word in Latin or Urdu script (letters and digits once folded; a
-//     form that folds to nothing, to several words or to digits only is an error).
+//   - Each form is one word in Latin or Urdu script: letters and digits once folded.
+//     A form that folds to nothing, to several words, or to ASCII digits with or
+//     without letters (which Key never looks up) is an error.
 //     At load a form is folded and, when it is Latin (a–z once folded), reduced to
 //     its spelling form, so Hussain and husain are the same form.
 //   - A form (folded and reduced) in two rows is an error, and so are two rows with
@@ -67,7 +68,8 @@ func versionOf(rules, table string) string {
 //     ASCII letters and digits (v0007), is its own key, never changed or split.
 //  2. A word whose form (folded, and for Latin reduced) is in the table of
 //     variants.txt has the key of the table's row: Mohd, Muhammad and محمد all key as
-//     muhamad. An Urdu-script word not in the table is its own key.
+//     muhamad. An Urdu-script word not in the table is its own key, and so is a word
+//     of another script.
 //  3. A word that is not in the table as a whole and ends in a place suffix (Latin
 //     wala, wali, wal, pur, pura, kot, abad, nagar, garh; Urdu والا, والی, وال, پور,
 //     پورہ, کوٹ, اباد (Fold writes آباد so), نگر, گڑھ) after a stem of at least 3
@@ -88,20 +90,27 @@ func versionOf(rules, table string) string {
 func Key(folded string) []string { return AppendKeys(nil, folded) }
 
 // AppendKeys appends the keys of one folded word, as Key returns them, to dst and
-// returns the extended slice. With room in dst, keying a Latin word that its
-// spelling form leaves as it is, or any word the table lists, allocates nothing.
+// returns the extended slice. With room in dst it allocates only when a key is a new
+// string: the spelling form of a Latin word outside the table that has a doubled
+// letter (the), or the rest of abdurahman. A word in the table, a Latin word its
+// spelling form leaves as it is and a folded Urdu word allocate nothing.
 func AppendKeys(dst []string, folded string) []string {
 	t := shipped()
-	if folded == "" {
+	switch asciiKind(folded) {
+	case kindEmpty:
 		return dst
+	case kindLatin:
+		return t.appendLatin(dst, folded)
+	case kindDigits, kindASCIIMixed:
+		return append(dst, folded)
 	}
-	if !isFoldedWord(folded) {
-		for _, w := range strings.FieldsFunc(Fold(folded), notWordRune) {
-			dst = t.appendWord(dst, w)
-		}
-		return dst
+	if t.isFoldedWord(folded) {
+		return t.appendScript(dst, folded)
 	}
-	return t.appendWord(dst, folded)
+	for _, w := range strings.FieldsFunc(Fold(folded), notWordRune) {
+		dst = t.appendWord(dst, w)
+	}
+	return dst
 }
 
 // Variants returns the key and every written form of its row of variants.txt, Latin
@@ -132,6 +141,9 @@ type table struct {
 	rows map[string]*row
 	// order holds the rows in the file's order.
 	order []*row
+	// foldFixed marks the letters of the Arabic block (U+0600–U+06FF) that Fold
+	// leaves as they are.
+	foldFixed [0x100]bool
 }
 
 // row is one row of variants.txt.
@@ -140,9 +152,6 @@ type row struct {
 	line int
 	// written holds the canonical and the forms as the file writes them, each once.
 	written []string
-	// forms holds the forms as Key looks them up (folded, Latin reduced), each once,
-	// the key first.
-	forms []string
 }
 
 // shipped is the table of the embedded variants.txt. A broken shipped table is a
@@ -160,6 +169,10 @@ var shipped = sync.OnceValue(func() *table {
 // key.go). Errors name the line.
 func parseTable(src string) (*table, error) {
 	t := &table{keys: make(map[string]string), rows: make(map[string]*row)}
+	for r := rune(0x600); r <= 0x6ff; r++ {
+		s := string(r)
+		t.foldFixed[r-0x600] = !notWordRune(r) && Fold(s) == s
+	}
 	lineOf := make(map[string]int) // form → line of its row, for conflict messages
 	for n, line := range strings.Split(src, "\n") {
 		n++
@@ -198,7 +211,6 @@ func parseTable(src string) (*table, error) {
 			}
 			lineOf[form] = n
 			t.keys[form] = key
-			r.forms = append(r.forms, form)
 			r.written = appendOnce(r.written, w)
 		}
 		t.rows[key] = r
@@ -246,6 +258,16 @@ func (t *table) appendWord(dst []string, w string) []string {
 
 // appendLatin appends the keys of w, a word of a–z.
 func (t *table) appendLatin(dst []string, w string) []string {
+	if !hasDoubled(w) {
+		// w is its own spelling form.
+		if k, ok := t.keys[w]; ok {
+			return append(dst, k)
+		}
+		if a, b, ok := splitLatin(w); ok {
+			return t.appendWord(t.appendWord(dst, a), b)
+		}
+		return append(dst, w)
+	}
 	var buf [64]byte
 	form := spellingForm(buf[:0], w)
 	if k, ok := t.keys[string(form)]; ok {
@@ -254,14 +276,22 @@ func (t *table) appendLatin(dst []string, w string) []string {
 	if a, b, ok := splitLatin(w); ok {
 		return t.appendWord(t.appendWord(dst, a), b)
 	}
-	if string(form) == w {
-		return append(dst, w)
-	}
 	f := string(form)
 	if a, b, ok := splitLatin(f); ok {
 		return t.appendWord(t.appendWord(dst, a), b)
 	}
 	return append(dst, f)
+}
+
+// hasDoubled reports whether w has a letter twice in a row, so that its spelling
+// form differs from it (ee and oo are doubled letters too).
+func hasDoubled(w string) bool {
+	for i := 1; i < len(w); i++ {
+		if w[i] == w[i-1] {
+			return true
+		}
+	}
+	return false
 }
 
 // appendScript appends the keys of w, a folded word that is not ASCII.
@@ -284,9 +314,10 @@ func (t *table) appendScript(dst []string, w string) []string {
 // after a name prefix, that Key splits off.
 const minPart = 3
 
-// The place suffixes and name prefixes that Key splits off, longest first so that
-// pura is tried before pur and wala before wal. Each is in the table, with the
-// Latin and the Urdu writing in one row.
+// The place suffixes and name prefixes that Key splits off. No suffix ends another
+// (pura ends in ura, not pur), and no prefix begins another, so at most one of each
+// list fits a word and their order does not matter. Each is in the table, its Latin
+// and Urdu writings in one row.
 var (
 	latinSuffixes = []string{"nagar", "abad", "garh", "pura", "wala", "wali", "pur", "kot", "wal"}
 	latinPrefixes = []string{"ghulam", "abdul", "abdur", "abdus", "allah"}
@@ -297,15 +328,43 @@ var (
 // urduArticle is the Arabic article al as Urdu writes it inside names.
 const urduArticle = "ال"
 
+// The affixes by the last byte of a suffix and the first byte of a prefix: most
+// words end and begin with a byte no affix has, and are passed after one look-up.
+var (
+	latinSuffixesByLast  = byLastByte(latinSuffixes)
+	latinPrefixesByFirst = byFirstByte(latinPrefixes)
+	urduSuffixesByLast   = byLastByte(urduSuffixes)
+	urduPrefixesByFirst  = byFirstByte(urduPrefixes)
+)
+
+func byLastByte(affixes []string) *[256][]string {
+	var by [256][]string
+	for _, a := range affixes {
+		by[a[len(a)-1]] = append(by[a[len(a)-1]], a)
+	}
+	return &by
+}
+
+func byFirstByte(affixes []string) *[256][]string {
+	var by [256][]string
+	for _, a := range affixes {
+		by[a[0]] = append(by[a[0]], a)
+	}
+	return &by
+}
+
 // splitLatin splits a Latin word (a–z) into stem and place suffix, or into name
 // prefix and rest; ok is false when neither applies.
 func splitLatin(w string) (a, b string, ok bool) {
-	for _, s := range latinSuffixes {
+	if len(w) <= minPart {
+		return "", "", false
+	}
+	for _, s := range latinSuffixesByLast[w[len(w)-1]] {
 		if len(w) >= len(s)+minPart && strings.HasSuffix(w, s) {
 			return w[:len(w)-len(s)], s, true
 		}
 	}
-	for _, p := range latinPrefixes {
+	for _, p := range latinPrefixesByFirst[w[0]] {
 		if len(w) >= len(p)+minPart && strings.HasPrefix(w, p) {
 			rest := w[len(p):]
 			// abd-ur-rahman and abd-us-sattar double the letter after the article;
@@ -324,12 +383,12 @@ func isVowel(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' 
 // splitScript splits a non-ASCII folded word into stem and Urdu place suffix, or into
 // Urdu name prefix and rest; ok is false when neither applies.
 func splitScript(w string) (a, b string, ok bool) {
-	for _, s := range urduSuffixes {
+	for _, s := range urduSuffixesByLast[w[len(w)-1]] {
 		if strings.HasSuffix(w, s) && utf8.RuneCountInString(w[:len(w)-len(s)]) >= minPart {
 			return w[:len(w)-len(s)], s, true
 		}
 	}
-	for _, p := range urduPrefixes {
+	for _, p := range urduPrefixesByFirst[w[0]] {
 		if strings.HasPrefix(w, p) && utf8.RuneCountInString(w[len(p):]) >= minPart {
 			return p, w[len(p):], true
 		}
@@ -399,8 +458,7 @@ func asciiKind(w string) int {
 // they are. Fold has no rule that joins or changes such letters in sequence (NFC
 // composes a letter only with a mark, and marks are not among them), so a word of
 // them needs no folding. Any other word is folded again by AppendKeys.
-func isFoldedWord(w string) bool {
-	fixed := foldFixedArabic()
+func (t *table) isFoldedWord(w string) bool {
 	for i := 0; i < len(w); {
 		c := w[i]
 		if c < utf8.RuneSelf {
@@ -411,21 +469,10 @@ func isFoldedWord(w string) bool {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(w[i:])
-		if r < 0x600 || r > 0x6ff || !fixed[r-0x600] {
+		if r < 0x600 || r > 0x6ff || !t.foldFixed[r-0x600] {
 			return false
 		}
 		i += size
 	}
 	return true
 }
-
-// foldFixedArabic marks the letters of the Arabic block (U+0600–U+06FF) that Fold
-// leaves as they are.
-var foldFixedArabic = sync.OnceValue(func() *[0x100]bool {
-	var fixed [0x100]bool
-	for r := rune(0x600); r <= 0x6ff; r++ {
-		s := string(r)
-		fixed[r-0x600] = !notWordRune(r) && Fold(s) == s
-	}
-	return &fixed
-})
