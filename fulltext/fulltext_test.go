@@ -210,3 +210,19 @@ func FuzzTerms(f *testing.F) {
 		_ = an.Snippet(s, func(string) bool { return true }, nil)
 	})
 }
+
+// BenchmarkTerms measures the terms of a 5 kB mixed Urdu and English statement (words
+// repeat as in a real text), in MB/s.
+func BenchmarkTerms(b *testing.B) {
+	words := strings.Fields("the man they call Pappu took us to the tubewell near Husain Khan Wala at night and گاؤں کے لوگ نہر پر تھے پولیس نے کہا 0300-1234567 Basti Qandeelpur بستی قندیل پور He said")
+	var sb strings.Builder
+	for i := 0; sb.Len() < 5000; i++ {
+		sb.WriteString(words[(i*7)%len(words)])
+		sb.WriteByte(' ')
+	}
+	text := sb.String()
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		an.Terms(text)
+	}
+}

@@ -33,14 +33,14 @@ var folder = cases.Fold()
 //     and the hamza and madda that sit on a letter (أ إ آ are ا, ؤ is و, ئ is ی, ۓ is
 //     ے, ۂ is ہ);
 //   - Arabic letters are written as Urdu writes them: kaf ك is ک, yeh ي and alef
-//     maksura ى are ی, heh ه, teh marbuta ة and ۃ, and ae ە are ہ; ے, ھ, ں and the
+//     maksura ى are ی, heh ه, teh marbuta ة and ۃ, and ae ە are ہ, alef wasla ٱ is ا; ے, ھ, ں and the
 //     retroflex letters stay, since each makes a different word;
 //   - Arabic-Indic (٠–٩), Urdu/Persian (۰–۹) and Devanagari (०–९) digits are ASCII
 //     digits.
 //
 // Fold is idempotent: Fold(Fold(s)) == Fold(s).
 func Fold(s string) string {
-	if isPlainLower(s) {
+	if isPlainLower(s) || isStable(s) {
 		return s
 	}
 	if isASCII(s) {
@@ -85,6 +85,29 @@ func isPlainLower(s string) bool {
 	return true
 }
 
+// isStable reports whether Fold leaves s as it is because every character is a
+// lower-case ASCII letter or digit or an Arabic-script letter Fold neither maps nor
+// decomposes: most Urdu words, so that they skip the normalisation passes.
+func isStable(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			if !('a' <= r && r <= 'z' || '0' <= r && r <= '9') {
+				return false
+			}
+		case '\u0621' <= r && r <= '\u063a', '\u0641' <= r && r <= '\u064a',
+			'\u0679' <= r && r <= '\u06bf', '\u06c1' == r, '\u06cc' == r, '\u06d2' == r:
+			switch r {
+			case 'آ', 'أ', 'ؤ', 'إ', 'ئ', 'ة', 'ك', 'ه', 'ى', 'ي':
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
@@ -111,6 +134,8 @@ func foldLetter(r rune) rune {
 	switch {
 	case r == 'ك':
 		return 'ک'
+	case r == 'ٱ':
+		return 'ا'
 	case r == 'ي', r == 'ى', r == 'ې':
 		return 'ی'
 	case r == 'ه', r == 'ة', r == 'ۃ', r == 'ە':

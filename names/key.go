@@ -41,7 +41,7 @@ var variantsTxt string
 // rulesVersion names the rules of Key (and of Fold, which Key relies on). Change it
 // with any change of either that can change a key: Version changes with it, and
 // indexes built under the old version must be rebuilt.
-const rulesVersion = "caseroom names key rules 1"
+const rulesVersion = "caseroom names key rules 2"
 
 // Version identifies the table and the rules that make keys: the first 16 hex digits
 // of the SHA-256 of the rules version, a zero byte and variants.txt. Keys made under

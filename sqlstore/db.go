@@ -53,6 +53,9 @@ type DB struct {
 	// passwords bounds how many password hashes are computed at once (see
 	// passwordgate.go).
 	passwords *passwordGate
+	// zones caches each case's time zone and phone region (a case's time zone never
+	// changes), for the search index's writes and reads.
+	zones sync.Map // case id -> *caseZone
 }
 
 // Options configure Open.

@@ -41,10 +41,10 @@ type dialect interface {
 	// searchSchema creates them; insertChunk stores one chunk of a record's stored
 	// terms; deleteChunks removes a record's chunks; clearSearch removes every chunk;
 	// searchMatch returns a query of the chunks matching q (made by fulltext in the
-	// dialect's own form, keys given their stored form by rw), with columns record_id,
-	// case_id and score (higher is better), and its arguments.
+	// dialect's own form, keys given their stored form by rw), with every column of
+	// searchChunkColumns and score (higher is better), and its arguments.
 	searchSchema(ctx context.Context, tx *sql.Tx) error
-	insertChunk(tx *Tx, recordID, caseID string, stored []string) error
+	insertChunk(tx *Tx, e *searchEntry, chunk int, stored []string) error
 	deleteChunks(tx *Tx, recordID string) error
 	clearSearch(tx *Tx) error
 	searchMatch(q *fulltext.Query, rw fulltext.Rewrite) (source string, args []any)
@@ -171,14 +171,23 @@ func (postgresDialect) isUniqueViolation(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
 }
 
+// The columns of search_chunks both engines share (see 0020_search.sql).
+const (
+	searchChunkTable = `record_id TEXT NOT NULL, chunk INTEGER NOT NULL, case_id TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL,
+		at TEXT NOT NULL, month TEXT NOT NULL, giver_id TEXT NOT NULL, registered_by TEXT NOT NULL`
+	searchChunkColumns = `record_id, chunk, case_id, kind, ref, at, month, giver_id, registered_by`
+	searchChunkSelect  = `c.record_id, c.chunk, c.case_id, c.kind, c.ref, c.at, c.month, c.giver_id, c.registered_by`
+)
+
 // Search on SQLite: an FTS5 table without content of its own (the texts are in their
 // records), deletable, over search_chunks by rowid. Its tokenizer sees only terms of
 // [a-z0-9_] separated by spaces (fulltext.Stored) and changes none. The score is the
 // negated BM25 of the chunk (FTS5's bm25() is lower for better matches).
 func (sqliteDialect) searchSchema(ctx context.Context, tx *sql.Tx) error {
 	for _, stmt := range []string{
-		`CREATE TABLE search_chunks (n INTEGER PRIMARY KEY, record_id TEXT NOT NULL, case_id TEXT NOT NULL)`,
+		`CREATE TABLE search_chunks (n INTEGER PRIMARY KEY, ` + searchChunkTable + `)`,
 		`CREATE INDEX search_chunks_record ON search_chunks (record_id)`,
+		`CREATE INDEX search_chunks_case ON search_chunks (case_id, chunk, at)`,
 		`CREATE VIRTUAL TABLE search_fts USING fts5(terms, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 0 tokenchars '_'")`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
@@ -188,9 +197,9 @@ func (sqliteDialect) searchSchema(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-func (sqliteDialect) insertChunk(tx *Tx, recordID, caseID string, stored []string) error {
+func (sqliteDialect) insertChunk(tx *Tx, e *searchEntry, chunk int, stored []string) error {
 	var n int64
-	if err := tx.QueryRowContext(tx.ctx, `INSERT INTO search_chunks (record_id, case_id) VALUES (?, ?) RETURNING n`, recordID, caseID).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(tx.ctx, `INSERT INTO search_chunks (`+searchChunkColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n`, e.chunkArgs(chunk)...).Scan(&n); err != nil {
 		return fmt.Errorf("index chunk: %w", err)
 	}
 	if err := tx.exec(`INSERT INTO search_fts (rowid, terms) VALUES (?, ?)`, n, strings.Join(stored, " ")); err != nil {
@@ -217,7 +226,7 @@ func (sqliteDialect) clearSearch(tx *Tx) error {
 // its own (its LIMIT keeps SQLite from flattening it into the join), joined to the
 // chunks after.
 func (sqliteDialect) searchMatch(q *fulltext.Query, rw fulltext.Rewrite) (string, []any) {
-	return `SELECT c.record_id, c.case_id, f.score FROM (SELECT rowid AS n, -bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH ? LIMIT -1) f
+	return `SELECT ` + searchChunkSelect + `, f.score FROM (SELECT rowid AS n, -bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH ? LIMIT -1) f
 		JOIN search_chunks c ON c.n = f.n`, []any{q.FTS5(rw)}
 }
 
@@ -226,8 +235,9 @@ func (sqliteDialect) searchMatch(q *fulltext.Query, rw fulltext.Rewrite) (string
 // parses them. The score is ts_rank_cd (cover density).
 func (postgresDialect) searchSchema(ctx context.Context, tx *sql.Tx) error {
 	for _, stmt := range []string{
-		`CREATE TABLE search_chunks (n BIGSERIAL PRIMARY KEY, record_id TEXT NOT NULL, case_id TEXT NOT NULL, terms TSVECTOR NOT NULL)`,
+		`CREATE TABLE search_chunks (n BIGSERIAL PRIMARY KEY, ` + searchChunkTable + `, terms TSVECTOR NOT NULL)`,
 		`CREATE INDEX search_chunks_record ON search_chunks (record_id)`,
+		`CREATE INDEX search_chunks_case ON search_chunks (case_id, chunk, at)`,
 		`CREATE INDEX search_chunks_terms ON search_chunks USING GIN (terms)`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
@@ -237,8 +247,8 @@ func (postgresDialect) searchSchema(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-func (postgresDialect) insertChunk(tx *Tx, recordID, caseID string, stored []string) error {
-	if err := tx.exec(`INSERT INTO search_chunks (record_id, case_id, terms) VALUES (?, ?, CAST(? AS tsvector))`, recordID, caseID, fulltext.TSVector(stored)); err != nil {
+func (postgresDialect) insertChunk(tx *Tx, e *searchEntry, chunk int, stored []string) error {
+	if err := tx.exec(`INSERT INTO search_chunks (`+searchChunkColumns+`, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS tsvector))`, append(e.chunkArgs(chunk), fulltext.TSVector(stored))...); err != nil {
 		return fmt.Errorf("index chunk: %w", err)
 	}
 	return nil
@@ -252,6 +262,6 @@ func (postgresDialect) clearSearch(tx *Tx) error { return tx.exec(`DELETE FROM s
 
 func (postgresDialect) searchMatch(q *fulltext.Query, rw fulltext.Rewrite) (string, []any) {
 	tq := q.TSQuery(rw)
-	return `SELECT c.record_id, c.case_id, ts_rank_cd(c.terms, CAST(? AS tsquery)) AS score FROM search_chunks c WHERE c.terms @@ CAST(? AS tsquery)`,
+	return `SELECT ` + searchChunkSelect + `, ts_rank_cd(c.terms, CAST(? AS tsquery)) AS score FROM search_chunks c WHERE c.terms @@ CAST(? AS tsquery)`,
 		[]any{tq, tq}
 }

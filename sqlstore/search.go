@@ -12,9 +12,9 @@ import (
 	"caseroom/vault"
 )
 
-// The search index (migration 0020) holds, for each searchable record, a row of
-// search_records and its terms in chunks (fulltext.Chunks), written in the same
-// transaction as the record. It is derived from the records: `caseroom search
+// The search index (migration 0020) holds, for each searchable record, its terms in
+// chunks (fulltext.Chunks), each with the record's fields the filters read, written in
+// the same transaction as the record. It is derived from the records: `caseroom search
 // reindex` (Reindex) rebuilds it, and a store whose index was built with other terms
 // (names.Version) is rebuilt at start-up.
 //
@@ -34,6 +34,8 @@ type searchEntry struct {
 	giver, registeredBy         string
 	// text is everything searchable of the record, its title first.
 	text string
+	// month is at's month in the case's time zone, set when indexed.
+	month string
 }
 
 // searchCase is what indexing a case's texts needs, loaded once per transaction.
@@ -49,15 +51,11 @@ func (tx *Tx) searchCase(caseID string) (*searchCase, error) {
 	if sc := tx.searchCases[caseID]; sc != nil {
 		return sc, nil
 	}
-	region, err := caseRegion(tx.ctx, tx, caseID)
+	z, err := tx.db.caseZone(tx.ctx, tx, caseID)
 	if err != nil {
 		return nil, err
 	}
-	loc, err := caseLocation(tx.ctx, tx, caseID)
-	if err != nil {
-		return nil, err
-	}
-	sc := &searchCase{analyzer: fulltext.Analyzer{Region: region}, loc: loc, victimTokens: map[string]bool{}}
+	sc := &searchCase{analyzer: fulltext.Analyzer{Region: z.region}, loc: z.loc, victimTokens: map[string]bool{}}
 	err = scanEach(tx.ctx, tx, `SELECT token FROM search_person_terms WHERE case_id = ? AND victim = 1`, []any{caseID},
 		func(scan func(...any) error) error {
 			var t string
@@ -73,6 +71,31 @@ func (tx *Tx) searchCase(caseID string) (*searchCase, error) {
 	}
 	tx.searchCases[caseID] = sc
 	return sc, nil
+}
+
+// caseZone is a case's time zone and the phone region it implies.
+type caseZone struct {
+	loc    *time.Location
+	region string
+}
+
+// caseZone returns the case's zone, cached: a case's time zone is set when it is
+// opened and never changes.
+func (db *DB) caseZone(ctx context.Context, q querier, caseID string) (*caseZone, error) {
+	if z, ok := db.zones.Load(caseID); ok {
+		return z.(*caseZone), nil
+	}
+	region, err := caseRegion(ctx, q, caseID)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := caseLocation(ctx, q, caseID)
+	if err != nil {
+		return nil, err
+	}
+	z := &caseZone{loc: loc, region: region}
+	db.zones.Store(caseID, z)
+	return z, nil
 }
 
 // termToken is the blind index of a search key, as search_person_terms holds it.
@@ -123,20 +146,19 @@ func (tx *Tx) indexForSearch(e searchEntry, again bool) error {
 		if err := tx.db.dialect.deleteChunks(tx, e.recordID); err != nil {
 			return err
 		}
-		if err := tx.exec(`DELETE FROM search_records WHERE record_id = ?`, e.recordID); err != nil {
-			return err
-		}
 	}
-	if err := tx.exec(`INSERT INTO search_records (record_id, case_id, kind, ref, at, month, giver_id, registered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.recordID, e.caseID, e.kind, e.ref, formatTime(e.at.UTC()), e.at.In(sc.loc).Format("2006-01"), e.giver, e.registeredBy); err != nil {
-		return fmt.Errorf("index %s: %w", e.ref, err)
-	}
-	for _, chunk := range fulltext.Chunks(sc.storedTerms(tx.db.v(), e.text)) {
-		if err := tx.db.dialect.insertChunk(tx, e.recordID, e.caseID, chunk); err != nil {
-			return err
+	e.month = e.at.In(sc.loc).Format("2006-01")
+	for i, chunk := range fulltext.Chunks(sc.storedTerms(tx.db.v(), e.text)) {
+		if err := tx.db.dialect.insertChunk(tx, &e, i, chunk); err != nil {
+			return fmt.Errorf("index %s: %w", e.ref, err)
 		}
 	}
 	return nil
+}
+
+// chunkArgs are the values of searchChunkColumns for chunk i of the entry.
+func (e *searchEntry) chunkArgs(i int) []any {
+	return []any{e.recordID, i, e.caseID, e.kind, e.ref, formatTime(e.at), e.month, e.giver, e.registeredBy}
 }
 
 // joinSearchText joins the searchable parts of a record, empty parts left out.
@@ -357,7 +379,7 @@ func (tx *Tx) withholdKeys(caseID string, keys []string) error {
 // searchEntryOf loads the index entry of an indexed record from the record itself.
 func (tx *Tx) searchEntryOf(caseID, recordID string) (searchEntry, bool, error) {
 	var kind string
-	err := tx.QueryRowContext(tx.ctx, `SELECT kind FROM search_records WHERE record_id = ?`, recordID).Scan(&kind)
+	err := tx.QueryRowContext(tx.ctx, `SELECT kind FROM search_chunks WHERE record_id = ? AND chunk = 0`, recordID).Scan(&kind)
 	if isNoRows(err) {
 		return searchEntry{}, false, nil
 	} else if err != nil {
@@ -366,7 +388,7 @@ func (tx *Tx) searchEntryOf(caseID, recordID string) (searchEntry, bool, error) 
 	return tx.db.searchEntryByKind(tx.ctx, tx, caseID, kind, recordID)
 }
 
-// searchEntryByKind loads a record of a kind (as search_records names it) and returns
+// searchEntryByKind loads a record of a kind (as search_chunks names it) and returns
 // its entry; ok false if it does not exist.
 func (db *DB) searchEntryByKind(ctx context.Context, q querier, caseID, kind, id string) (searchEntry, bool, error) {
 	v := db.v()

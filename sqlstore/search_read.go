@@ -32,7 +32,7 @@ const medicalReportsSQL = `SELECT id FROM documents WHERE case_id = ? AND kind =
 	UNION SELECT e.document_id FROM action_events e JOIN actions a ON a.id = e.action_id
 	WHERE e.case_id = ? AND e.event = 'resulted' AND a.kind = 'medical-examination' AND e.document_id IS NOT NULL`
 
-// searchScope is the condition on search_records r that keeps what the reader may
+// searchScope is the condition on search_chunks c that keeps what the reader may
 // read, with its arguments.
 func (db *DB) searchScope(ctx context.Context, caseID string, sc *scope) (string, []any, error) {
 	if !sc.all() {
@@ -48,16 +48,16 @@ func (db *DB) searchScope(ctx context.Context, caseID string, sc *scope) (string
 		for i, d := range docs {
 			args[i] = d.ID
 		}
-		return `r.record_id IN (` + placeholders(len(args)) + `)`, args, nil
+		return `c.record_id IN (` + placeholders(len(args)) + `)`, args, nil
 	}
 	var conds []string
 	var args []any
 	if !sc.role.ReadsMedicalReports() {
-		conds = append(conds, `r.record_id NOT IN (`+medicalReportsSQL+`)`)
+		conds = append(conds, `c.record_id NOT IN (`+medicalReportsSQL+`)`)
 		args = append(args, caseID, caseID)
 	}
 	if !sc.role.CanReadDecisions() {
-		conds = append(conds, `r.kind <> 'decision'`)
+		conds = append(conds, `c.kind <> 'decision'`)
 	}
 	if len(conds) == 0 {
 		return `1 = 1`, nil, nil
@@ -72,15 +72,12 @@ func (db *DB) Search(ctx context.Context, caseID string, req caseroom.SearchRequ
 		return nil, err
 	}
 	rd := db.reader()
-	region, err := caseRegion(ctx, rd, caseID)
+	z, err := db.caseZone(ctx, rd, caseID)
 	if err != nil {
 		return nil, err
 	}
-	loc, err := caseLocation(ctx, rd, caseID)
-	if err != nil {
-		return nil, err
-	}
-	an := fulltext.Analyzer{Region: region}
+	loc := z.loc
+	an := fulltext.Analyzer{Region: z.region}
 	q, err := an.Parse(req.Query, searchKinds())
 	if err != nil {
 		var qe *fulltext.QueryError
@@ -106,7 +103,7 @@ func (db *DB) Search(ctx context.Context, caseID string, req caseroom.SearchRequ
 	}
 
 	// The filters.
-	conds, args := []string{`r.case_id = ?`}, []any{caseID}
+	conds, args := []string{`c.case_id = ?`}, []any{caseID}
 	if len(q.Kinds) > 0 {
 		var kinds []any
 		for _, k := range q.Kinds {
@@ -118,7 +115,7 @@ func (db *DB) Search(ctx context.Context, caseID string, req caseroom.SearchRequ
 			}
 			kinds = append(kinds, k)
 		}
-		conds, args = append(conds, `r.kind IN (`+placeholders(len(kinds))+`)`), append(args, kinds...)
+		conds, args = append(conds, `c.kind IN (`+placeholders(len(kinds))+`)`), append(args, kinds...)
 	}
 	if q.By != "" {
 		id, err := resolvePerson(ctx, rd, caseID, q.By)
@@ -128,16 +125,16 @@ func (db *DB) Search(ctx context.Context, caseID string, req caseroom.SearchRequ
 		if err != nil {
 			return nil, caseroom.Errorf(caseroom.EINVALID, "q: by:%s: %s", q.By, caseroom.ErrorMessage(err))
 		}
-		conds, args = append(conds, `r.giver_id = ?`), append(args, id)
+		conds, args = append(conds, `c.giver_id = ?`), append(args, id)
 	}
 	if q.Ref != "" {
-		conds, args = append(conds, `r.ref = ?`), append(args, strings.ToUpper(q.Ref))
+		conds, args = append(conds, `c.ref = ?`), append(args, strings.ToUpper(q.Ref))
 	}
 	if !q.From.IsZero() {
-		conds, args = append(conds, `r.at >= ?`), append(args, formatTime(q.From.Start(loc)))
+		conds, args = append(conds, `c.at >= ?`), append(args, formatTime(q.From.Start(loc)))
 	}
 	if !q.To.IsZero() {
-		conds, args = append(conds, `r.at < ?`), append(args, formatTime(q.To.End(loc)))
+		conds, args = append(conds, `c.at < ?`), append(args, formatTime(q.To.End(loc)))
 	}
 	scopeCond, scopeArgs, err := db.searchScope(ctx, caseID, sc)
 	if err != nil {
@@ -171,63 +168,58 @@ func (db *DB) Search(ctx context.Context, caseID string, req caseroom.SearchRequ
 
 	res := &caseroom.SearchResult{Query: req.Query, Hits: []*caseroom.SearchHit{}, Persons: []*caseroom.SearchHit{},
 		Media: []*caseroom.SearchHit{}, Facets: caseroom.SearchFacets{Kind: []caseroom.SearchFacet{}, Month: []caseroom.SearchFacet{}}}
+	// Every matching chunk the reader may read, in one scan; the best chunk of each
+	// record ranks it, and the records are counted and ordered here.
 	type found struct {
-		id, kind string
-		score    float64
+		id, kind, month, at string
+		score               float64
 	}
-	var page []found
+	best := map[string]*found{}
 	where := strings.Join(conds, " AND ")
-	var facetSQL string
-	var facetArgs []any
+	collect := func(scan func(...any) error) error {
+		var f found
+		if err := scan(&f.id, &f.kind, &f.month, &f.at, &f.score); err != nil {
+			return err
+		}
+		if b := best[f.id]; b == nil || f.score > b.score {
+			best[f.id] = &f
+		}
+		return nil
+	}
 	if q.Positive() {
 		source, margs := db.dialect.searchMatch(q, rw)
-		hitSQL := `SELECT m.record_id, MAX(r.kind), MAX(m.score) AS score FROM (` + source + `) m
-			JOIN search_records r ON r.record_id = m.record_id
-			WHERE m.case_id = ? AND ` + where + `
-			GROUP BY m.record_id ORDER BY score DESC, m.record_id LIMIT ? OFFSET ?`
-		hitArgs := append(append(append([]any{}, margs...), caseID), args...)
-		err = scanEach(ctx, rd, hitSQL, append(hitArgs, limit+1, offset), func(scan func(...any) error) error {
-			var f found
-			err := scan(&f.id, &f.kind, &f.score)
-			page = append(page, f)
-			return err
-		})
-		facetSQL = `SELECT r.kind, r.month, COUNT(*) FROM search_records r WHERE r.record_id IN (SELECT m.record_id FROM (` + source + `) m WHERE m.case_id = ?) AND ` + where + ` GROUP BY r.kind, r.month`
-		facetArgs = hitArgs
+		err = scanEach(ctx, rd, `SELECT c.record_id, c.kind, c.month, c.at, c.score FROM (`+source+`) c WHERE `+where,
+			append(append([]any{}, margs...), args...), collect)
 	} else {
-		err = scanEach(ctx, rd, `SELECT r.record_id, r.kind, 0 FROM search_records r WHERE `+where+` ORDER BY r.at DESC, r.record_id LIMIT ? OFFSET ?`,
-			append(append([]any{}, args...), limit+1, offset), func(scan func(...any) error) error {
-				var f found
-				err := scan(&f.id, &f.kind, &f.score)
-				page = append(page, f)
-				return err
-			})
-		facetSQL = `SELECT r.kind, r.month, COUNT(*) FROM search_records r WHERE ` + where + ` GROUP BY r.kind, r.month`
-		facetArgs = args
+		err = scanEach(ctx, rd, `SELECT c.record_id, c.kind, c.month, c.at, 0 FROM search_chunks c WHERE c.chunk = 0 AND `+where, args, collect)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	if len(page) > limit {
-		page = page[:limit]
+	all := make([]*found, 0, len(best))
+	byKind, byMonth := map[string]int{}, map[string]int{}
+	for _, f := range best {
+		all = append(all, f)
+		byKind[f.kind]++
+		byMonth[f.month]++
+	}
+	res.Total = len(all)
+	res.Facets.Kind, res.Facets.Month = facetList(byKind, false), facetList(byMonth, true)
+	// Best first; a query of filters alone, newest first.
+	sort.Slice(all, func(i, j int) bool {
+		a, b := all[i], all[j]
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		if a.at != b.at {
+			return a.at > b.at
+		}
+		return a.id < b.id
+	})
+	page := all[min(offset, len(all)):min(offset+limit, len(all))]
+	if offset+limit < len(all) {
 		res.Next = "o" + strconv.Itoa(offset+limit)
 	}
-	byKind, byMonth := map[string]int{}, map[string]int{}
-	err = scanEach(ctx, rd, facetSQL, facetArgs, func(scan func(...any) error) error {
-		var kind, month string
-		var n int
-		if err := scan(&kind, &month, &n); err != nil {
-			return err
-		}
-		byKind[kind] += n
-		byMonth[month] += n
-		res.Total += n
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("search facets: %w", err)
-	}
-	res.Facets.Kind, res.Facets.Month = facetList(byKind, false), facetList(byMonth, true)
 
 	// The page's records, with their snippets.
 	match := queryMatcher(q)
@@ -499,7 +491,7 @@ func (db *DB) reindex(ctx context.Context) (*caseroom.ReindexReport, error) {
 		if err := tx.db.dialect.clearSearch(tx); err != nil {
 			return err
 		}
-		for _, t := range []string{"search_records", "search_person_terms", "search_meta"} {
+		for _, t := range []string{"search_person_terms", "search_meta"} {
 			if err := tx.exec(`DELETE FROM ` + t); err != nil {
 				return fmt.Errorf("clear %s: %w", t, err)
 			}

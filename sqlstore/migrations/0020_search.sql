@@ -4,23 +4,15 @@
 -- The chunks that hold the terms differ by engine (an FTS5 table on SQLite, a tsvector
 -- column on PostgreSQL) and are created by the migration's hook (searchSchema).
 
--- One row per searchable record: a document, an action, a decision, an exhibit. kind is
--- the record's kind as the query's kind: filter names it (a document's own kind:
--- statement, complaint...; action; decision; exhibit); at is its date for from: and to:
--- (when a statement or complaint was recorded, else when the record was made), RFC 3339
--- in UTC, and month that date's month in the case's time zone, for the facets. giver_id
--- is the person who gave a statement or complaint; registered_by who registered it.
-CREATE TABLE search_records (
-    record_id     TEXT PRIMARY KEY,
-    case_id       TEXT NOT NULL REFERENCES cases (id),
-    kind          TEXT NOT NULL,
-    ref           TEXT NOT NULL,
-    at            TEXT NOT NULL,
-    month         TEXT NOT NULL,
-    giver_id      TEXT NOT NULL,
-    registered_by TEXT NOT NULL
-);
-CREATE INDEX search_records_case ON search_records (case_id, kind);
+-- The terms themselves are in search_chunks, created by the hook as each engine needs
+-- (see sqlstore/dialect.go): one row per chunk of a searchable record (a document, an
+-- action, a decision, an exhibit), chunk 0 first, each carrying the record's fields the
+-- query's filters and facets read, so that a match needs no join: kind is the record's
+-- kind as the kind: filter names it (a document's own kind: statement, complaint...;
+-- action; decision; exhibit); at is its date for from: and to: (when a statement or
+-- complaint was recorded, else when the record was made), RFC 3339 in UTC, and month
+-- that date's month in the case's time zone; giver_id is the person who gave a
+-- statement or complaint; registered_by who registered it.
 
 -- The keyed tokens of the names and aliases of a case's persons, for the search box:
 -- token is the blind index (field 'term') of each key names.Key gives a name's words,
@@ -34,6 +26,7 @@ CREATE TABLE search_person_terms (
     PRIMARY KEY (person_id, token)
 );
 CREATE INDEX search_person_terms_token ON search_person_terms (case_id, token);
+CREATE INDEX search_person_terms_victim ON search_person_terms (case_id, victim, token);
 
 -- What built the index: the version of the terms (names.Version) it was built with.
 CREATE TABLE search_meta (
