@@ -42,12 +42,12 @@ type dialect interface {
 	// terms; deleteChunks removes a record's chunks; clearSearch removes every chunk;
 	// searchMatch returns a query of the chunks matching q (made by fulltext in the
 	// dialect's own form, keys given their stored form by rw), with every column of
-	// searchChunkColumns and score (higher is better), and its arguments.
+	// searchChunkColumns and, if scored, score (higher is better), and its arguments.
 	searchSchema(ctx context.Context, tx *sql.Tx) error
 	insertChunk(tx *Tx, e *searchEntry, chunk int, stored []string) error
 	deleteChunks(tx *Tx, recordID string) error
 	clearSearch(tx *Tx) error
-	searchMatch(q *fulltext.Query, rw fulltext.Rewrite) (source string, args []any)
+	searchMatch(q *fulltext.Query, rw fulltext.Rewrite, scored bool) (source string, args []any)
 }
 
 // errSnapshotMoved says the store changed between two snapshots meant to be one.
@@ -225,7 +225,10 @@ func (sqliteDialect) clearSearch(tx *Tx) error {
 // bm25() is usable only where FTS5 runs the match itself, so the match is a query of
 // its own (its LIMIT keeps SQLite from flattening it into the join), joined to the
 // chunks after.
-func (sqliteDialect) searchMatch(q *fulltext.Query, rw fulltext.Rewrite) (string, []any) {
+func (sqliteDialect) searchMatch(q *fulltext.Query, rw fulltext.Rewrite, scored bool) (string, []any) {
+	if !scored {
+		return `SELECT ` + searchChunkSelect + ` FROM search_chunks c WHERE c.n IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)`, []any{q.FTS5(rw)}
+	}
 	return `SELECT ` + searchChunkSelect + `, f.score FROM (SELECT rowid AS n, -bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH ? LIMIT -1) f
 		JOIN search_chunks c ON c.n = f.n`, []any{q.FTS5(rw)}
 }
@@ -260,8 +263,11 @@ func (postgresDialect) deleteChunks(tx *Tx, recordID string) error {
 
 func (postgresDialect) clearSearch(tx *Tx) error { return tx.exec(`DELETE FROM search_chunks`) }
 
-func (postgresDialect) searchMatch(q *fulltext.Query, rw fulltext.Rewrite) (string, []any) {
+func (postgresDialect) searchMatch(q *fulltext.Query, rw fulltext.Rewrite, scored bool) (string, []any) {
 	tq := q.TSQuery(rw)
+	if !scored {
+		return `SELECT ` + searchChunkSelect + ` FROM search_chunks c WHERE c.terms @@ CAST(? AS tsquery)`, []any{tq}
+	}
 	return `SELECT ` + searchChunkSelect + `, ts_rank_cd(c.terms, CAST(? AS tsquery)) AS score FROM search_chunks c WHERE c.terms @@ CAST(? AS tsquery)`,
 		[]any{tq, tq}
 }

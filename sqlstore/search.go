@@ -350,7 +350,7 @@ func (tx *Tx) withholdKeys(caseID string, keys []string) error {
 	ids := map[string]bool{}
 	for _, k := range keys {
 		q := &fulltext.Query{Terms: []fulltext.QueryTerm{{Text: k, Keys: []string{k}}}}
-		source, margs := tx.db.dialect.searchMatch(q, nil)
+		source, margs := tx.db.dialect.searchMatch(q, nil, false)
 		err := scanEach(tx.ctx, tx, `SELECT DISTINCT m.record_id FROM (`+source+`) m WHERE m.case_id = ?`, append(margs, caseID),
 			func(scan func(...any) error) error {
 				var id string

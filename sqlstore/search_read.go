@@ -168,57 +168,79 @@ func (db *DB) Search(ctx context.Context, caseID string, req caseroom.SearchRequ
 
 	res := &caseroom.SearchResult{Query: req.Query, Hits: []*caseroom.SearchHit{}, Persons: []*caseroom.SearchHit{},
 		Media: []*caseroom.SearchHit{}, Facets: caseroom.SearchFacets{Kind: []caseroom.SearchFacet{}, Month: []caseroom.SearchFacet{}}}
-	// Every matching chunk the reader may read, in one scan; the best chunk of each
-	// record ranks it, and the records are counted and ordered here.
-	type found struct {
-		id, kind, month, at string
-		score               float64
-	}
-	best := map[string]*found{}
+	// The counts by kind and month, in the engine (a record has one kind and one
+	// month, so the distinct records of the groups add up to the total); then the
+	// page, best first (a query of filters alone, newest first).
 	where := strings.Join(conds, " AND ")
-	collect := func(scan func(...any) error) error {
-		var f found
-		if err := scan(&f.id, &f.kind, &f.month, &f.at, &f.score); err != nil {
-			return err
-		}
-		if b := best[f.id]; b == nil || f.score > b.score {
-			best[f.id] = &f
-		}
-		return nil
-	}
+	source, sargs := `SELECT `+searchChunkSelect+` FROM search_chunks c WHERE c.chunk = 0`, []any(nil)
 	if q.Positive() {
-		source, margs := db.dialect.searchMatch(q, rw)
-		err = scanEach(ctx, rd, `SELECT c.record_id, c.kind, c.month, c.at, c.score FROM (`+source+`) c WHERE `+where,
-			append(append([]any{}, margs...), args...), collect)
-	} else {
-		err = scanEach(ctx, rd, `SELECT c.record_id, c.kind, c.month, c.at, 0 FROM search_chunks c WHERE c.chunk = 0 AND `+where, args, collect)
+		source, sargs = db.dialect.searchMatch(q, rw, false)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	all := make([]*found, 0, len(best))
 	byKind, byMonth := map[string]int{}, map[string]int{}
-	for _, f := range best {
-		all = append(all, f)
-		byKind[f.kind]++
-		byMonth[f.month]++
+	err = scanEach(ctx, rd, `SELECT c.kind, c.month, COUNT(DISTINCT c.record_id) FROM (`+source+`) c WHERE `+where+` GROUP BY c.kind, c.month`,
+		append(append([]any{}, sargs...), args...), func(scan func(...any) error) error {
+			var kind, month string
+			var n int
+			if err := scan(&kind, &month, &n); err != nil {
+				return err
+			}
+			byKind[kind] += n
+			byMonth[month] += n
+			res.Total += n
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("search counts: %w", err)
 	}
-	res.Total = len(all)
 	res.Facets.Kind, res.Facets.Month = facetList(byKind, false), facetList(byMonth, true)
-	// Best first; a query of filters alone, newest first.
-	sort.Slice(all, func(i, j int) bool {
-		a, b := all[i], all[j]
-		if a.score != b.score {
-			return a.score > b.score
+
+	type found struct {
+		id, kind string
+		score    float64
+	}
+	var page []found
+	if offset < res.Total {
+		if q.Positive() {
+			source, sargs = db.dialect.searchMatch(q, rw, true)
+		} else {
+			source = `SELECT ` + searchChunkSelect + `, 0 AS score FROM search_chunks c WHERE c.chunk = 0`
 		}
-		if a.at != b.at {
-			return a.at > b.at
+		// A long record has several chunks: rows are read in order until the page has
+		// its records, the best chunk of each counting.
+		seen := map[string]bool{}
+		skipped := 0
+		for want := offset + limit + 1; ; want *= 4 {
+			page, seen, skipped = page[:0], map[string]bool{}, 0
+			rows := 0
+			err = scanEach(ctx, rd, `SELECT c.record_id, c.kind, c.score FROM (`+source+`) c WHERE `+where+` ORDER BY c.score DESC, c.at DESC, c.record_id LIMIT ?`,
+				append(append(append([]any{}, sargs...), args...), want), func(scan func(...any) error) error {
+					var f found
+					if err := scan(&f.id, &f.kind, &f.score); err != nil {
+						return err
+					}
+					rows++
+					if seen[f.id] {
+						return nil
+					}
+					seen[f.id] = true
+					if skipped < offset {
+						skipped++
+						return nil
+					}
+					page = append(page, f)
+					return nil
+				})
+			if err != nil {
+				return nil, fmt.Errorf("search: %w", err)
+			}
+			if len(page) > limit || rows < want {
+				break
+			}
 		}
-		return a.id < b.id
-	})
-	page := all[min(offset, len(all)):min(offset+limit, len(all))]
-	if offset+limit < len(all) {
-		res.Next = "o" + strconv.Itoa(offset+limit)
+		if len(page) > limit {
+			page = page[:limit]
+			res.Next = "o" + strconv.Itoa(offset+limit)
+		}
 	}
 
 	// The page's records, with their snippets.
