@@ -166,6 +166,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		s.moneyRoutes(),
 		s.graphRoutes(),
 		s.oversightRoutes(),
+		s.searchRoutes(),
 	} {
 		routes = append(routes, area...)
 	}

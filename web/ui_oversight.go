@@ -158,6 +158,7 @@ var auditActionLabels = map[string]string{
 	"token.revoke":            "API token revoked",
 	"totp.enrol":              "Second factor enrolled",
 	"signin.fail.tally":       "Failed sign-ins under unknown names, counted",
+	"search":                  "Case searched (the query sealed)",
 }
 
 // auditObjectPages maps the kinds of audited records that have a page to its section.
