@@ -227,7 +227,8 @@ func (sqliteDialect) clearSearch(tx *Tx) error {
 // chunks after.
 func (sqliteDialect) searchMatch(q *fulltext.Query, rw fulltext.Rewrite, scored bool) (string, []any) {
 	if !scored {
-		return `SELECT ` + searchChunkSelect + ` FROM search_chunks c WHERE c.n IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)`, []any{q.FTS5(rw)}
+		return `SELECT ` + searchChunkSelect + ` FROM (SELECT rowid AS n FROM search_fts WHERE search_fts MATCH ? LIMIT -1) f
+		JOIN search_chunks c ON c.n = f.n`, []any{q.FTS5(rw)}
 	}
 	return `SELECT ` + searchChunkSelect + `, f.score FROM (SELECT rowid AS n, -bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH ? LIMIT -1) f
 		JOIN search_chunks c ON c.n = f.n`, []any{q.FTS5(rw)}

@@ -176,19 +176,36 @@ func (db *DB) Search(ctx context.Context, caseID string, req caseroom.SearchRequ
 	if q.Positive() {
 		source, sargs = db.dialect.searchMatch(q, rw, false)
 	}
+	// Rows are chunks: counted as rows unless a later chunk of a long record matched,
+	// when the records are counted distinct.
 	byKind, byMonth := map[string]int{}, map[string]int{}
-	err = scanEach(ctx, rd, `SELECT c.kind, c.month, COUNT(DISTINCT c.record_id) FROM (`+source+`) c WHERE `+where+` GROUP BY c.kind, c.month`,
-		append(append([]any{}, sargs...), args...), func(scan func(...any) error) error {
-			var kind, month string
-			var n int
-			if err := scan(&kind, &month, &n); err != nil {
-				return err
-			}
-			byKind[kind] += n
-			byMonth[month] += n
-			res.Total += n
-			return nil
-		})
+	count := func(distinct bool) (later int, err error) {
+		clear(byKind)
+		clear(byMonth)
+		res.Total = 0
+		n := `COUNT(*)`
+		if distinct {
+			n = `COUNT(DISTINCT c.record_id)`
+		}
+		err = scanEach(ctx, rd, `SELECT c.kind, c.month, `+n+`, SUM(CASE WHEN c.chunk > 0 THEN 1 ELSE 0 END) FROM (`+source+`) c WHERE `+where+` GROUP BY c.kind, c.month`,
+			append(append([]any{}, sargs...), args...), func(scan func(...any) error) error {
+				var kind, month string
+				var n, l int
+				if err := scan(&kind, &month, &n, &l); err != nil {
+					return err
+				}
+				byKind[kind] += n
+				byMonth[month] += n
+				res.Total += n
+				later += l
+				return nil
+			})
+		return later, err
+	}
+	later, err := count(false)
+	if err == nil && later > 0 {
+		_, err = count(true)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search counts: %w", err)
 	}
