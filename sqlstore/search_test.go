@@ -269,3 +269,39 @@ func TestSearchAudited(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchLongText: a text longer than one chunk is found by a word in any chunk and
+// by a phrase across two chunks, counted once, and shown once.
+func TestSearchLongText(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "lena", "Operation Lantern")
+		var b strings.Builder
+		for i := range 20000 {
+			switch i {
+			case 100:
+				b.WriteString("tubewell ")
+			case 7990: // the chunk boundary falls inside this phrase
+				b.WriteString("green motorcycle near the canal ")
+			case 19000:
+				b.WriteString("tubewell ")
+			default:
+				b.WriteString("filler ")
+			}
+		}
+		long := f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocReport, Title: "Long report", Text: b.String()})
+		short := f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocReport, Title: "Short", Text: "A tubewell."})
+		if n := s.Count("search_chunks"); n < 4 {
+			t.Fatalf("%d chunks; the long text should take three", n)
+		}
+		for q, want := range map[string][]string{
+			"tubewell":                          {long.Ref, short.Ref},
+			`"green motorcycle near the canal"`: {long.Ref},
+			"filler":                            {long.Ref},
+		} {
+			res := f.search(q)
+			if got := hitRefs(res.Hits); !slices.Equal(got, sortedCopy(want)) || res.Total != len(want) {
+				t.Errorf("search %s = %v (total %d), want %v", q, got, res.Total, want)
+			}
+		}
+	})
+}
