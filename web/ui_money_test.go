@@ -126,8 +126,9 @@ func (e *moneyEnv) path(parts ...string) string {
 }
 
 // signIn signs user in through the form and returns the session, with its CSRF
-// token; the lead with her second factor, which the first sign-in enrols.
-func (e *moneyEnv) signIn(t *testing.T, user string) *session {
+// token; the lead (lena) with her second factor, which the first sign-in enrols. The
+// money and search pages' tests share it.
+func (e *apiEnv) signIn(t *testing.T, user string) *session {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {

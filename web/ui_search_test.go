@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	htmlparse "golang.org/x/net/html"
 
 	"caseroom"
-	"caseroom/totp"
 )
 
 // The search box in the header of the case pages and the search page, driven over
@@ -83,38 +81,6 @@ func (e *searchEnv) path(parts ...string) string {
 	return "/cases/" + e.caseID + "/" + strings.Join(parts, "/")
 }
 
-// signIn signs user in through the form and returns the session with its CSRF token;
-// the lead with her second factor, which the first sign-in enrols.
-func (e *searchEnv) signIn(t *testing.T, user string) *session {
-	t.Helper()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := *e.srv.Client()
-	client.Jar = jar
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	s := &session{t: t, base: e.srv.URL, client: &client}
-	form := url.Values{"user": {user}, "password": {envPassword}}
-	if user == "lena" {
-		r := e.do("lena", "POST", "/api/v1/me/totp", nil)
-		mustStatus(t, r, http.StatusCreated)
-		secret, err := totp.Encoding.DecodeString(decodeInto[caseroom.TOTPEnrolment](t, r).Secret)
-		if err != nil {
-			t.Fatal(err)
-		}
-		form.Set("code", totp.Code(secret, totp.Step(time.Now()), totp.Digits))
-	}
-	if p := s.post("/signin", form); p.status != http.StatusSeeOther {
-		t.Fatalf("sign in as %s: %d\n%s", user, p.status, p.body)
-	}
-	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(s.get("/cases").body)
-	if m == nil {
-		t.Fatalf("no CSRF token on the cases page")
-	}
-	s.csrf = m[1]
-	return s
-}
 
 // search posts q (and after, if not "") to the case's search page, as the header's
 // box does.
