@@ -179,16 +179,18 @@ const (
 	searchChunkSelect  = `c.record_id, c.chunk, c.case_id, c.kind, c.ref, c.at, c.month, c.giver_id, c.registered_by`
 )
 
-// Search on SQLite: an FTS5 table without content of its own (the texts are in their
-// records), deletable, over search_chunks by rowid. Its tokenizer sees only terms of
-// [a-z0-9_] separated by spaces (fulltext.Stored) and changes none. The score is the
-// negated BM25 of the chunk (FTS5's bm25() is lower for better matches).
+// Search on SQLite: an FTS5 table whose content is search_chunks.terms (external
+// content, by rowid n), so that a chunk is deleted by handing FTS5 its terms back. Not
+// contentless_delete: SQLite before 3.43 (as other tools read the file with) cannot open
+// such a table at all. Its tokenizer sees only terms of [a-z0-9_] separated by spaces
+// (fulltext.Stored) and changes none. The score is the negated BM25 of the chunk
+// (FTS5's bm25() is lower for better matches).
 func (sqliteDialect) searchSchema(ctx context.Context, tx *sql.Tx) error {
 	for _, stmt := range []string{
-		`CREATE TABLE search_chunks (n INTEGER PRIMARY KEY, ` + searchChunkTable + `)`,
+		`CREATE TABLE search_chunks (n INTEGER PRIMARY KEY, ` + searchChunkTable + `, terms TEXT NOT NULL)`,
 		`CREATE INDEX search_chunks_record ON search_chunks (record_id)`,
 		`CREATE INDEX search_chunks_case ON search_chunks (case_id, chunk, at)`,
-		`CREATE VIRTUAL TABLE search_fts USING fts5(terms, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 0 tokenchars '_'")`,
+		`CREATE VIRTUAL TABLE search_fts USING fts5(terms, content='search_chunks', content_rowid='n', tokenize="unicode61 remove_diacritics 0 tokenchars '_'")`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return err
@@ -199,17 +201,18 @@ func (sqliteDialect) searchSchema(ctx context.Context, tx *sql.Tx) error {
 
 func (sqliteDialect) insertChunk(tx *Tx, e *searchEntry, chunk int, stored []string) error {
 	var n int64
-	if err := tx.QueryRowContext(tx.ctx, `INSERT INTO search_chunks (`+searchChunkColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n`, e.chunkArgs(chunk)...).Scan(&n); err != nil {
+	terms := strings.Join(stored, " ")
+	if err := tx.QueryRowContext(tx.ctx, `INSERT INTO search_chunks (`+searchChunkColumns+`, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n`, append(e.chunkArgs(chunk), terms)...).Scan(&n); err != nil {
 		return fmt.Errorf("index chunk: %w", err)
 	}
-	if err := tx.exec(`INSERT INTO search_fts (rowid, terms) VALUES (?, ?)`, n, strings.Join(stored, " ")); err != nil {
+	if err := tx.exec(`INSERT INTO search_fts (rowid, terms) VALUES (?, ?)`, n, terms); err != nil {
 		return fmt.Errorf("index terms: %w", err)
 	}
 	return nil
 }
 
 func (sqliteDialect) deleteChunks(tx *Tx, recordID string) error {
-	if err := tx.exec(`DELETE FROM search_fts WHERE rowid IN (SELECT n FROM search_chunks WHERE record_id = ?)`, recordID); err != nil {
+	if err := tx.exec(`INSERT INTO search_fts (search_fts, rowid, terms) SELECT 'delete', n, terms FROM search_chunks WHERE record_id = ?`, recordID); err != nil {
 		return fmt.Errorf("unindex terms: %w", err)
 	}
 	return tx.exec(`DELETE FROM search_chunks WHERE record_id = ?`, recordID)

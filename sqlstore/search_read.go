@@ -659,14 +659,16 @@ func (db *DB) reindexCase(ctx context.Context, caseID string) (records, persons 
 	}
 }
 
-// indexEntries indexes entries in one transaction of their own.
+// indexEntries indexes entries in one transaction of their own, replacing what the
+// index holds of them: a record registered while the rebuild runs is indexed by its own
+// transaction, and must not be indexed twice.
 func (db *DB) indexEntries(ctx context.Context, entries []searchEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
 	return db.writeAlone(ctx, func(tx *Tx) error {
 		for _, e := range entries {
-			if err := tx.indexForSearch(e, false); err != nil {
+			if err := tx.indexForSearch(e, true); err != nil {
 				return err
 			}
 		}
