@@ -179,18 +179,20 @@ const (
 	searchChunkSelect  = `c.record_id, c.chunk, c.case_id, c.kind, c.ref, c.at, c.month, c.giver_id, c.registered_by`
 )
 
-// Search on SQLite: an FTS5 table whose content is search_chunks.terms (external
-// content, by rowid n), so that a chunk is deleted by handing FTS5 its terms back. Not
+// Search on SQLite: an FTS5 table whose content is search_terms (external content, by
+// rowid n, the chunk's), so that a chunk is deleted by handing FTS5 its terms back; the
+// terms are a table of their own so that the chunk rows a match looks up stay small. Not
 // contentless_delete: SQLite before 3.43 (as other tools read the file with) cannot open
 // such a table at all. Its tokenizer sees only terms of [a-z0-9_] separated by spaces
 // (fulltext.Stored) and changes none. The score is the negated BM25 of the chunk
 // (FTS5's bm25() is lower for better matches).
 func (sqliteDialect) searchSchema(ctx context.Context, tx *sql.Tx) error {
 	for _, stmt := range []string{
-		`CREATE TABLE search_chunks (n INTEGER PRIMARY KEY, ` + searchChunkTable + `, terms TEXT NOT NULL)`,
+		`CREATE TABLE search_chunks (n INTEGER PRIMARY KEY, ` + searchChunkTable + `)`,
 		`CREATE INDEX search_chunks_record ON search_chunks (record_id)`,
 		`CREATE INDEX search_chunks_case ON search_chunks (case_id, chunk, at)`,
-		`CREATE VIRTUAL TABLE search_fts USING fts5(terms, content='search_chunks', content_rowid='n', tokenize="unicode61 remove_diacritics 0 tokenchars '_'")`,
+		`CREATE TABLE search_terms (n INTEGER PRIMARY KEY, terms TEXT NOT NULL)`,
+		`CREATE VIRTUAL TABLE search_fts USING fts5(terms, content='search_terms', content_rowid='n', tokenize="unicode61 remove_diacritics 0 tokenchars '_'")`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return err
@@ -202,7 +204,10 @@ func (sqliteDialect) searchSchema(ctx context.Context, tx *sql.Tx) error {
 func (sqliteDialect) insertChunk(tx *Tx, e *searchEntry, chunk int, stored []string) error {
 	var n int64
 	terms := strings.Join(stored, " ")
-	if err := tx.QueryRowContext(tx.ctx, `INSERT INTO search_chunks (`+searchChunkColumns+`, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n`, append(e.chunkArgs(chunk), terms)...).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(tx.ctx, `INSERT INTO search_chunks (`+searchChunkColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n`, e.chunkArgs(chunk)...).Scan(&n); err != nil {
+		return fmt.Errorf("index chunk: %w", err)
+	}
+	if err := tx.exec(`INSERT INTO search_terms (n, terms) VALUES (?, ?)`, n, terms); err != nil {
 		return fmt.Errorf("index chunk: %w", err)
 	}
 	if err := tx.exec(`INSERT INTO search_fts (rowid, terms) VALUES (?, ?)`, n, terms); err != nil {
@@ -212,8 +217,11 @@ func (sqliteDialect) insertChunk(tx *Tx, e *searchEntry, chunk int, stored []str
 }
 
 func (sqliteDialect) deleteChunks(tx *Tx, recordID string) error {
-	if err := tx.exec(`INSERT INTO search_fts (search_fts, rowid, terms) SELECT 'delete', n, terms FROM search_chunks WHERE record_id = ?`, recordID); err != nil {
+	if err := tx.exec(`INSERT INTO search_fts (search_fts, rowid, terms) SELECT 'delete', t.n, t.terms FROM search_terms t JOIN search_chunks c ON c.n = t.n WHERE c.record_id = ?`, recordID); err != nil {
 		return fmt.Errorf("unindex terms: %w", err)
+	}
+	if err := tx.exec(`DELETE FROM search_terms WHERE n IN (SELECT n FROM search_chunks WHERE record_id = ?)`, recordID); err != nil {
+		return err
 	}
 	return tx.exec(`DELETE FROM search_chunks WHERE record_id = ?`, recordID)
 }
@@ -221,6 +229,9 @@ func (sqliteDialect) deleteChunks(tx *Tx, recordID string) error {
 func (sqliteDialect) clearSearch(tx *Tx) error {
 	if err := tx.exec(`INSERT INTO search_fts (search_fts) VALUES ('delete-all')`); err != nil {
 		return fmt.Errorf("clear search terms: %w", err)
+	}
+	if err := tx.exec(`DELETE FROM search_terms`); err != nil {
+		return err
 	}
 	return tx.exec(`DELETE FROM search_chunks`)
 }
