@@ -51,14 +51,11 @@ func (db *DB) ImportCommunications(ctx context.Context, caseID string, ni casero
 		return nil, caseroom.Errorf(caseroom.EINVALID, "name: at most 1000 bytes of text")
 	}
 	q := db.reader()
-	region, err := caseRegion(ctx, q, caseID)
+	z, err := db.caseZone(ctx, q, caseID)
 	if err != nil {
 		return nil, err
 	}
-	loc, err := caseLocation(ctx, q, caseID)
-	if err != nil {
-		return nil, err
-	}
+	region, loc := z.region, z.loc
 	// Read before any write: who may import, and into which exhibit.
 	var exhibitID, exhibitRef string
 	err = db.write(ctx, func(tx *Tx) error {

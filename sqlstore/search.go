@@ -55,22 +55,32 @@ func (tx *Tx) searchCase(caseID string) (*searchCase, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := &searchCase{analyzer: fulltext.Analyzer{Region: z.region}, loc: z.loc, victimTokens: map[string]bool{}}
-	err = scanEach(tx.ctx, tx, `SELECT token FROM search_person_terms WHERE case_id = ? AND victim = 1`, []any{caseID},
-		func(scan func(...any) error) error {
-			var t string
-			err := scan(&t)
-			sc.victimTokens[t] = true
-			return err
-		})
+	victims, err := victimTerms(tx.ctx, tx, caseID)
 	if err != nil {
-		return nil, fmt.Errorf("victims' name terms: %w", err)
+		return nil, err
 	}
+	sc := &searchCase{analyzer: fulltext.Analyzer{Region: z.region}, loc: z.loc, victimTokens: victims}
 	if tx.searchCases == nil {
 		tx.searchCases = map[string]*searchCase{}
 	}
 	tx.searchCases[caseID] = sc
 	return sc, nil
+}
+
+// victimTerms returns the blind tokens of the keys of the case's victims' names.
+func victimTerms(ctx context.Context, q querier, caseID string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := scanEach(ctx, q, `SELECT token FROM search_person_terms WHERE case_id = ? AND victim = 1`, []any{caseID},
+		func(scan func(...any) error) error {
+			var t string
+			err := scan(&t)
+			out[t] = true
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("victims' name terms: %w", err)
+	}
+	return out, nil
 }
 
 // caseZone is a case's time zone and the phone region it implies.

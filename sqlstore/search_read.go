@@ -144,16 +144,9 @@ func (db *DB) Search(ctx context.Context, caseID string, req caseroom.SearchRequ
 
 	// Victims' name keys: asked for keyed by those who may reveal identities, hidden
 	// in snippets from anyone else.
-	victims := map[string]bool{}
-	err = scanEach(ctx, rd, `SELECT token FROM search_person_terms WHERE case_id = ? AND victim = 1`, []any{caseID},
-		func(scan func(...any) error) error {
-			var t string
-			err := scan(&t)
-			victims[t] = true
-			return err
-		})
+	victims, err := victimTerms(ctx, rd, caseID)
 	if err != nil {
-		return nil, fmt.Errorf("search: victims' terms: %w", err)
+		return nil, err
 	}
 	v := db.v()
 	reveals := sc.role.CanSeeIdentities()
