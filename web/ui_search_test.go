@@ -81,7 +81,6 @@ func (e *searchEnv) path(parts ...string) string {
 	return "/cases/" + e.caseID + "/" + strings.Join(parts, "/")
 }
 
-
 // search posts q (and after, if not "") to the case's search page, as the header's
 // box does.
 func (e *searchEnv) search(s *session, q, after string) page {
