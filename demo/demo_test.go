@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -633,4 +634,48 @@ func TestSeedMoneyAndCalls(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSeedSearch: the "done when" on the demo case: a nickname found only
+// inside statement texts, with a highlighted snippet; a village typed in Urdu script
+// finds the Latin-script complaints; an advocate finds only the clients' documents.
+func TestSeedSearch(t *testing.T) {
+	db, res := seed(t)
+	lead := as(t, db, res, caseroom.RoleLead)
+	r, err := db.Search(lead, res.CaseID, caseroom.SearchRequest{Query: "Mithu kind:statement"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Hits) == 0 || !strings.Contains(r.Hits[0].Snippet, "<mark>Mithu</mark>") {
+		t.Fatalf("the nickname Mithu: %d hits, first %+v", len(r.Hits), r.Hits)
+	}
+	r, err = db.Search(lead, res.CaseID, caseroom.SearchRequest{Query: "بستی قندیل پور kind:complaint"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Hits) == 0 || !strings.Contains(r.Hits[0].Snippet, "<mark>Basti</mark> <mark>Qandeelpur</mark>") {
+		t.Fatalf("the village in Urdu script: %d hits, first %+v", len(r.Hits), r.Hits)
+	}
+	all := r.Total
+	adv := as(t, db, res, caseroom.RoleAdvocate)
+	mine, err := db.FindDocuments(adv, res.CaseID, caseroom.DocumentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readable := map[string]bool{}
+	for _, d := range mine {
+		readable[d.Ref] = true
+	}
+	r, err = db.Search(adv, res.CaseID, caseroom.SearchRequest{Query: "بستی قندیل پور", Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range r.Hits {
+		if !readable[h.Ref] {
+			t.Errorf("the advocate finds %s, which they may not read", h.Ref)
+		}
+	}
+	if r.Total >= all && all > 1 {
+		t.Errorf("the advocate counts %d records, as many as the lead's %d complaints alone", r.Total, all)
+	}
 }
