@@ -1,6 +1,9 @@
 package fulltext
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // A Rewrite gives the stored form of a query key: Stored, or, for a key the index
 // holds only under a keyed token (a victim's name, see the store), that token.
@@ -106,22 +109,8 @@ func TSVector(stored []string) string {
 			if j > 0 {
 				b.WriteByte(',')
 			}
-			writeInt(&b, p)
+			b.WriteString(strconv.Itoa(p))
 		}
 	}
 	return b.String()
-}
-
-func writeInt(b *strings.Builder, n int) {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	b.Write(buf[i:])
 }

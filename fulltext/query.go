@@ -422,7 +422,7 @@ func isSpaceAt(s string, i int) bool {
 	return unicode.IsSpace(r)
 }
 
-func clip(s string) string { return clipRunes(s, 40) }
+func clip(s string) string { return Clip(s, 40) }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

@@ -26,11 +26,11 @@ const Withheld = "[withheld]"
 func (a Analyzer) Snippet(text string, match, hide func(key string) bool) string {
 	// A snippet is found in the first snippetScan bytes of a long text.
 	if len(text) > snippetScan {
-		text = clipRunes(text, snippetScan)
+		text = Clip(text, snippetScan)
 	}
 	terms := a.Terms(text)
 	if len(terms) == 0 {
-		return html.EscapeString(clipRunes(text, 200))
+		return html.EscapeString(Clip(text, 200))
 	}
 	// The words (by span) and whether each matches or is hidden.
 	type word struct {
@@ -107,8 +107,8 @@ func (a Analyzer) Snippet(text string, match, hide func(key string) bool) string
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
-// clipRunes returns s cut to at most n bytes at a rune boundary.
-func clipRunes(s string, n int) string {
+// Clip returns s cut to at most n bytes at a rune boundary, with an ellipsis if cut.
+func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

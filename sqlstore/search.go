@@ -298,14 +298,9 @@ func (tx *Tx) isVictim(personID string) (bool, error) {
 	return n > 0, nil
 }
 
-// addPersonTermsOnly stores a person's keys for a rebuild of the index, which indexes
-// the texts after the persons.
-func (tx *Tx) addPersonTermsOnly(caseID, personID string, keys []string, victim bool) error {
-	return tx.addPersonTerms(caseID, personID, keys, victim, false)
-}
-
 // addPersonTerms stores the person's keys not stored yet and, for a victim, if
-// withhold, withholds the keys from the case's texts.
+// withhold, withholds the keys from the case's texts (a rebuild of the index, which
+// indexes the texts after the persons, does not).
 func (tx *Tx) addPersonTerms(caseID, personID string, keys []string, victim, withhold bool) error {
 	v := tx.db.v()
 	var held []string

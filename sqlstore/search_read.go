@@ -339,37 +339,17 @@ func (db *DB) searchHit(ctx context.Context, q querier, caseID, kind, id string,
 		return nil, err
 	}
 	at := e.at
-	hit := &caseroom.SearchHit{Kind: e.kind, ID: e.recordID, Ref: e.ref, Date: &at, Snippet: an.Snippet(e.text, match, hide)}
-	switch kind {
-	case "action", "decision", "exhibit":
-		hit.Title = firstLine(e.text)
-	default:
-		hit.Title = firstLine(e.text)
-		if e.giver != "" {
-			labels, err := personLabels(ctx, q, db.v(), caseID, []string{e.giver})
-			if err != nil {
-				return nil, err
-			}
-			hit.Giver = labels[e.giver]
+	title, _, _ := strings.Cut(e.text, "\n") // the title, an action's or decision's first line
+	hit := &caseroom.SearchHit{Kind: e.kind, ID: e.recordID, Ref: e.ref, Title: fulltext.Clip(title, 200), Date: &at,
+		Snippet: an.Snippet(e.text, match, hide)}
+	if e.giver != "" {
+		labels, err := personLabels(ctx, q, db.v(), caseID, []string{e.giver})
+		if err != nil {
+			return nil, err
 		}
+		hit.Giver = labels[e.giver]
 	}
 	return hit, nil
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	if len(s) > 200 {
-		return clipBytes(s, 200)
-	}
-	return s
-}
-
-// clipBytes cuts s to at most n bytes at a rune boundary, with an ellipsis.
-func clipBytes(s string, n int) string {
-	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // searchPersonHits returns the persons the query's words name, as the reader may see
@@ -596,7 +576,7 @@ func (db *DB) reindexCase(ctx context.Context, caseID string) (records, persons 
 				for _, n := range clear {
 					keys = append(keys, searchKeys(n)...)
 				}
-				if err := tx.addPersonTermsOnly(caseID, p.id, keys, p.victim); err != nil {
+				if err := tx.addPersonTerms(caseID, p.id, keys, p.victim, false); err != nil {
 					return err
 				}
 			}
