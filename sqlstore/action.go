@@ -143,8 +143,7 @@ func (db *DB) RaiseAction(ctx context.Context, caseID string, na caseroom.NewAct
 		if err := tx.insertActionEvent(caseID, id, 1, caseroom.ActionEventRaised, "", nil, "", seq); err != nil {
 			return err
 		}
-		if err := tx.indexForSearch(searchEntry{recordID: id, caseID: caseID, kind: "action", ref: fmt.Sprintf("A-%d", num),
-			at: tx.now, registeredBy: tx.actor.Name, text: na.Title}, false); err != nil {
+		if err := tx.queueForSearch(caseID, id, "action"); err != nil {
 			return err
 		}
 		return tx.appendAudit(seq, "action.raise", "action", id, caseID)
@@ -182,11 +181,7 @@ func (tx *Tx) insertActionEvent(caseID, actionID string, n int, ev caseroom.Acti
 		return nil
 	}
 	// A reason given is searchable with the action's title.
-	as, err := loadActions(tx.ctx, tx, tx.db.v(), caseID, actionID)
-	if err != nil || len(as) == 0 {
-		return err
-	}
-	return tx.indexForSearch(actionSearchEntry(as[0]), true)
+	return tx.queueForSearch(caseID, actionID, "action")
 }
 
 // actionStep is one transition of an action: who may make it, from which states, and
@@ -690,7 +685,7 @@ func (db *DB) RecordDecision(ctx context.Context, caseID string, nd caseroom.New
 			d.ID, caseID, num, d.Decision, d.Rationale, d.DecidedBy, formatTime(tx.now), seq); err != nil {
 			return fmt.Errorf("insert decision: %w", err)
 		}
-		if err := tx.indexForSearch(decisionSearchEntry(d), false); err != nil {
+		if err := tx.queueForSearch(caseID, d.ID, "decision"); err != nil {
 			return err
 		}
 		return tx.appendAudit(seq, "decision.record", "decision", d.ID, caseID)

@@ -56,6 +56,8 @@ type DB struct {
 	// zones caches each case's time zone and phone region (a case's time zone never
 	// changes), for the search index's writes and reads.
 	zones sync.Map // case id -> *caseZone
+	// indexer indexes the records writes queue for search (see search_queue.go).
+	indexer searchIndexer
 }
 
 // Options configure Open.
@@ -120,11 +122,13 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	db.startSearchIndexer()
 	return db, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stopSearchIndexer()
 	if db.writer != nil {
 		db.writer.Close()
 	}
@@ -475,6 +479,9 @@ func (db *DB) runGroup(group []*writeRequest) []error {
 		if err := sqltx.Commit(); err != nil {
 			return fail(fmt.Errorf("commit: %w", err))
 		}
+		if state.searchQueued {
+			db.pokeSearchIndexer()
+		}
 		return results
 	}
 	for i, req := range group {
@@ -488,9 +495,9 @@ func (db *DB) runGroup(group []*writeRequest) []error {
 		tx := &Tx{Tx: sqltx, db: db, ctx: context.WithoutCancel(req.ctx), now: db.Now().UTC(), actor: req.actor, group: state, inserted: map[string]bool{}}
 		if err := runWrite(tx, req.fn); err != nil {
 			results[i] = err
-			stmts := state.stmts
+			stmts, queued := state.stmts, state.searchQueued
 			*state = *newGroupState() // it may hold what was just undone
-			state.stmts = stmts
+			state.stmts, state.searchQueued = stmts, queued
 			if _, rerr := sqltx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT write`); rerr != nil {
 				return fail(fmt.Errorf("roll back a failed write: %w", rerr))
 			}
@@ -506,6 +513,9 @@ func (db *DB) runGroup(group []*writeRequest) []error {
 	}
 	if err := sqltx.Commit(); err != nil {
 		return fail(fmt.Errorf("commit: %w", err))
+	}
+	if state.searchQueued {
+		db.pokeSearchIndexer()
 	}
 	return results
 }

@@ -111,7 +111,7 @@ func (db *DB) RegisterDocument(ctx context.Context, caseID string, nd caseroom.N
 			return err
 		}
 		out = docs[0]
-		return tx.indexForSearch(documentSearchEntry(out), false)
+		return tx.queueForSearch(caseID, id, string(out.Kind))
 	})
 	if err != nil {
 		return nil, err

@@ -110,8 +110,7 @@ func (db *DB) RegisterExhibit(ctx context.Context, caseID string, ne caseroom.Ne
 			newID(prefixCustody), id, caseID, 1, string(caseroom.CustodySeized), by, "", at, ne.Place, ne.Seal, "seizure", tx.actor.Name, formatTime(tx.now), seq); err != nil {
 			return fmt.Errorf("insert seizure: %w", err)
 		}
-		if err := tx.indexForSearch(exhibitSearchEntry(&caseroom.Exhibit{ID: id, CaseID: caseID, Ref: ne.Ref, Description: ne.Description,
-			Place: ne.Place, SeizedAt: *ne.SeizedAt, RegisteredBy: tx.actor.Name}), false); err != nil {
+		if err := tx.queueForSearch(caseID, id, "exhibit"); err != nil {
 			return err
 		}
 		return tx.appendAudit(seq, "exhibit.register", "exhibit", id, caseID)

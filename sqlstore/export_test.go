@@ -33,8 +33,12 @@ func SetCommBatch(n int) func() {
 	return func() { commBatch = was }
 }
 
-// SetSearchIndexing turns the search index's writes off or on, so that a benchmark can
-// time registering a document with and without them side by side; the returned func
+// IndexSearchQueue indexes every record queued for search, as a search of its case
+// would first.
+func (db *DB) IndexSearchQueue(ctx context.Context) error { return db.indexQueued(ctx, "") }
+
+// SetSearchIndexing turns the search index's queue off or on, so that a benchmark can
+// time registering a document with and without it side by side; the returned func
 // restores it.
 func SetSearchIndexing(on bool) func() {
 	was := searchIndexing

@@ -13,8 +13,9 @@ import (
 )
 
 // The search index (migration 0020) holds, for each searchable record, its terms in
-// chunks (fulltext.Chunks), each with the record's fields the filters read, written in
-// the same transaction as the record. It is derived from the records: `caseroom search
+// chunks (fulltext.Chunks), each with the record's fields the filters read, written by
+// the store's indexer from the queue the record's own transaction adds it to (see
+// search_queue.go). It is derived from the records: `caseroom search
 // reindex` (Reindex) rebuilds it, and a store whose index was built with other terms
 // (names.Version) is rebuilt at start-up.
 //
@@ -24,8 +25,8 @@ import (
 // nothing can make from the word without the vault's index key. A search by a member
 // who may reveal identities (caseroom.Role.CanSeeIdentities) asks for the keyed token
 // of such a key, and finds the texts; anyone else's search asks for the clear key and
-// does not. When a person gains a name, an alias or the victim role, the case's texts
-// that hold the name's keys in clear are indexed again in the same transaction.
+// does not. When a person gains a name, an alias or the victim role, the indexer
+// indexes again the case's texts that hold the name's keys in clear.
 
 // searchEntry is what the index holds of one record.
 type searchEntry struct {
@@ -142,24 +143,29 @@ func (sc *searchCase) storedTerms(v *vault.Vault, text string) []string {
 // searchIndexing is off only in a benchmark that times writes without the index.
 var searchIndexing = true
 
-// indexForSearch writes a record into the search index; again says that it may be
-// there already (a reindex, a record whose searchable text grew).
-func (tx *Tx) indexForSearch(e searchEntry, again bool) error {
-	if !searchIndexing {
-		return nil
-	}
+// entryChunks returns the chunks of an entry's stored terms, and sets its month.
+func (sc *searchCase) entryChunks(v *vault.Vault, e *searchEntry) [][]string {
+	e.month = e.at.In(sc.loc).Format("2006-01")
+	return fulltext.Chunks(sc.storedTerms(v, e.text))
+}
+
+// writeSearchEntry indexes a record in this transaction, replacing what the index held
+// of it (for a rebuild, and for the indexer's texts that name a victim).
+func (tx *Tx) writeSearchEntry(e searchEntry) error {
 	sc, err := tx.searchCase(e.caseID)
 	if err != nil {
 		return err
 	}
-	if again {
-		if err := tx.db.dialect.deleteChunks(tx, e.recordID); err != nil {
-			return err
-		}
+	if err := tx.db.dialect.deleteChunks(tx, e.recordID); err != nil {
+		return err
 	}
-	e.month = e.at.In(sc.loc).Format("2006-01")
-	for i, chunk := range fulltext.Chunks(sc.storedTerms(tx.db.v(), e.text)) {
-		if err := tx.db.dialect.insertChunk(tx, &e, i, chunk); err != nil {
+	return tx.insertChunks(&e, sc.entryChunks(tx.db.v(), &e))
+}
+
+// insertChunks stores an entry's chunks.
+func (tx *Tx) insertChunks(e *searchEntry, chunks [][]string) error {
+	for i, chunk := range chunks {
+		if err := tx.db.dialect.insertChunk(tx, e, i, chunk); err != nil {
 			return fmt.Errorf("index %s: %w", e.ref, err)
 		}
 	}
@@ -303,7 +309,6 @@ func (tx *Tx) isVictim(personID string) (bool, error) {
 // indexes the texts after the persons, does not).
 func (tx *Tx) addPersonTerms(caseID, personID string, keys []string, victim, withhold bool) error {
 	v := tx.db.v()
-	var held []string
 	for _, k := range keys {
 		tok := termToken(v, k)
 		var n int
@@ -315,14 +320,11 @@ func (tx *Tx) addPersonTerms(caseID, personID string, keys []string, victim, wit
 				return fmt.Errorf("person terms: %w", err)
 			}
 		}
-		if victim && withhold {
-			held = append(held, k)
-		}
 	}
-	if len(held) == 0 {
+	if !victim || !withhold || len(keys) == 0 {
 		return nil
 	}
-	return tx.withholdKeys(caseID, held)
+	return tx.queueForSearch(caseID, personID, searchWithhold)
 }
 
 // markVictimTerms makes a person's stored keys a victim's, when the person gains the
@@ -337,48 +339,6 @@ func (tx *Tx) markVictimTerms(caseID, personID string, allNames []string) error 
 		keys = append(keys, searchKeys(n)...)
 	}
 	return tx.addPersonTerms(caseID, personID, keys, true, true)
-}
-
-// withholdKeys indexes again every record of the case whose terms hold one of keys in
-// clear, so that from now on they hold it keyed.
-func (tx *Tx) withholdKeys(caseID string, keys []string) error {
-	sc, err := tx.searchCase(caseID)
-	if err != nil {
-		return err
-	}
-	// Every key is looked for in clear, even one the cache already holds as a
-	// victim's (the cache may have been read after the key's row was written).
-	v := tx.db.v()
-	for _, k := range keys {
-		sc.victimTokens[termToken(v, k)] = true
-	}
-	ids := map[string]bool{}
-	for _, k := range keys {
-		q := &fulltext.Query{Terms: []fulltext.QueryTerm{{Text: k, Keys: []string{k}}}}
-		source, margs := tx.db.dialect.searchMatch(q, nil, false)
-		err := scanEach(tx.ctx, tx, `SELECT DISTINCT m.record_id FROM (`+source+`) m WHERE m.case_id = ?`, append(margs, caseID),
-			func(scan func(...any) error) error {
-				var id string
-				err := scan(&id)
-				ids[id] = true
-				return err
-			})
-		if err != nil {
-			return fmt.Errorf("texts naming a victim: %w", err)
-		}
-	}
-	for id := range ids {
-		e, ok, err := tx.searchEntryOf(caseID, id)
-		if err != nil {
-			return err
-		}
-		if ok {
-			if err := tx.indexForSearch(e, true); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // searchEntryOf loads the index entry of an indexed record from the record itself.

@@ -71,6 +71,9 @@ func (db *DB) Search(ctx context.Context, caseID string, req caseroom.SearchRequ
 	if err != nil {
 		return nil, err
 	}
+	if err := db.catchUpSearch(ctx, caseID); err != nil {
+		return nil, err
+	}
 	rd := db.reader()
 	z, err := db.caseZone(ctx, rd, caseID)
 	if err != nil {
@@ -497,6 +500,10 @@ const reindexBatch = 2000
 // transactions of reindexBatch records, then records the version of the terms. A
 // rebuild cut short leaves no version, and the next start rebuilds again.
 func (db *DB) reindex(ctx context.Context) (*caseroom.ReindexReport, error) {
+	db.indexer.rebuilding.Store(true)
+	defer db.indexer.rebuilding.Store(false)
+	db.indexer.mu.Lock()
+	defer db.indexer.mu.Unlock()
 	start := time.Now()
 	rep := &caseroom.ReindexReport{}
 	err := db.writeAlone(ctx, func(tx *Tx) error {
@@ -633,15 +640,15 @@ func (db *DB) reindexCase(ctx context.Context, caseID string) (records, persons 
 }
 
 // indexEntries indexes entries in one transaction of their own, replacing what the
-// index holds of them: a record registered while the rebuild runs is indexed by its own
-// transaction, and must not be indexed twice.
+// index holds of them: a record registered while the rebuild runs is queued, and the
+// indexer indexes it again after the rebuild, replacing what the rebuild wrote.
 func (db *DB) indexEntries(ctx context.Context, entries []searchEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
 	return db.writeAlone(ctx, func(tx *Tx) error {
 		for _, e := range entries {
-			if err := tx.indexForSearch(e, true); err != nil {
+			if err := tx.writeSearchEntry(e); err != nil {
 				return err
 			}
 		}

@@ -1,12 +1,15 @@
 package sqlstore_test
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"caseroom"
+	"caseroom/sqlstore"
 )
 
 func hitRefs(hits []*caseroom.SearchHit) []string {
@@ -290,6 +293,9 @@ func TestSearchLongText(t *testing.T) {
 		}
 		long := f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocReport, Title: "Long report", Text: b.String()})
 		short := f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocReport, Title: "Short", Text: "A tubewell."})
+		if err := s.DB.IndexSearchQueue(f.ctx); err != nil {
+			t.Fatal(err)
+		}
 		if n := s.Count("search_chunks"); n < 4 {
 			t.Fatalf("%d chunks; the long text should take three", n)
 		}
@@ -302,6 +308,75 @@ func TestSearchLongText(t *testing.T) {
 			if got := hitRefs(res.Hits); !slices.Equal(got, sortedCopy(want)) || res.Total != len(want) {
 				t.Errorf("search %s = %v (total %d), want %v", q, got, res.Total, want)
 			}
+		}
+	})
+}
+
+// TestSearchQueue: a write queues its record and the store's indexer indexes it with
+// no search asking; a record queued when the store stopped (a crash after the commit)
+// is indexed when it is opened again; a search indexes what its case has queued before
+// it runs.
+func TestSearchQueue(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		f := newFixture(t, s, "lena", "Operation Lantern")
+		waitIndexed := func(what string) {
+			t.Helper()
+			for deadline := time.Now().Add(10 * time.Second); s.Count("search_queue") > 0; {
+				if time.Now().After(deadline) {
+					t.Fatalf("%s: %d rows still queued after 10 s", what, s.Count("search_queue"))
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		chunksOf := func(id string) int {
+			n, err := strconv.Atoi(s.queryString(`SELECT CAST(COUNT(*) AS TEXT) FROM search_chunks WHERE record_id = ?`, id))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		d := f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocReport, Title: "Visit", Text: "The tubewell by the canal."})
+		waitIndexed("a new document")
+		if chunksOf(d.ID) != 1 {
+			t.Fatalf("the indexer left %d chunks of the document", chunksOf(d.ID))
+		}
+
+		// Registered while nothing was queued, then queued as a write that committed
+		// just before a crash leaves it (queued twice: gen 2).
+		restore := sqlstore.SetSearchIndexing(false)
+		lost := f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocReport, Title: "Night report", Text: "A green motorcycle at the bus stop."})
+		restore()
+		s.exec(`INSERT INTO search_queue (record_id, kind, case_id, gen) VALUES (?, ?, ?, 2)`, lost.ID, string(lost.Kind), f.c.ID)
+		s.Reopen()
+		waitIndexed("after a restart")
+		if chunksOf(lost.ID) != 1 {
+			t.Fatalf("after a restart the queued document has %d chunks", chunksOf(lost.ID))
+		}
+		if got := hitRefs(f.searchAs(f.lead, "motorcycle").Hits); !slices.Equal(got, []string{lost.Ref}) {
+			t.Fatalf("motorcycle finds %v, want %s", got, lost.Ref)
+		}
+
+		// A search catches up on its case's queue, however soon after the write; a
+		// record queued again is indexed once, as it is now.
+		for i := range 20 {
+			doc := f.doc(f.ctx, caseroom.NewDocument{Kind: caseroom.DocReport, Title: fmt.Sprintf("Report %d", i), Text: fmt.Sprintf("Word%d by the canal.", i)})
+			if got := hitRefs(f.searchAs(f.lead, fmt.Sprintf("word%d", i)).Hits); !slices.Equal(got, []string{doc.Ref}) {
+				t.Fatalf("search straight after registering %s finds %v", doc.Ref, got)
+			}
+		}
+		a, err := s.DB.RaiseAction(f.ctx, f.c.ID, caseroom.NewAction{Kind: caseroom.ActionTraceIdentifier, Title: "Trace the caller"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.exec(`UPDATE search_queue SET gen = gen + 5 WHERE record_id = ?`, a.ID)
+		if got := hitRefs(f.searchAs(f.lead, "caller").Hits); !slices.Equal(got, []string{a.Ref}) {
+			t.Fatalf("caller finds %v, want %s", got, a.Ref)
+		}
+		if n := chunksOf(a.ID); n != 1 {
+			t.Fatalf("the action queued again has %d chunks", n)
+		}
+		if n := s.Count("search_queue"); n != 0 {
+			t.Fatalf("%d rows queued after the search", n)
 		}
 	})
 }

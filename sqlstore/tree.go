@@ -115,6 +115,9 @@ type groupState struct {
 	hashes  map[int64]tlog.Hash
 	// stmts are the prepared statements bound to the transaction (see Tx.prepared).
 	stmts map[string]*sql.Stmt
+	// searchQueued says that a write queued records for the search index (see
+	// queueForSearch), so that the indexer is woken once the group commits.
+	searchQueued bool
 }
 
 func newGroupState() *groupState {

@@ -91,6 +91,9 @@ func newRowCounter(t *testing.T, e *apiEnv) *rowCounter {
 		if err := rows.Scan(&name); err != nil {
 			t.Fatal(err)
 		}
+		if searchIndexTable(name) {
+			continue
+		}
 		c.tables = append(c.tables, name)
 	}
 	if err := rows.Err(); err != nil {
@@ -105,6 +108,18 @@ func newRowCounter(t *testing.T, e *apiEnv) *rowCounter {
 	}
 	c.query = "SELECT " + strings.Join(counts, ", ")
 	return c
+}
+
+// searchIndexTable says whether a table is the search index's queue or chunks, which
+// the store's indexer writes after the writes that queue records, while the counts
+// are taken (sqlstore/search_queue.go); a refused write queues nothing, as its
+// transaction is rolled back.
+func searchIndexTable(name string) bool {
+	switch name {
+	case "search_queue", "search_chunks", "search_terms":
+		return true
+	}
+	return strings.HasPrefix(name, "search_fts")
 }
 
 // counts returns the number of rows of each table.
