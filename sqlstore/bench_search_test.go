@@ -108,7 +108,9 @@ func BenchmarkSearchScale(b *testing.B) {
 // keptStore opens (or creates) a SQLite store in dir that outlives the benchmark, so
 // that queries can be timed again without building the case again
 // (CASEROOM_BENCH_SEARCH_KEEP=dir).
-func keptStore(b *testing.B, dir string) *testStore {
+func keptStore(b *testing.B, dir string) *testStore { return keptStoreT(b, dir) }
+
+func keptStoreT(b testing.TB, dir string) *testStore {
 	dsn, keyFile := filepath.Join(dir, "caseroom.db"), filepath.Join(dir, "vault.key")
 	db, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{KeyFile: keyFile})
 	if err != nil {
@@ -128,15 +130,16 @@ func searchScale(b *testing.B, s *testStore, n int) {
 	ctx := as(u)
 	if cs, err := s.DB.FindCases(ctx); err == nil && len(cs) > 0 {
 		c = cs[0]
-		b.Logf("the kept case %s: not built again", c.ID)
+		b.Logf("the kept case %s: its queries timed again, nothing else", c.ID)
 	} else {
 		if c, err = s.DB.CreateCase(ctx, caseroom.NewCase{Title: "Operation Bench"}); err != nil {
 			b.Fatal(err)
 		}
 		bytes = buildSearchCase(b, s, ctx, c, n)
 	}
+	kept := bytes == 0
 	b.ResetTimer()
-	for range b.N {
+	for i := 0; i < b.N && !kept; i++ {
 		rep, err := s.DB.Reindex(console)
 		if err != nil {
 			b.Fatal(err)
@@ -161,27 +164,52 @@ func searchScale(b *testing.B, s *testStore, n int) {
 		}
 		return benchVocab[100+r.IntN(4900)]
 	}
-	var took, common []time.Duration
+	// The time of a query grows with the records it matches (every match is scored),
+	// so the matches are reported too, and the queries matching at most 1,000.
+	var took, common, selective []time.Duration
+	var found []int
 	for i := range 200 {
 		isCommon := i%4 == 3
 		q := word(isCommon) + " " + word(isCommon)
 		t0 := time.Now()
-		if _, err := s.DB.Search(ctx, c.ID, caseroom.SearchRequest{Query: q}); err != nil {
+		res, err := s.DB.Search(ctx, c.ID, caseroom.SearchRequest{Query: q})
+		if err != nil {
 			b.Fatalf("search %q: %v", q, err)
 		}
-		if isCommon {
-			common = append(common, time.Since(t0))
-		} else {
-			took = append(took, time.Since(t0))
+		d := time.Since(t0)
+		switch {
+		case isCommon:
+			common = append(common, d)
+		default:
+			took = append(took, d)
+			found = append(found, res.Total)
+			if res.Total <= 1000 {
+				selective = append(selective, d)
+			}
 		}
 	}
 	slices.Sort(took)
 	slices.Sort(common)
+	slices.Sort(selective)
+	slices.Sort(found)
 	p50, p99 := took[len(took)/2], took[len(took)*99/100]
+	b.ReportMetric(float64(found[len(found)/2]), "query-matches-p50")
+	if len(selective) > 0 {
+		b.ReportMetric(float64(selective[len(selective)/2].Microseconds())/1000, "selective-p50-ms")
+		b.Logf("%d of %d queries match at most 1,000 records: p50 %s, max %s", len(selective), len(took),
+			selective[len(selective)/2].Round(time.Millisecond/10), selective[len(selective)-1].Round(time.Millisecond/10))
+	}
+	b.Logf("records matched by the queries: p50 %d, p90 %d, max %d", found[len(found)/2], found[len(found)*9/10], found[len(found)-1])
 	b.ReportMetric(float64(p50.Microseconds())/1000, "query-p50-ms")
 	b.ReportMetric(float64(p99.Microseconds())/1000, "query-p99-ms")
 	b.ReportMetric(float64(common[len(common)/2].Microseconds())/1000, "common-p50-ms")
 	b.ReportMetric(float64(common[len(common)-1].Microseconds())/1000, "common-max-ms")
+
+	if kept {
+		b.Logf("%s: %d docs; query p50 %s p99 %s (two of the commonest words: p50 %s, max %s)", s.DB.Dialect(), n,
+			p50.Round(time.Millisecond/10), p99.Round(time.Millisecond/10), common[len(common)/2].Round(time.Millisecond/10), common[len(common)-1].Round(time.Millisecond/10))
+		return
+	}
 
 	// One document at a time, with and without the index, alternating, 20 ms
 	// apart (the time a user waits for); then 200 back to back each way, with the

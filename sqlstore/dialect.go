@@ -68,6 +68,7 @@ func (sqliteDialect) open(dsn string) (*sql.DB, error) {
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "busy_timeout(20000)")
 	q.Add("_pragma", "cache_size(-16384)")
+	q.Add("_pragma", "mmap_size(2147418112)")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -238,14 +239,16 @@ func (sqliteDialect) clearSearch(tx *Tx) error {
 
 // bm25() is usable only where FTS5 runs the match itself, so the match is a query of
 // its own (its LIMIT keeps SQLite from flattening it into the join), joined to the
-// chunks after.
+// chunks after: a CROSS JOIN, which SQLite never reorders. Left to choose, SQLite 3.54
+// read every chunk of the case through search_chunks_case and looked each up among the
+// matches, 100 ms on a case of 100,000 documents for a query that matched 300.
 func (sqliteDialect) searchMatch(q *fulltext.Query, rw fulltext.Rewrite, scored bool) (string, []any) {
 	if !scored {
 		return `SELECT ` + searchChunkSelect + ` FROM (SELECT rowid AS n FROM search_fts WHERE search_fts MATCH ? LIMIT -1) f
-		JOIN search_chunks c ON c.n = f.n`, []any{q.FTS5(rw)}
+		CROSS JOIN search_chunks c WHERE c.n = f.n`, []any{q.FTS5(rw)}
 	}
 	return `SELECT ` + searchChunkSelect + `, f.score FROM (SELECT rowid AS n, -bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH ? LIMIT -1) f
-		JOIN search_chunks c ON c.n = f.n`, []any{q.FTS5(rw)}
+		CROSS JOIN search_chunks c WHERE c.n = f.n`, []any{q.FTS5(rw)}
 }
 
 // Search on PostgreSQL: the terms of a chunk as a tsvector under a GIN index, written

@@ -74,7 +74,14 @@ func (db *DB) Search(ctx context.Context, caseID string, req caseroom.SearchRequ
 	if err := db.catchUpSearch(ctx, caseID); err != nil {
 		return nil, err
 	}
-	rd := db.reader()
+	// Every read of the search is of one snapshot, on one connection: a consistent
+	// result, and on SQLite one start of a read after the last write, which empties
+	// the connection's page cache (and its map of the file), instead of one per query.
+	rd, err := db.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
 	z, err := db.caseZone(ctx, rd, caseID)
 	if err != nil {
 		return nil, err
@@ -164,97 +171,92 @@ func (db *DB) Search(ctx context.Context, caseID string, req caseroom.SearchRequ
 
 	res := &caseroom.SearchResult{Query: req.Query, Hits: []*caseroom.SearchHit{}, Persons: []*caseroom.SearchHit{},
 		Media: []*caseroom.SearchHit{}, Facets: caseroom.SearchFacets{Kind: []caseroom.SearchFacet{}, Month: []caseroom.SearchFacet{}}}
-	// The counts by kind and month, in the engine (a record has one kind and one
-	// month, so the distinct records of the groups add up to the total); then the
-	// page, best first (a query of filters alone, newest first).
+	// The matching chunks are found and scored once, into a materialized set, and one
+	// statement returns both the counts by kind and month (a record has one kind and
+	// one month, so the distinct records of the groups add up to the total) and the
+	// page's rows, best first (a query of filters alone, newest first).
 	where := strings.Join(conds, " AND ")
-	source, sargs := `SELECT `+searchChunkSelect+` FROM search_chunks c WHERE c.chunk = 0`, []any(nil)
+	source, sargs := `SELECT `+searchChunkSelect+`, 0 AS score FROM search_chunks c WHERE c.chunk = 0`, []any(nil)
 	if q.Positive() {
-		source, sargs = db.dialect.searchMatch(q, rw, false)
+		source, sargs = db.dialect.searchMatch(q, rw, true)
 	}
-	// Rows are chunks: counted as rows unless a later chunk of a long record matched,
-	// when the records are counted distinct.
+	matched := `WITH m AS MATERIALIZED (SELECT c.record_id, c.chunk, c.kind, c.month, c.at, c.score FROM (` + source + `) c WHERE ` + where + `)
+		SELECT 0, kind, month, COUNT(*), SUM(CASE WHEN chunk > 0 THEN 1 ELSE 0 END), '', 0.0 FROM m GROUP BY kind, month
+		UNION ALL
+		SELECT * FROM (SELECT 1, kind, '', 0, 0, record_id, score FROM m ORDER BY score DESC, at DESC, record_id LIMIT ?) p`
 	byKind, byMonth := map[string]int{}, map[string]int{}
-	count := func(distinct bool) (later int, err error) {
-		clear(byKind)
-		clear(byMonth)
-		res.Total = 0
-		n := `COUNT(*)`
-		if distinct {
-			n = `COUNT(DISTINCT c.record_id)`
-		}
-		err = scanEach(ctx, rd, `SELECT c.kind, c.month, `+n+`, SUM(CASE WHEN c.chunk > 0 THEN 1 ELSE 0 END) FROM (`+source+`) c WHERE `+where+` GROUP BY c.kind, c.month`,
-			append(append([]any{}, sargs...), args...), func(scan func(...any) error) error {
-				var kind, month string
-				var n, l int
-				if err := scan(&kind, &month, &n, &l); err != nil {
-					return err
-				}
-				byKind[kind] += n
-				byMonth[month] += n
-				res.Total += n
-				later += l
-				return nil
-			})
-		return later, err
-	}
-	later, err := count(false)
-	if err == nil && later > 0 {
-		_, err = count(true)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("search counts: %w", err)
-	}
-	res.Facets.Kind, res.Facets.Month = facetList(byKind, false), facetList(byMonth, true)
-
 	type found struct {
 		id, kind string
 		score    float64
 	}
 	var page []found
-	if offset < res.Total {
-		if q.Positive() {
-			source, sargs = db.dialect.searchMatch(q, rw, true)
-		} else {
-			source = `SELECT ` + searchChunkSelect + `, 0 AS score FROM search_chunks c WHERE c.chunk = 0`
-		}
-		// A long record has several chunks: rows are read in order until the page has
-		// its records, the best chunk of each counting.
-		seen := map[string]bool{}
-		skipped := 0
-		for want := offset + limit + 1; ; want *= 4 {
-			page, seen, skipped = page[:0], map[string]bool{}, 0
-			rows := 0
-			err = scanEach(ctx, rd, `SELECT c.record_id, c.kind, c.score FROM (`+source+`) c WHERE `+where+` ORDER BY c.score DESC, c.at DESC, c.record_id LIMIT ?`,
-				append(append(append([]any{}, sargs...), args...), want), func(scan func(...any) error) error {
-					var f found
-					if err := scan(&f.id, &f.kind, &f.score); err != nil {
-						return err
-					}
-					rows++
-					if seen[f.id] {
-						return nil
-					}
-					seen[f.id] = true
-					if skipped < offset {
-						skipped++
-						return nil
-					}
-					page = append(page, f)
-					return nil
-				})
-			if err != nil {
-				return nil, fmt.Errorf("search: %w", err)
+	// A long record has several chunks: rows are read in order until the page has its
+	// records, the best chunk of each counting; when a later chunk matched, the
+	// records are counted distinct, by a query of their own.
+	later := 0
+	for want, first := offset+limit+1, true; ; want, first = want*4, false {
+		page = page[:0]
+		seen, skipped, rows := map[string]bool{}, 0, 0
+		err = scanEach(ctx, rd, matched, append(append(append([]any{}, sargs...), args...), want), func(scan func(...any) error) error {
+			var part, n, l int
+			var f found
+			var month string
+			if err := scan(&part, &f.kind, &month, &n, &l, &f.id, &f.score); err != nil {
+				return err
 			}
-			if len(page) > limit || rows < want {
-				break
+			if part == 0 {
+				if first {
+					byKind[f.kind] += n
+					byMonth[month] += n
+					res.Total += n
+					later += l
+				}
+				return nil
 			}
+			rows++
+			if seen[f.id] {
+				return nil
+			}
+			seen[f.id] = true
+			if skipped < offset {
+				skipped++
+				return nil
+			}
+			page = append(page, f)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
 		}
-		if len(page) > limit {
-			page = page[:limit]
-			res.Next = "o" + strconv.Itoa(offset+limit)
+		if len(page) > limit || rows < want {
+			break
 		}
 	}
+	if len(page) > limit {
+		page = page[:limit]
+		res.Next = "o" + strconv.Itoa(offset+limit)
+	}
+	if later > 0 {
+		clear(byKind)
+		clear(byMonth)
+		res.Total = 0
+		err = scanEach(ctx, rd, `SELECT c.kind, c.month, COUNT(DISTINCT c.record_id) FROM (`+source+`) c WHERE `+where+` GROUP BY c.kind, c.month`,
+			append(append([]any{}, sargs...), args...), func(scan func(...any) error) error {
+				var kind, month string
+				var n int
+				if err := scan(&kind, &month, &n); err != nil {
+					return err
+				}
+				byKind[kind] += n
+				byMonth[month] += n
+				res.Total += n
+				return nil
+			})
+		if err != nil {
+			return nil, fmt.Errorf("search counts: %w", err)
+		}
+	}
+	res.Facets.Kind, res.Facets.Month = facetList(byKind, false), facetList(byMonth, true)
 
 	// The page's records, with their snippets.
 	match := queryMatcher(q)
