@@ -99,6 +99,10 @@ func BenchmarkSearchScale(b *testing.B) {
 		}
 	}
 	if dir := os.Getenv("CASEROOM_BENCH_SEARCH_KEEP"); dir != "" {
+		if pg := os.Getenv("CASEROOM_TEST_POSTGRES"); pg != "" && os.Getenv("STORE") == "postgres" {
+			b.Run("postgres", func(b *testing.B) { searchScale(b, keptStoreAt(b, pg, filepath.Join(dir, "vault.key")), n) })
+			return
+		}
 		b.Run("sqlite", func(b *testing.B) { searchScale(b, keptStore(b, dir), n) })
 		return
 	}
@@ -111,7 +115,13 @@ func BenchmarkSearchScale(b *testing.B) {
 func keptStore(b *testing.B, dir string) *testStore { return keptStoreT(b, dir) }
 
 func keptStoreT(b testing.TB, dir string) *testStore {
-	dsn, keyFile := filepath.Join(dir, "caseroom.db"), filepath.Join(dir, "vault.key")
+	return keptStoreAt(b, filepath.Join(dir, "caseroom.db"), filepath.Join(dir, "vault.key"))
+}
+
+// keptStoreAt opens the store at dsn (a SQLite file, or with STORE=postgres the
+// PostgreSQL database CASEROOM_TEST_POSTGRES names, as it is: use a database of its own)
+// with its vault key in keyFile.
+func keptStoreAt(b testing.TB, dsn, keyFile string) *testStore {
 	db, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{KeyFile: keyFile})
 	if err != nil {
 		b.Fatal(err)
