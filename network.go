@@ -81,10 +81,13 @@ func (e *NetworkEdge) Other(id string) string {
 }
 
 // NetworkFilter narrows the edges a network query follows. The zero filter follows
-// every standing link and identifier, and no payments or communications.
+// every edge the caller may read: standing links, identifiers' holders, payments and
+// communications.
 type NetworkFilter struct {
-	// Types are the link types followed (all when empty); EdgeHolds in the list
-	// follows identifiers' holders, which are otherwise always followed.
+	// Via are the ways of edge followed (ViaLink, ViaIdentifier, ViaPayments,
+	// ViaCommunications; all when empty).
+	Via []string
+	// Types are the link types followed (all when empty).
 	Types []LinkType
 	// Kinds are the node kinds kept (all when empty): an edge to a node of another
 	// kind is not followed.
@@ -94,14 +97,15 @@ type NetworkFilter struct {
 	Since, Until string
 	// MinConfidence leaves out links of a lower confidence.
 	MinConfidence float64
-	// Standing leaves out links whose source has been retracted (a retraction
-	// statement names it).
+	// Standing leaves out edges resting on a retracted statement (a retraction
+	// names it).
 	Standing bool
-	// Payments and Communications add those edges.
-	Payments, Communications bool
-	// AvoidSingleSource (paths) follows only edges resting on two or more records.
+	// AvoidSingleSource follows only edges resting on two or more records.
 	AvoidSingleSource bool
 }
+
+// NetworkVia lists the ways of edge.
+var NetworkVia = []string{ViaLink, ViaIdentifier, ViaPayments, ViaCommunications}
 
 // NetworkQuery asks for the neighbourhood of a record: every node within Steps (1 to
 // NetworkMaxSteps) edges of Around.
@@ -197,8 +201,8 @@ type Central struct {
 	Node *NetworkNode `json:"node"`
 	// Degree is the number of distinct nodes the person is joined to.
 	Degree int `json:"degree"`
-	// Betweenness is the share of shortest paths between other pairs of persons
-	// that pass through this one (0 to 1, normalised by the number of pairs).
+	// Betweenness is the share of shortest paths between other pairs of nodes that
+	// pass through this one (0 to 1, normalised by the number of pairs).
 	Betweenness float64 `json:"betweenness"`
 }
 

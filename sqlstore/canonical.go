@@ -80,6 +80,7 @@ var recordTables = []struct{ table, key string }{
 	{"comm_import_batches", "id"},
 	{"searches", "id"},
 	{"identifier_e164", "identifier_id"},
+	{"exports", "id"},
 }
 
 // sortState puts the rows of each table of a state given by a writer (see

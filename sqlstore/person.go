@@ -498,9 +498,31 @@ func resolvePerson(ctx context.Context, q querier, caseID, ref string) (string, 
 // and aliases keep the order they were given in; roles, which have no order of their
 // own, are listed in the order of caseroom.PersonRoles.
 func loadPersons(ctx context.Context, q querier, v *vault.Vault, caseID, personID string) ([]*caseroom.Person, error) {
-	filter, args := `case_id = ?`, []any{caseID}
+	var ids []string
 	if personID != "" {
-		filter, args = `case_id = ? AND id = ?`, []any{caseID, personID}
+		ids = []string{personID}
+	}
+	persons, err := loadPersonsIn(ctx, q, v, caseID, ids)
+	if err == nil && personID != "" && len(persons) == 0 {
+		return nil, caseroom.Errorf(caseroom.ENOTFOUND, "There is no person %s in this case.", personID)
+	}
+	return persons, err
+}
+
+// loadPersonsIn is loadPersons of the persons ids lists (of every person when ids is
+// nil; of none when it is empty).
+func loadPersonsIn(ctx context.Context, q querier, v *vault.Vault, caseID string, ids []string) ([]*caseroom.Person, error) {
+	filter, args := `case_id = ?`, []any{caseID}
+	cfilter, cargs := `x.case_id = ?`, []any{caseID}
+	if ids != nil {
+		if len(ids) == 0 {
+			return []*caseroom.Person{}, nil
+		}
+		marks := placeholders(len(ids))
+		filter, cfilter = filter+` AND id IN (`+marks+`)`, cfilter+` AND x.person_id IN (`+marks+`)`
+		for _, id := range ids {
+			args, cargs = append(args, id), append(cargs, id)
+		}
 	}
 	rows, err := q.QueryContext(ctx, `SELECT id, case_id, sex, date_of_birth, age_band, recorded_by, created_at FROM persons WHERE `+filter+` ORDER BY entry, id`, args...)
 	if err != nil {
@@ -530,14 +552,7 @@ func loadPersons(ctx context.Context, q querier, v *vault.Vault, caseID, personI
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if personID != "" && len(persons) == 0 {
-		return nil, caseroom.Errorf(caseroom.ENOTFOUND, "There is no person %s in this case.", personID)
-	}
-	// Child rows: the same filter on person_id instead of id.
-	cfilter, cargs := `x.case_id = ?`, []any{caseID}
-	if personID != "" {
-		cfilter, cargs = `x.case_id = ? AND x.person_id = ?`, []any{caseID, personID}
-	}
+	// Child rows: the same filter on person_id instead of id (cfilter).
 	err = scanEach(ctx, q, `SELECT x.id, x.person_id, x.name, x.script, COALESCE(d.ref, '') FROM person_names x LEFT JOIN documents d ON d.id = x.source_id WHERE `+cfilter+` ORDER BY x.entry, x.pos`, cargs,
 		func(scan func(...any) error) error {
 			var rowID, pid string

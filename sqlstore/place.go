@@ -61,8 +61,14 @@ func (db *DB) FindOrganisations(ctx context.Context, caseID string) ([]*caseroom
 	if err != nil {
 		return nil, err
 	}
+	return loadOrganisations(ctx, db.reader(), caseID, reports)
+}
+
+// loadOrganisations reads the case's organisations, a source among reports (see
+// medicalReportRefs) withheld.
+func loadOrganisations(ctx context.Context, q querier, caseID string, reports map[string]bool) ([]*caseroom.Organisation, error) {
 	out := []*caseroom.Organisation{}
-	err = scanEach(ctx, db.reader(), `SELECT o.id, o.case_id, o.name, o.kind, o.note, COALESCE(d.ref, ''), o.created_by, o.created_at
+	err := scanEach(ctx, q, `SELECT o.id, o.case_id, o.name, o.kind, o.note, COALESCE(d.ref, ''), o.created_by, o.created_at
 		FROM organisations o LEFT JOIN documents d ON d.id = o.source_id WHERE o.case_id = ? ORDER BY o.entry, o.id`, []any{caseID},
 		func(scan func(...any) error) error {
 			o := &caseroom.Organisation{}
@@ -160,8 +166,14 @@ func (db *DB) FindLocations(ctx context.Context, caseID string) ([]*caseroom.Loc
 	if err != nil {
 		return nil, err
 	}
+	return loadLocations(ctx, db.reader(), caseID, reports)
+}
+
+// loadLocations reads the case's locations, a source among reports (see
+// medicalReportRefs) withheld.
+func loadLocations(ctx context.Context, q querier, caseID string, reports map[string]bool) ([]*caseroom.Location, error) {
 	out := []*caseroom.Location{}
-	err = scanEach(ctx, db.reader(), `SELECT l.id, l.case_id, l.name, l.kind, l.address, l.lat, l.lon, COALESCE(l.within_id, ''), COALESCE(d.ref, ''), l.created_by, l.created_at
+	err := scanEach(ctx, q, `SELECT l.id, l.case_id, l.name, l.kind, l.address, l.lat, l.lon, COALESCE(l.within_id, ''), COALESCE(d.ref, ''), l.created_by, l.created_at
 		FROM locations l LEFT JOIN documents d ON d.id = l.source_id WHERE l.case_id = ? ORDER BY l.entry, l.id`, []any{caseID},
 		func(scan func(...any) error) error {
 			l := &caseroom.Location{}

@@ -88,6 +88,7 @@ var tamperTables = []struct{ table, key, column string }{
 	{"comm_import_batches", "id", "id"},
 	{"identifier_e164", "identifier_id", "case_id"},
 	{"searches", "id", "searched_by"},
+	{"exports", "id", "format"},
 }
 
 // tamperStore is a store with a realistic case in it, built through the services, and a
@@ -252,6 +253,11 @@ func newTamperStore(t *testing.T, s *testStore) *tamperStore {
 	step("communications", "comms.import.done", err)
 	_, err = s.DB.RecordSafeguardRules(f.ctx, c, caseroom.NewSafeguardRules{Languages: map[string][]string{"*": {"ur"}}})
 	step("safeguards", "safeguards.record", err)
+	x, err := s.DB.OpenExport(f.ctx, c, caseroom.ExportRequest{Format: caseroom.ExportFtM})
+	if err == nil {
+		err = x.Close()
+	}
+	step("export", "export", err)
 	// Two failed sign-ins under a name that does not exist: the first is an entry of
 	// its own, the second is tallied and written once the tally's period is over.
 	for range 2 {

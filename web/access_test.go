@@ -339,6 +339,20 @@ func accessMatrix() map[string]accessRow {
 			return fmt.Sprintf("/api/v1/cases/%s/search", f.caseID), map[string]any{"q": "statement"}
 		}, status: everyone},
 
+		// Link analysis: every member; an advocate does not see the suspect (404, as
+		// for a record that does not exist), and reads no whole-case centrality beyond
+		// their clients.
+		"GET /api/v1/cases/{case}/network": {request: func(f *accessFixture) (string, any) {
+			return fmt.Sprintf("/api/v1/cases/%s/network?around=%s&steps=2", f.caseID, f.suspect), nil
+		}, status: only(http.StatusOK, []string{"lead", "inv", "idx", "prot", "exam", "med", "pros", "over"}, http.StatusNotFound)},
+		"GET /api/v1/cases/{case}/network/paths": {request: func(f *accessFixture) (string, any) {
+			return fmt.Sprintf("/api/v1/cases/%s/network/paths?from=%s&to=%s", f.caseID, f.suspect, f.victim), nil
+		}, status: only(http.StatusOK, []string{"lead", "inv", "idx", "prot", "exam", "med", "pros", "over"}, http.StatusNotFound)},
+		"GET /api/v1/cases/{case}/network/common": {request: func(f *accessFixture) (string, any) {
+			return fmt.Sprintf("/api/v1/cases/%s/network/common?persons=%s,%s", f.caseID, f.suspect, f.victim), nil
+		}, status: only(http.StatusOK, []string{"lead", "inv", "idx", "prot", "exam", "med", "pros", "over"}, http.StatusNotFound)},
+		"GET /api/v1/cases/{case}/network/centrality": {request: casePath("/network/centrality"), status: everyone},
+
 		// Known-hash sets: listed by anyone signed in, imported by administrators only
 		// (the matrix has none; hashsets_test.go imports as one).
 		"GET /api/v1/hashsets": {request: func(*accessFixture) (string, any) { return "/api/v1/hashsets", nil }, status: public, def: http.StatusOK},

@@ -435,6 +435,16 @@ func TestOpenAPIResponseSchemasMatchGoTypes(t *testing.T) {
 		"SearchFacet":              caseroom.SearchFacet{},
 		"SearchFacets":             caseroom.SearchFacets{},
 		"SearchResult":             caseroom.SearchResult{},
+		"NetworkNode":              caseroom.NetworkNode{},
+		"NetworkEdge":              caseroom.NetworkEdge{},
+		"NetworkSource":            caseroom.NetworkSource{},
+		"Network":                  caseroom.Network{},
+		"NetworkPath":              caseroom.NetworkPath{},
+		"Paths":                    caseroom.Paths{},
+		"SharedCounterpart":        caseroom.SharedCounterpart{},
+		"CommonCounterparts":       caseroom.CommonCounterparts{},
+		"Central":                  caseroom.Central{},
+		"Centrality":               caseroom.Centrality{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := d.schema(t, name)

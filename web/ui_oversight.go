@@ -159,6 +159,7 @@ var auditActionLabels = map[string]string{
 	"totp.enrol":              "Second factor enrolled",
 	"signin.fail.tally":       "Failed sign-ins under unknown names, counted",
 	"search":                  "Case searched (the query sealed)",
+	"export":                  "Case exported",
 }
 
 // auditObjectPages maps the kinds of audited records that have a page to its section.

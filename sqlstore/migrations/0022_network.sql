@@ -1,0 +1,23 @@
+-- Link analysis and exports (issue 17).
+
+-- Link analysis follows standing links only: those no later link corrects
+-- (consent.go standingLink), asked of every link it reads. Without this index each
+-- such question read the whole links table (or SQLite built an index for the
+-- statement); the payments and documents tables have theirs.
+CREATE INDEX links_corrects ON links (corrects_id);
+
+-- An export of a case (FtM, GraphML, CSV, Excel): an audited read, one row per
+-- export. counts is a JSON object of what was written (entities per schema, rows per
+-- table or sheet); revealed is 1 when the exporter, who may reveal identities, asked
+-- for victims' names instead of their pseudonyms.
+CREATE TABLE exports (
+    id          TEXT PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES cases (id),
+    format      TEXT NOT NULL,
+    counts      TEXT NOT NULL,
+    revealed    BIGINT NOT NULL,
+    exported_by TEXT NOT NULL,
+    exported_at TEXT NOT NULL,
+    entry       BIGINT NOT NULL
+);
+CREATE INDEX exports_entry ON exports (entry);
