@@ -141,6 +141,25 @@ var uiFuncs = template.FuncMap{
 	},
 	// add is for numbering rows and sizing charts.
 	"add": func(a, b int) int { return a + b },
+	// netNode is a network node with the page it opens.
+	"netNode": func(p *uiPage, n *caseroom.NetworkNode) netNodeView {
+		v := netNodeView{Node: n}
+		switch n.Kind {
+		case caseroom.EntityPerson:
+			v.Href = p.CasePath("people", n.ID)
+		case caseroom.EntityDocument:
+			v.Href = p.CasePath("documents", n.ID)
+		default:
+			v.Href = p.CasePath("graph") + "?person=" + url.QueryEscape(n.ID)
+		}
+		return v
+	},
+}
+
+// netNodeView is a network node as a page shows it: its label, linked to its page.
+type netNodeView struct {
+	Node *caseroom.NetworkNode
+	Href string
 }
 
 // uiTemplates holds every page template; parsed once, at start-up.

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -108,6 +110,103 @@ type personView struct {
 	Contacts      *caseroom.CommSummary
 	ContactsTop   []caseroom.Counterpart
 	ContactsShown bool
+	// Connections are their top counterparts on the network and the paths to the
+	// suspects nearest them.
+	Connections *personConnections
+}
+
+// personConnections is the person page's connections panel.
+type personConnections struct {
+	Top      []*connection
+	Suspects []suspectPath
+}
+
+// connection is a counterpart of the person: the node and the edges joining them.
+type connection struct {
+	Node    *caseroom.NetworkNode
+	Edges   []*caseroom.NetworkEdge
+	Sources int
+}
+
+// suspectPath is a shortest path from the person to a suspect.
+type suspectPath struct {
+	Suspect *caseroom.NetworkNode
+	Path    []pathStep
+}
+
+// pathStep is one hop of a path: the edge and the node it reaches.
+type pathStep struct {
+	Edge *caseroom.NetworkEdge
+	Node *caseroom.NetworkNode
+}
+
+// The connections panel lists this many counterparts, and paths to this many of the
+// suspects within connectionSteps of the person.
+const (
+	connectionsShown = 8
+	suspectsShown    = 5
+	connectionSteps  = 3
+)
+
+// personConnections reads the person's counterparts (one step) and the shortest path
+// to each of the nearest suspects (within three steps), as the reader may see them.
+func (s *Server) personConnections(ctx context.Context, caseID, personID string) (*personConnections, error) {
+	net, err := s.Network.Network(ctx, caseID, caseroom.NetworkQuery{Around: personID, Steps: connectionSteps})
+	if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	nodes := map[string]*caseroom.NetworkNode{}
+	for _, n := range net.Nodes {
+		nodes[n.ID] = n
+	}
+	c := &personConnections{}
+	byNode := map[string]*connection{}
+	for _, e := range net.Edges {
+		if e.From != personID && e.To != personID {
+			continue
+		}
+		other := e.Other(personID)
+		cn := byNode[other]
+		if cn == nil {
+			cn = &connection{Node: nodes[other]}
+			byNode[other] = cn
+			c.Top = append(c.Top, cn)
+		}
+		cn.Edges = append(cn.Edges, e)
+		cn.Sources += len(e.Sources)
+	}
+	sort.SliceStable(c.Top, func(i, j int) bool {
+		a, b := c.Top[i], c.Top[j]
+		if len(a.Edges) != len(b.Edges) {
+			return len(a.Edges) > len(b.Edges)
+		}
+		return a.Sources > b.Sources
+	})
+	c.Top = c.Top[:min(len(c.Top), connectionsShown)]
+	for _, n := range net.Nodes {
+		if n.ID == personID || !slices.Contains(n.Roles, caseroom.PersonSuspect) || len(c.Suspects) == suspectsShown {
+			continue
+		}
+		paths, err := s.Network.Paths(ctx, caseID, caseroom.PathQuery{From: personID, To: n.ID, Max: connectionSteps, Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		if len(paths.Paths) == 0 {
+			continue
+		}
+		on := map[string]*caseroom.NetworkNode{}
+		for _, pn := range paths.Nodes {
+			on[pn.ID] = pn
+		}
+		sp := suspectPath{Suspect: n}
+		for i, e := range paths.Paths[0].Edges {
+			sp.Path = append(sp.Path, pathStep{Edge: e, Node: on[paths.Paths[0].Nodes[i+1]]})
+		}
+		c.Suspects = append(c.Suspects, sp)
+	}
+	return c, nil
 }
 
 // personContactsShown is how many of a person's top counterparts their page lists;
@@ -347,6 +446,10 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, p *uiPage,
 	if v.ContactsShown = err == nil; v.ContactsShown {
 		v.Contacts = contacts
 		v.ContactsTop = contacts.Counterparts[:min(len(contacts.Counterparts), personContactsShown)]
+	}
+	if v.Connections, err = s.personConnections(ctx, caseID, per.ID); err != nil {
+		s.uiError(w, r, p, err)
+		return
 	}
 
 	// How a document concerns the person: their own part in it first.

@@ -255,6 +255,11 @@ func TestUIPersonPage(t *testing.T) {
 		if strings.Contains(body, "Reveal identity") {
 			t.Errorf("a suspect's page offers a reveal")
 		}
+		// The connections panel: counterparts, and paths to other suspects with
+		// the sources of their steps.
+		if !strings.Contains(body, `<h2 id="connections-h">Connections</h2>`) || !strings.Contains(body, "Paths to the nearest suspects") {
+			t.Errorf("the page has no connections panel with paths to suspects")
+		}
 	})
 
 	victim := inv.casePage("people", "V-0001")
