@@ -26,6 +26,8 @@ type ExportRequest struct {
 // Each method calls fn once per record, in a stable order, and stops at fn's first
 // error. Close it when done.
 type ExportReader interface {
+	// Case is the case exported, with the exporter's role in it.
+	Case() *Case
 	Persons(fn func(*Person) error) error
 	Organisations(fn func(*Organisation) error) error
 	Locations(fn func(*Location) error) error

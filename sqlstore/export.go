@@ -66,6 +66,11 @@ func (db *DB) OpenExport(ctx context.Context, caseID string, req caseroom.Export
 		return nil, err
 	}
 	x := &exportReader{db: db, ctx: ctx, q: rd, close: rd.Close, caseID: caseID, sc: sc, reveal: req.Reveal}
+	if x.c, err = findCase(ctx, rd, caseID); err != nil {
+		rd.Close()
+		return nil, err
+	}
+	x.c.Role = sc.role
 	if x.hidden, err = withheldMedicalReports(ctx, rd, caseID, sc.role); err != nil {
 		rd.Close()
 		return nil, err
@@ -79,6 +84,7 @@ func (db *DB) OpenExport(ctx context.Context, caseID string, req caseroom.Export
 
 // exportReader is an ExportReader over one snapshot.
 type exportReader struct {
+	c       *caseroom.Case
 	db      *DB
 	ctx     context.Context
 	q       querier
@@ -91,6 +97,8 @@ type exportReader struct {
 }
 
 func (x *exportReader) Close() error { return x.close() }
+
+func (x *exportReader) Case() *caseroom.Case { return x.c }
 
 // exportPage is the number of records read at a time.
 const exportPage = 1000
