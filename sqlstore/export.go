@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,9 +50,8 @@ func (db *DB) OpenExport(ctx context.Context, caseID string, req caseroom.Export
 			return err
 		}
 		id := newID("exp")
-		counts, _ := json.Marshal(map[string]int{})
-		if err := tx.exec(`INSERT INTO exports (id, case_id, format, counts, revealed, exported_by, exported_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, caseID, req.Format, string(counts), boolInt(req.Reveal), tx.actor.Name, formatTime(tx.now), seq); err != nil {
+		if err := tx.exec(`INSERT INTO exports (id, case_id, format, revealed, exported_by, exported_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			id, caseID, req.Format, boolInt(req.Reveal), tx.actor.Name, formatTime(tx.now), seq); err != nil {
 			return fmt.Errorf("record export: %w", err)
 		}
 		return tx.appendAudit(seq, "export", "export", id, caseID)

@@ -352,6 +352,7 @@ func accessMatrix() map[string]accessRow {
 			return fmt.Sprintf("/api/v1/cases/%s/network/common?persons=%s,%s", f.caseID, f.suspect, f.victim), nil
 		}, status: only(http.StatusOK, []string{"lead", "inv", "idx", "prot", "exam", "med", "pros", "over"}, http.StatusNotFound)},
 		"GET /api/v1/cases/{case}/network/centrality": {request: casePath("/network/centrality"), status: everyone},
+		"GET /api/v1/cases/{case}/export":             {request: casePath("/export?format=graphml"), status: notAdvocate},
 
 		// Known-hash sets: listed by anyone signed in, imported by administrators only
 		// (the matrix has none; hashsets_test.go imports as one).

@@ -58,6 +58,8 @@ type Server struct {
 	Search caseroom.SearchService
 	// Network answers who connects to whom.
 	Network caseroom.NetworkService
+	// Exports opens exports of a case.
+	Exports caseroom.ExportService
 	// MediaViews records and lists examiners' views of media content.
 	MediaViews caseroom.MediaViewService
 	// Blobs stores uploaded files; without it uploads answer 501.
@@ -111,6 +113,7 @@ type Store interface {
 	caseroom.TimelineService
 	caseroom.SearchService
 	caseroom.NetworkService
+	caseroom.ExportService
 	Ping(ctx context.Context) error
 }
 
@@ -119,7 +122,7 @@ func NewServer(s Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Contacts: s, Clocks: s, Summary: s, MediaViews: s, Payments: s, Comms: s, Timeline: s, Search: s, Network: s, Ping: s.Ping, Logger: logger, Now: time.Now}
+	srv := &Server{Users: s, Cases: s, Persons: s, Documents: s, Links: s, Places: s, Audit: s, Accounts: s, Exhibits: s, HashSets: s, Actions: s, Decisions: s, Consents: s, Arrests: s, Accountability: s, Safeguards: s, Contacts: s, Clocks: s, Summary: s, MediaViews: s, Payments: s, Comms: s, Timeline: s, Search: s, Network: s, Exports: s, Ping: s.Ping, Logger: logger, Now: time.Now}
 	srv.signIns = newSignInLimiter()
 	srv.mux = http.NewServeMux()
 	for _, rt := range srv.routes() {
@@ -208,6 +211,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{case}/network/paths", s.handleNetworkPaths, false},
 		{"GET", "/api/v1/cases/{case}/network/common", s.handleNetworkCommon, false},
 		{"GET", "/api/v1/cases/{case}/network/centrality", s.handleNetworkCentrality, false},
+		{"GET", "/api/v1/cases/{case}/export", s.handleExport, false},
 
 		{"GET", "/api/v1/cases/{case}/organisations", s.handleListOrganisations, false},
 		{"POST", "/api/v1/cases/{case}/organisations", s.handleRegisterOrganisation, false},

@@ -57,6 +57,6 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newServeCommand(), newUserCommand(), newTokenCommand(), newKeyCommand(), newAuditCommand(), newWitnessCommand(), newIngestCommand(), newBlobsCommand(), newHashCommand(), newHashSetCommand(), newImportCommand(), newSearchCommand(), newDemoCommand())
+	root.AddCommand(newServeCommand(), newUserCommand(), newTokenCommand(), newKeyCommand(), newAuditCommand(), newWitnessCommand(), newIngestCommand(), newBlobsCommand(), newHashCommand(), newHashSetCommand(), newImportCommand(), newSearchCommand(), newExportCommand(), newDemoCommand())
 	return root
 }

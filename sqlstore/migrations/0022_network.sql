@@ -7,14 +7,14 @@
 CREATE INDEX links_corrects ON links (corrects_id);
 
 -- An export of a case (FtM, GraphML, CSV, Excel): an audited read, one row per
--- export. counts is a JSON object of what was written (entities per schema, rows per
--- table or sheet); revealed is 1 when the exporter, who may reveal identities, asked
--- for victims' names instead of their pseudonyms.
+-- export, written before the export reads anything (so one cut short is recorded
+-- too). What an export holds is fixed by its format (docs/export.md) and the
+-- exporter's role at the entry; revealed is 1 when the exporter, who may reveal
+-- identities, asked for victims' names instead of their pseudonyms.
 CREATE TABLE exports (
     id          TEXT PRIMARY KEY,
     case_id     TEXT NOT NULL REFERENCES cases (id),
     format      TEXT NOT NULL,
-    counts      TEXT NOT NULL,
     revealed    BIGINT NOT NULL,
     exported_by TEXT NOT NULL,
     exported_at TEXT NOT NULL,
