@@ -86,6 +86,14 @@ type graphView struct {
 	Choices   []*graphNode
 	Legend    []graphLegend
 	EdgeKinds []graphLegend
+	// From and To are the records of the path form; Paths their shortest paths
+	// (nil until asked), each hop with the edge and the record it reaches.
+	From, To string
+	Paths    *caseroom.Paths
+	Hops     [][]pathStep
+	First    *caseroom.NetworkNode
+	// Exports is set for a role that may export the case.
+	Exports bool
 }
 
 // graphLegend is an entry of the legend: a style and what it means.
@@ -180,6 +188,30 @@ func (s *Server) uiGraph(w http.ResponseWriter, r *http.Request) {
 		v.Focus.Focus = true
 		v.FocusName = v.Focus.Label
 		p.Title = "Link graph of " + v.Focus.Label
+	}
+	v.Exports = p.Case.Role != caseroom.RoleAdvocate
+	if v.From, v.To = strings.TrimSpace(q.Get("from")), strings.TrimSpace(q.Get("to")); v.From != "" || v.To != "" {
+		paths, err := s.Network.Paths(ctx, p.Case.ID, caseroom.PathQuery{From: v.From, To: v.To})
+		if caseroom.ErrorCode(err) == caseroom.EINVALID {
+			p.Flash, p.FlashError = caseroom.ErrorMessage(err), true
+		} else if err != nil {
+			s.uiError(w, r, p, err)
+			return
+		} else {
+			v.Paths = paths
+			nodes := map[string]*caseroom.NetworkNode{}
+			for _, n := range paths.Nodes {
+				nodes[n.ID] = n
+			}
+			v.First = nodes[paths.From]
+			for _, path := range paths.Paths {
+				var hops []pathStep
+				for i, e := range path.Edges {
+					hops = append(hops, pathStep{Edge: e, Node: nodes[path.Nodes[i+1]]})
+				}
+				v.Hops = append(v.Hops, hops)
+			}
+		}
 	}
 	v.Nodes, v.Edges = g.list()
 	if len(v.Nodes) > maxGraphNodes {

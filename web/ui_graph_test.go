@@ -249,3 +249,21 @@ func TestGraphHoldsRestrictedSource(t *testing.T) {
 		t.Errorf("the holds edge of an identifier known from R-2: %+v", e)
 	}
 }
+
+// TestUIGraphPaths finds the paths between two records on the graph page: the victim's
+// mother implicates the suspect, each step names its source; the page offers the
+// exports.
+func TestUIGraphPaths(t *testing.T) {
+	e := newOversightUIEnv(t)
+	r := e.lead.get(e.path("graph") + "?from=" + e.victim + "&to=" + e.sus)
+	mustStatus(t, r, http.StatusOK)
+	docMustShow(t, "paths", r, `<h2 id="paths-h">1 shortest path of 2 steps</h2>`, e.victimLabel, "implicates", `(<a href="/cases/`+e.caseID+`/documents/`)
+	docMustShow(t, "exports", r, "Export the case", "/export?format=ftm", "/export?format=xlsx")
+	// The same record twice, or nothing chosen for one end: the form says what is wrong.
+	r = e.lead.get(e.path("graph") + "?from=" + e.victim + "&to=" + e.victim)
+	mustStatus(t, r, http.StatusOK)
+	docMustShow(t, "from = to", r, "to: ")
+	r = e.lead.get(e.path("graph") + "?from=" + e.victim)
+	mustStatus(t, r, http.StatusOK)
+	docMustShow(t, "no end", r, "to: name a person")
+}
