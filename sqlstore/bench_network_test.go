@@ -2,8 +2,10 @@ package sqlstore_test
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"caseroom"
+	"caseroom/export"
 )
 
 // BenchmarkNetworkScale times link analysis on a case of N persons (default 2,000;
@@ -79,7 +82,7 @@ func networkScale(b *testing.B, s *testStore, n int) {
 		b.Fatal(err)
 	}
 	insert := `INSERT INTO links (id, case_id, from_id, to_id, type, since, until, confidence, source_id, note, corrects_id, retracts, reason, created_by, created_at, entry)
-		VALUES (?, ?, ?, ?, ?, '', '', ?, ?, '', NULL, 0, '', 'lena', '2026-12-07T00:00:00Z', 1)`
+		VALUES (?, ?, ?, ?, ?, '', '', ?, ?, '', NULL, 0, '', 'lena', '2026-12-07T00:00:00.000000000Z', 1)`
 	if s.DB.Dialect() == "postgres" {
 		insert = dollars(insert)
 	}
@@ -143,4 +146,47 @@ func networkScale(b *testing.B, s *testStore, n int) {
 		s.DB.Dialect(), n, links, hood[len(hood)/2].Round(time.Millisecond/10), hood[len(hood)*95/100].Round(time.Millisecond/10),
 		sizes[len(sizes)/2], sizes[len(sizes)-1], paths[len(paths)/2].Round(time.Millisecond/10), paths[len(paths)*95/100].Round(time.Millisecond/10),
 		lengths[len(lengths)/2], lengths[len(lengths)-1])
+
+	// The whole case as FtM, through the store's export reader, to nowhere: the time,
+	// and the most heap in use while it ran (sampled every 50 ms).
+	var peak uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	t0 := time.Now()
+	x, err := s.DB.OpenExport(ctx, c.ID, caseroom.ExportRequest{Format: caseroom.ExportFtM})
+	if err != nil {
+		b.Fatal(err)
+	}
+	counts, err := export.Write(io.Discard, caseroom.ExportFtM, x)
+	x.Close()
+	took := time.Since(t0)
+	close(stop)
+	<-sampled
+	if err != nil {
+		b.Fatal(err)
+	}
+	var entities int64
+	for _, n := range counts.Written {
+		entities += n
+	}
+	b.ReportMetric(took.Seconds(), "ftm-s")
+	b.ReportMetric(float64(peak-min(peak, base.HeapInuse))/(1<<20), "ftm-heap-MiB")
+	b.Logf("%s: FtM export of the case: %d entities in %s, heap in use at most %.0f MiB above the %.0f MiB before it",
+		s.DB.Dialect(), entities, took.Round(time.Millisecond), float64(peak-min(peak, base.HeapInuse))/(1<<20), float64(base.HeapInuse)/(1<<20))
 }

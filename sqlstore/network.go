@@ -32,6 +32,10 @@ type netReader struct {
 	// retraction names (when the filter asks for standing links only).
 	hidden, retracted map[string]bool
 	from, until       string // the window, as day bounds (YYYY-MM-DD), or ""
+	// cap, when set (a neighbourhood), is the most edges the query follows from one
+	// node: links reads at most one more than that of a node's links each way, the
+	// most confident first, so that a hub costs the cap and not its degree.
+	cap int
 }
 
 // newNetReader checks a query's filter and prepares its reads. Payments and
@@ -222,41 +226,81 @@ func (r *netReader) links(ids []string) ([]*caseroom.NetworkEdge, error) {
 		conds, args = append(conds, `l.confidence >= ?`), append(args, r.f.MinConfidence)
 	}
 	where := strings.Join(conds, " AND ")
-	marks := placeholders(len(ids))
-	query := `SELECT l.id, l.from_id, l.to_id, l.type, l.since, l.until, l.confidence, l.source_id, COALESCE(d.ref, '')
+	const query = `SELECT l.id, l.from_id, l.to_id, l.type, l.since, l.until, l.confidence, l.source_id, COALESCE(d.ref, '')
 		FROM links l LEFT JOIN documents d ON d.id = l.source_id WHERE `
-	all := append([]any{}, args...)
-	for _, id := range ids {
-		all = append(all, id)
-	}
-	all = append(all, args...)
-	for _, id := range ids {
-		all = append(all, id)
-	}
 	var out []*caseroom.NetworkEdge
-	err := scanEach(r.ctx, r.q, query+where+` AND l.from_id IN (`+marks+`) UNION ALL `+query+where+` AND l.to_id IN (`+marks+`)`, all,
-		func(scan func(...any) error) error {
-			e := &caseroom.NetworkEdge{Via: caseroom.ViaLink, Directed: true}
-			var src caseroom.NetworkSource
-			if err := scan(&e.ID, &e.From, &e.To, &e.Type, &e.Since, &e.Until, &e.Confidence, &src.ID, &src.Ref); err != nil {
-				return err
-			}
-			if r.hidden[src.ID] || r.retracted[src.ID] || !r.inWindow(e.Since, e.Until) {
-				return nil
-			}
-			if !r.sc.all() && !(r.sc.seesPerson(e.From) && r.sc.seesPerson(e.To)) {
-				return nil
-			}
-			src.Kind = caseroom.EntityDocument
-			e.Directed = directedLink(caseroom.LinkType(e.Type))
-			e.Sources = []caseroom.NetworkSource{src}
-			out = append(out, e)
+	scan := func(scan func(...any) error) error {
+		e := &caseroom.NetworkEdge{Via: caseroom.ViaLink, Directed: true}
+		var src caseroom.NetworkSource
+		if err := scan(&e.ID, &e.From, &e.To, &e.Type, &e.Since, &e.Until, &e.Confidence, &src.ID, &src.Ref); err != nil {
+			return err
+		}
+		if r.hidden[src.ID] || r.retracted[src.ID] || !r.inWindow(e.Since, e.Until) {
 			return nil
-		})
-	if err != nil {
-		return nil, fmt.Errorf("network links: %w", err)
+		}
+		if !r.sc.all() && !(r.sc.seesPerson(e.From) && r.sc.seesPerson(e.To)) {
+			return nil
+		}
+		src.Kind = caseroom.EntityDocument
+		e.Directed = directedLink(caseroom.LinkType(e.Type))
+		e.Sources = []caseroom.NetworkSource{src}
+		out = append(out, e)
+		return nil
+	}
+	for _, column := range []string{"from_id", "to_id"} {
+		// The nodes with more links this way than the cap are read one by one, the
+		// most confident first, and only one more than the cap (so that the network
+		// still knows them capped); the others all at once.
+		var hubs map[string]bool
+		if r.cap > 0 {
+			var err error
+			if hubs, err = r.overCap(column, ids); err != nil {
+				return nil, err
+			}
+		}
+		var rest []any
+		for _, id := range ids {
+			if hubs[id] {
+				err := scanEach(r.ctx, r.q, query+where+` AND l.`+column+` = ? ORDER BY l.confidence DESC, l.id LIMIT ?`,
+					append(append([]any{}, args...), id, r.cap+1), scan)
+				if err != nil {
+					return nil, fmt.Errorf("network links: %w", err)
+				}
+				continue
+			}
+			rest = append(rest, id)
+		}
+		if len(rest) == 0 {
+			continue
+		}
+		err := scanEach(r.ctx, r.q, query+where+` AND l.`+column+` IN (`+placeholders(len(rest))+`)`, append(append([]any{}, args...), rest...), scan)
+		if err != nil {
+			return nil, fmt.Errorf("network links: %w", err)
+		}
 	}
 	return out, nil
+}
+
+// overCap returns those of ids with more links (standing or not) than the cap in
+// column (from_id or to_id), counted in the index alone.
+func (r *netReader) overCap(column string, ids []string) (map[string]bool, error) {
+	args := make([]any, 0, len(ids)+1)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	args = append(args, r.cap)
+	hubs := map[string]bool{}
+	err := scanEach(r.ctx, r.q, `SELECT `+column+` FROM links WHERE `+column+` IN (`+placeholders(len(ids))+`) GROUP BY `+column+` HAVING COUNT(*) > ?`, args,
+		func(scan func(...any) error) error {
+			var id string
+			err := scan(&id)
+			hubs[id] = true
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("network degrees: %w", err)
+	}
+	return hubs, nil
 }
 
 // directedLink says whether a link type's direction means something.
@@ -694,6 +738,7 @@ func (db *DB) Network(ctx context.Context, caseID string, q caseroom.NetworkQuer
 		return nil, err
 	}
 	defer done()
+	r.cap = q.Cap
 	around, err := r.start("around", q.Around)
 	if err != nil {
 		return nil, err
