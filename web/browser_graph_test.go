@@ -113,3 +113,60 @@ func TestBrowserOversight(t *testing.T) {
 		t.Errorf("the investigator's navigation offers %q", nav)
 	}
 }
+
+// TestBrowserGraphChart works the chart's controls in a real browser: a link type off
+// hides its links, zoom moves the view box, Alt+click hides a record and the button
+// shows it again, and the paths the page found are drawn over the chart.
+func TestBrowserGraphChart(t *testing.T) {
+	site := newDemoSite(t)
+	b := newChrome(t, site)
+	b.signIn(string(caseroom.RoleLead))
+	b.open(site.casePath("graph"))
+	b.do("see the chart's controls", chromedp.WaitVisible(`.graph-tools .graph-types input[type=checkbox]`))
+
+	visible := func(sel string) int {
+		return get(b, "visible "+sel, chromedp.Evaluate[int](`[...document.querySelectorAll(`+"`"+sel+"`"+`)].filter(e => getComputedStyle(e).display !== "none").length`))
+	}
+	first := get(b, "the first link type", chromedp.Evaluate[string](`document.querySelector(".graph-types input").value`))
+	sel := `svg.graph-svg .edges .edge[data-type="` + first + `"]`
+	if visible(sel) == 0 {
+		t.Fatalf("no %s link is drawn to start with", first)
+	}
+	b.do("switch the type off", chromedp.Click(`.graph-types input[value="`+first+`"]`))
+	if n := visible(sel); n != 0 {
+		t.Errorf("%d %s links still shown with the type off", n, first)
+	}
+	b.do("switch it on again", chromedp.Click(`.graph-types input[value="`+first+`"]`))
+
+	width := func() float64 {
+		return get(b, "view box", chromedp.Evaluate[float64](`document.querySelector("svg.graph-svg").viewBox.baseVal.width`))
+	}
+	w0 := width()
+	b.do("zoom in", chromedp.Click(`//button[text()="Zoom in"]`))
+	if w := width(); w >= w0 {
+		t.Errorf("zoom in: view box %v wide, was %v", w, w0)
+	}
+	b.do("fit", chromedp.Click(`//button[text()="Fit"]`))
+	if w := width(); w != w0 {
+		t.Errorf("fit: view box %v wide, want %v", w, w0)
+	}
+
+	nodes := visible(`svg.graph-svg .node`)
+	b.do("hide a record", chromedp.Evaluate[chromedp.Void](`(() => { document.querySelector("svg.graph-svg .node").dispatchEvent(new MouseEvent("click", {altKey: true, bubbles: true, cancelable: true})); })()`))
+	if n := visible(`svg.graph-svg .node`); n != nodes-1 {
+		t.Errorf("after hiding one of %d records, %d shown", nodes, n)
+	}
+	b.do("show it again", chromedp.Click(`//button[starts-with(text(), "Show hidden records")]`))
+	if n := visible(`svg.graph-svg .node`); n != nodes {
+		t.Errorf("after showing the hidden, %d of %d records shown", n, nodes)
+	}
+
+	// A path between a victim and the suspect one of their family implicates.
+	ids := get(b, "a link's ends", chromedp.Evaluate[[]string](`(() => { const e = document.querySelector('svg.graph-svg .edges .edge[data-type="implicates"]'); return [e.dataset.from, e.dataset.to]; })()`))
+	b.open(site.casePath("graph") + "?from=" + ids[0] + "&to=" + ids[1])
+	b.do("see the path", chromedp.WaitVisible(`.paths-found li.shown`))
+	if n := visible(`svg.graph-svg .edges .edge.on-path`); n == 0 {
+		t.Error("the path found is not drawn on the chart")
+	}
+	b.screenshot("graph-path")
+}

@@ -57,7 +57,10 @@ type graphEdge struct {
 	SourceRef  string
 	Confidence float64
 	Derived    bool // drawn from an identifier's holder, not a link record
-	Title      string
+	// Since and Until are the link's dates, as recorded (partial dates), for the
+	// chart's time filter.
+	Since, Until string
+	Title        string
 	D          string // the SVG path
 	Marker     string
 	LX, LY     float64 // label centre
@@ -279,7 +282,7 @@ func buildGraph(caseID string, links []*caseroom.Link, persons []*caseroom.Perso
 			continue
 		}
 		from, to := node(l.From, l.FromKind, l.FromLabel), node(l.To, l.ToKind, l.ToLabel)
-		e := &graphEdge{From: from, To: to, Type: string(l.Type), SourceRef: l.SourceRef, Confidence: l.Confidence}
+		e := &graphEdge{From: from, To: to, Type: string(l.Type), SourceRef: l.SourceRef, Confidence: l.Confidence, Since: l.Since, Until: l.Until}
 		e.Href = casePath + "/" + sourcePage(l.SourceKind) + "/" + url.PathEscape(l.Source)
 		g.edges = append(g.edges, e)
 	}

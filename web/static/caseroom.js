@@ -143,3 +143,183 @@
 		input.reportValidity();
 	});
 })();
+
+// The link chart: filters by link type and by year, zoom and pan, hiding records, and
+// the paths the page found drawn over it. The drawing and its positions are the
+// server's (the same SVG prints); this only shows or hides parts of it and moves the
+// view. Every edge still opens its source, every record its page.
+(function () {
+	const svg = document.querySelector("svg.graph-svg");
+	if (!svg) {
+		return;
+	}
+	const frame = svg.closest(".graph-frame");
+	const edges = [...svg.querySelectorAll(".edges .edge, .labels .edge-label")];
+	const nodes = [...svg.querySelectorAll(".nodes .node")];
+	const hidden = new Set(); // node ids hidden by the user
+	const types = new Set(edges.map((e) => e.dataset.type));
+	const off = new Set(); // link types switched off
+	const year = (d, end) => (d ? Number(d.slice(0, 4)) : end ? Infinity : -Infinity);
+	const years = edges.flatMap((e) => [e.dataset.since, e.dataset.until]).filter(Boolean).map((d) => Number(d.slice(0, 4)));
+	let from = -Infinity, to = Infinity;
+
+	const tools = document.createElement("div");
+	tools.className = "graph-tools";
+	tools.setAttribute("role", "group");
+	tools.setAttribute("aria-label", "Chart controls");
+	frame.before(tools);
+
+	// Link types.
+	const typeBox = document.createElement("fieldset");
+	typeBox.className = "graph-types";
+	typeBox.innerHTML = "<legend>Links shown</legend>";
+	[...types].sort().forEach((t) => {
+		const label = document.createElement("label");
+		const box = document.createElement("input");
+		box.type = "checkbox";
+		box.checked = true;
+		box.value = t;
+		box.addEventListener("change", () => {
+			box.checked ? off.delete(t) : off.add(t);
+			apply();
+		});
+		label.append(box, " " + t.replace(/_/g, " "));
+		typeBox.append(label);
+	});
+	tools.append(typeBox);
+
+	// Years: links dated outside the window are hidden; undated ones stay.
+	if (years.length > 1 && Math.min(...years) < Math.max(...years)) {
+		const lo = Math.min(...years), hi = Math.max(...years);
+		const box = document.createElement("fieldset");
+		box.className = "graph-years";
+		box.innerHTML = "<legend>Years</legend>";
+		const out = document.createElement("output");
+		const slider = (name, value) => {
+			const input = document.createElement("input");
+			input.type = "range";
+			input.min = lo;
+			input.max = hi;
+			input.value = value;
+			input.setAttribute("aria-label", name);
+			input.addEventListener("input", () => {
+				from = Math.min(Number(start.value), Number(end.value));
+				to = Math.max(Number(start.value), Number(end.value));
+				out.textContent = from + "–" + to;
+				apply();
+			});
+			return input;
+		};
+		const start = slider("From year", lo), end = slider("To year", hi);
+		out.textContent = lo + "–" + hi;
+		box.append(start, end, out);
+		tools.append(box);
+	}
+
+	// Zoom and pan: the view box moves; the drawing does not change.
+	const vb = svg.viewBox.baseVal;
+	const home = { x: vb.x, y: vb.y, w: vb.width, h: vb.height };
+	const zoom = (f, cx, cy) => {
+		const w = Math.min(home.w * 4, Math.max(home.w / 8, vb.width * f)), k = w / vb.width;
+		cx = cx ?? vb.x + vb.width / 2;
+		cy = cy ?? vb.y + vb.height / 2;
+		vb.x = cx - (cx - vb.x) * k;
+		vb.y = cy - (cy - vb.y) * k;
+		vb.width = w;
+		vb.height = vb.height * k;
+	};
+	const button = (text, title, fn) => {
+		const b = document.createElement("button");
+		b.type = "button";
+		b.className = "secondary";
+		b.textContent = text;
+		b.title = title;
+		b.addEventListener("click", fn);
+		return b;
+	};
+	const view = document.createElement("div");
+	view.className = "graph-view";
+	const shown = button("Show hidden records", "Show every record hidden", () => {
+		hidden.clear();
+		apply();
+	});
+	view.append(
+		button("Zoom in", "Zoom in", () => zoom(0.8)),
+		button("Zoom out", "Zoom out", () => zoom(1.25)),
+		button("Fit", "Show the whole drawing", () => Object.assign(vb, { x: home.x, y: home.y, width: home.w, height: home.h })),
+		shown,
+	);
+	tools.append(view);
+	const point = (ev) => {
+		const p = svg.createSVGPoint();
+		p.x = ev.clientX;
+		p.y = ev.clientY;
+		return p.matrixTransform(svg.getScreenCTM().inverse());
+	};
+	svg.addEventListener("wheel", (ev) => {
+		ev.preventDefault();
+		const p = point(ev);
+		zoom(ev.deltaY > 0 ? 1.1 : 1 / 1.1, p.x, p.y);
+	}, { passive: false });
+	let drag = null;
+	svg.addEventListener("pointerdown", (ev) => {
+		if (ev.target.closest("a")) {
+			return; // a record or a link: it opens
+		}
+		drag = point(ev);
+		svg.setPointerCapture(ev.pointerId);
+	});
+	svg.addEventListener("pointermove", (ev) => {
+		if (drag) {
+			const p = point(ev);
+			vb.x -= p.x - drag.x;
+			vb.y -= p.y - drag.y;
+		}
+	});
+	svg.addEventListener("pointerup", () => (drag = null));
+
+	// Hiding a record: Alt+click, or the H key on a record with the focus.
+	nodes.forEach((n) => {
+		const hide = (ev) => {
+			ev.preventDefault();
+			hidden.add(n.dataset.id);
+			apply();
+		};
+		n.addEventListener("click", (ev) => ev.altKey && hide(ev));
+		n.addEventListener("keydown", (ev) => (ev.key === "h" || ev.key === "H") && hide(ev));
+	});
+
+	// The paths the page found: the first drawn at once, another when its line is
+	// pointed at or has the focus.
+	const paths = [...document.querySelectorAll(".paths-found li[data-nodes]")];
+	const mark = (li) => {
+		const ids = li ? li.dataset.nodes.split(" ") : [];
+		const on = new Set(ids), hops = new Set();
+		for (let i = 1; i < ids.length; i++) {
+			hops.add(ids[i - 1] + " " + ids[i]);
+			hops.add(ids[i] + " " + ids[i - 1]);
+		}
+		svg.classList.toggle("with-path", ids.length > 0);
+		nodes.forEach((n) => n.classList.toggle("on-path", on.has(n.dataset.id)));
+		edges.forEach((e) => e.classList.toggle("on-path", hops.has(e.dataset.from + " " + e.dataset.to)));
+		paths.forEach((p) => p.classList.toggle("shown", p === li));
+	};
+	paths.forEach((li) => {
+		li.tabIndex = 0;
+		li.addEventListener("mouseenter", () => mark(li));
+		li.addEventListener("focus", () => mark(li));
+	});
+	mark(paths[0]);
+
+	function apply() {
+		edges.forEach((e) => {
+			const out = off.has(e.dataset.type) || hidden.has(e.dataset.from) || hidden.has(e.dataset.to) ||
+				year(e.dataset.until, true) < from || year(e.dataset.since, false) > to;
+			e.classList.toggle("filtered", out);
+		});
+		nodes.forEach((n) => n.classList.toggle("filtered", hidden.has(n.dataset.id)));
+		shown.hidden = hidden.size === 0;
+		shown.textContent = "Show hidden records (" + hidden.size + ")";
+	}
+	apply();
+})();
