@@ -156,7 +156,8 @@ func (x *exportReader) Locations(fn func(*caseroom.Location) error) error {
 }
 
 // Endpoints reads the case's endpoints with their holders, in order of id; the value
-// of one a victim holds is withheld (as on the lists) unless names are revealed.
+// of one a victim holds is withheld, as on the lists, even when names are revealed
+// (a reveal names the victims; their numbers stay on their person records).
 func (x *exportReader) Endpoints(fn func(*caseroom.Endpoint) error) error {
 	eps, err := loadEndpoints(x.ctx, x.q, x.db.v(), x.caseID, nil)
 	if err != nil {

@@ -203,11 +203,17 @@ func (r *netReader) expand(ids []string) ([]*caseroom.NetworkEdge, error) {
 	}
 	kept := out[:0]
 	for _, e := range out {
-		if r.keeps(e.From) && r.keeps(e.To) && e.From != e.To && (!r.f.AvoidSingleSource || !e.SingleSource()) {
+		if r.follows(e) {
 			kept = append(kept, e)
 		}
 	}
 	return kept, nil
+}
+
+// follows reports whether the query follows an edge: both ends kept (see keeps), not
+// a loop, and with avoid=single-source resting on two records or more.
+func (r *netReader) follows(e *caseroom.NetworkEdge) bool {
+	return r.keeps(e.From) && r.keeps(e.To) && e.From != e.To && (!r.f.AvoidSingleSource || !e.SingleSource())
 }
 
 // links reads the standing links touching ids: neither retracting nor corrected by a
@@ -229,6 +235,7 @@ func (r *netReader) links(ids []string) ([]*caseroom.NetworkEdge, error) {
 	const query = `SELECT l.id, l.from_id, l.to_id, l.type, l.since, l.until, l.confidence, l.source_id, COALESCE(d.ref, '')
 		FROM links l LEFT JOIN documents d ON d.id = l.source_id WHERE `
 	var out []*caseroom.NetworkEdge
+	kept := 0 // the links scan has kept of the node read
 	scan := func(scan func(...any) error) error {
 		e := &caseroom.NetworkEdge{Via: caseroom.ViaLink, Directed: true}
 		var src caseroom.NetworkSource
@@ -244,7 +251,10 @@ func (r *netReader) links(ids []string) ([]*caseroom.NetworkEdge, error) {
 		src.Kind = caseroom.EntityDocument
 		e.Directed = directedLink(caseroom.LinkType(e.Type))
 		e.Sources = []caseroom.NetworkSource{src}
-		out = append(out, e)
+		if r.follows(e) {
+			out = append(out, e)
+			kept++
+		}
 		return nil
 	}
 	for _, column := range []string{"from_id", "to_id"} {
@@ -261,10 +271,24 @@ func (r *netReader) links(ids []string) ([]*caseroom.NetworkEdge, error) {
 		var rest []any
 		for _, id := range ids {
 			if hubs[id] {
-				err := scanEach(r.ctx, r.q, query+where+` AND l.`+column+` = ? ORDER BY l.confidence DESC, l.id LIMIT ?`,
-					append(append([]any{}, args...), id, r.cap+1), scan)
-				if err != nil {
-					return nil, fmt.Errorf("network links: %w", err)
+				// Page by page, until one more than the cap of the links the
+				// reader may follow are kept: what the reader may not see neither
+				// takes a place nor shows where it would have been.
+				page := max(r.cap+1, 256)
+				kept = 0
+				for offset := 0; kept <= r.cap; offset += page {
+					rows := 0
+					err := scanEach(r.ctx, r.q, query+where+` AND l.`+column+` = ? ORDER BY l.confidence DESC, l.id LIMIT ? OFFSET ?`,
+						append(append([]any{}, args...), id, page, offset), func(sc func(...any) error) error {
+							rows++
+							return scan(sc)
+						})
+					if err != nil {
+						return nil, fmt.Errorf("network links: %w", err)
+					}
+					if rows < page {
+						break
+					}
 				}
 				continue
 			}
@@ -340,8 +364,12 @@ func (r *netReader) holders(ids []string) ([]*caseroom.NetworkEdge, error) {
 				e := &caseroom.NetworkEdge{ID: caseroom.EdgeHolds + ":" + idf, From: person, To: idf, Type: caseroom.EdgeHolds,
 					Via: caseroom.ViaIdentifier, Directed: true, Confidence: 1, Sources: []caseroom.NetworkSource{}}
 				// An identifier known from a medical report the reader may not read is
-				// still the person's; its source is not named.
-				if src.ID != "" && !r.hidden[src.ID] && !r.retracted[src.ID] {
+				// still the person's; its source is not named. One known from a
+				// retracted statement is left out when only standing edges are asked.
+				if r.retracted[src.ID] {
+					return nil
+				}
+				if src.ID != "" && !r.hidden[src.ID] {
 					src.Kind = caseroom.EntityDocument
 					e.Sources = append(e.Sources, src)
 				}
@@ -354,6 +382,42 @@ func (r *netReader) holders(ids []string) ([]*caseroom.NetworkEdge, error) {
 	}
 	if err := scan("id", idfs); err != nil {
 		return nil, fmt.Errorf("network identifiers: %w", err)
+	}
+	// The endpoints (numbers, handles, accounts in payments and communications) the
+	// persons hold, and the holders of the endpoints among ids: so that a number two
+	// suspects share joins them.
+	var held [][2]string
+	if len(persons) > 0 {
+		ps := make([]string, len(persons))
+		for i, p := range persons {
+			ps[i] = p.(string)
+		}
+		pairs, err := endpointHolders(r.ctx, r.q, r.caseID, ps)
+		if err != nil {
+			return nil, err
+		}
+		held = append(held, pairs...)
+	}
+	var eps []string
+	for _, id := range ids {
+		if nodeKind(id) == caseroom.EntityEndpoint {
+			eps = append(eps, id)
+		}
+	}
+	if len(eps) > 0 {
+		loaded, err := loadEndpoints(r.ctx, r.q, r.db.v(), r.caseID, eps)
+		if err != nil {
+			return nil, err
+		}
+		for id, e := range loaded {
+			for _, h := range e.Holders {
+				held = append(held, [2]string{h.ID, id})
+			}
+		}
+	}
+	for _, h := range held {
+		out = append(out, &caseroom.NetworkEdge{ID: caseroom.EdgeHolds + ":" + h[0] + ":" + h[1], From: h[0], To: h[1], Type: caseroom.EdgeHolds,
+			Via: caseroom.ViaIdentifier, Directed: true, Confidence: 1, Sources: []caseroom.NetworkSource{}})
 	}
 	return out, nil
 }
@@ -429,7 +493,9 @@ func (r *netReader) money(ids []string) ([]*caseroom.NetworkEdge, error) {
 	edges := map[pair]*caseroom.NetworkEdge{}
 	seenPay := map[string]bool{}
 	for _, p := range pays {
-		if seenPay[p.ID] {
+		// A payment outside the window does not count (a pair's communications are
+		// totals: they count when their first to last contact meets the window).
+		if day := p.At[:min(10, len(p.At))]; seenPay[p.ID] || !r.inWindow(day, day) {
 			continue
 		}
 		seenPay[p.ID] = true
@@ -516,18 +582,32 @@ func addTotal(totals *[]caseroom.MoneyAmount, currency string, amount caseroom.M
 
 // heldEndpoints returns the endpoints the persons hold (by their identifiers).
 func heldEndpoints(ctx context.Context, q querier, caseID string, persons []string) ([]string, error) {
-	var out []string
+	pairs, err := endpointHolders(ctx, q, caseID, persons)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(pairs))
+	for _, p := range pairs {
+		out = append(out, p[1])
+	}
+	return uniqueStrings(out), nil
+}
+
+// endpointHolders returns the (person, endpoint) pairs of the endpoints the persons
+// hold, by their identifiers.
+func endpointHolders(ctx context.Context, q querier, caseID string, persons []string) ([][2]string, error) {
+	var out [][2]string
 	for chunk := range slices.Chunk(persons, 400) {
 		args := []any{caseID}
 		for _, p := range chunk {
 			args = append(args, p)
 		}
-		err := scanEach(ctx, q, `SELECT DISTINCT e.id FROM endpoints e JOIN blind_index b ON b.case_id = e.case_id AND b.token = e.token
+		err := scanEach(ctx, q, `SELECT DISTINCT b.person_id, e.id FROM endpoints e JOIN blind_index b ON b.case_id = e.case_id AND b.token = e.token
 			WHERE e.case_id = ? AND b.person_id IN (`+placeholders(len(chunk))+`) AND b.field = 'identifier:' || e.kind`, args,
 			func(scan func(...any) error) error {
-				var id string
-				err := scan(&id)
-				out = append(out, id)
+				var pair [2]string
+				err := scan(&pair[0], &pair[1])
+				out = append(out, pair)
 				return err
 			})
 		if err != nil {
@@ -903,11 +983,14 @@ func (db *DB) Centrality(ctx context.Context, caseID string, q caseroom.Centrali
 	if err != nil {
 		return nil, err
 	}
-	distinct := map[string]bool{}
-	for _, e := range edges {
-		distinct[e.ID] = true
+	distinct, onNetwork := map[string]bool{}, map[string]bool{}
+	for _, id := range ids {
+		onNetwork[id] = true
 	}
-	res := &caseroom.Centrality{CaseID: caseID, Method: method, Nodes: len(ids), Edges: len(distinct), Persons: []*caseroom.Central{}}
+	for _, e := range edges {
+		distinct[e.ID], onNetwork[e.From], onNetwork[e.To] = true, true, true
+	}
+	res := &caseroom.Centrality{CaseID: caseID, Method: method, Nodes: len(onNetwork), Edges: len(distinct), Persons: []*caseroom.Central{}}
 	for i, s := range scores {
 		res.Persons = append(res.Persons, &caseroom.Central{Node: nodes[i], Degree: s.Degree, Betweenness: s.Betweenness})
 	}

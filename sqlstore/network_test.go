@@ -118,6 +118,24 @@ func TestNetworkPaths(t *testing.T) {
 			if err != nil || p.Length != 2 {
 				t.Errorf("window of June 2015: %+v, %v", p, err)
 			}
+			// A payment of 2016 counts in a window of 2016 only.
+			if _, err := s.DB.RecordPayment(f.ctx, f.c.ID, caseroom.NewPayment{Payer: n.father.ID, Payee: n.middle.ID, Amount: amount(7), At: "2016-02",
+				Method: caseroom.PaymentCash, Purpose: caseroom.PurposeExtortion, Source: n.report.Ref}); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range []struct {
+				since string
+				count int
+			}{{"2016", 1}, {"2015", 3}} {
+				net, err := s.DB.Network(as(n.inv), f.c.ID, caseroom.NetworkQuery{Around: n.father.ID, Steps: 1,
+					NetworkFilter: caseroom.NetworkFilter{Via: []string{caseroom.ViaPayments}, Since: w.since}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(net.Edges) != 1 || net.Edges[0].Count != w.count {
+					t.Errorf("payments since %s: %+v", w.since, net.Edges)
+				}
+			}
 		})
 		t.Run("bad input", func(t *testing.T) {
 			for _, tc := range []struct {
@@ -264,6 +282,23 @@ func TestNetworkNeighbourhood(t *testing.T) {
 			}
 		})
 
+		t.Run("links the reader may not see take no place under the cap", func(t *testing.T) {
+			f := f.in(t)
+			for _, name := range []string{"Hidden One", "Hidden Two"} {
+				p := f.suspect(name)
+				f.link(caseroom.NewLink{From: n.middle.ID, To: p.ID, Type: "knows", Source: n.medical.ID, Confidence: ptr(1.0)})
+			}
+			net, err := s.DB.Network(as(n.inv), f.c.ID, caseroom.NetworkQuery{Around: n.middle.ID, Steps: 1, Cap: 1,
+				NetworkFilter: caseroom.NetworkFilter{Via: []string{caseroom.ViaLink}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Of the middleman's links, the investigator sees one: the father's "met".
+			if len(net.Edges) != 1 || net.Edges[0].Type != "met" || net.Capped {
+				t.Errorf("capped at 1 over links resting on a medical report: %d edges, capped %v", len(net.Edges), net.Capped)
+			}
+		})
+
 		t.Run("bad input", func(t *testing.T) {
 			for _, tc := range []struct {
 				q     caseroom.NetworkQuery
@@ -280,6 +315,40 @@ func TestNetworkNeighbourhood(t *testing.T) {
 				checkError(t, err, caseroom.EINVALID, tc.field)
 			}
 		})
+	})
+}
+
+// TestNetworkSharedAccount: an account two suspects hold joins them, and the payment
+// from it reaches its payee through it.
+func TestNetworkSharedAccount(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *testStore) {
+		n := newNetCase(t, s)
+		f := n.fixture
+		const account = "PK36SCBL0000001123456702"
+		for _, p := range []*caseroom.Person{n.top, n.father} {
+			if _, err := s.DB.AddIdentifier(f.ctx, f.c.ID, p.ID, caseroom.NewIdentifier{Kind: "bank_account", Value: account, Source: n.report.Ref}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.DB.RecordPayment(f.ctx, f.c.ID, caseroom.NewPayment{Payer: "bank_account:" + account, Payee: n.victim.ID, Amount: amount(100), At: "2016",
+			Method: caseroom.PaymentBankTransfer, Purpose: caseroom.PurposeExtortion, Source: n.report.Ref}); err != nil {
+			t.Fatal(err)
+		}
+		net, err := s.DB.Network(as(n.inv), f.c.ID, caseroom.NetworkQuery{Around: n.top.ID, Steps: 2, NetworkFilter: caseroom.NetworkFilter{Via: []string{caseroom.ViaIdentifier, caseroom.ViaPayments}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var endpoint string
+		steps := map[string]int{}
+		for _, nd := range net.Nodes {
+			steps[nd.ID] = nd.Steps
+			if nd.Kind == caseroom.EntityEndpoint {
+				endpoint = nd.ID
+			}
+		}
+		if endpoint == "" || steps[endpoint] != 1 || steps[n.father.ID] != 2 || steps[n.victim.ID] != 2 {
+			t.Errorf("around the top man, the shared account at 1 step, its other holder and its payee at 2: %v", steps)
+		}
 	})
 }
 

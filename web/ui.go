@@ -141,6 +141,10 @@ var uiFuncs = template.FuncMap{
 	},
 	// add is for numbering rows and sizing charts.
 	"add": func(a, b int) int { return a + b },
+	// sourcePath is the page of a network edge's source.
+	"sourcePath": func(p *uiPage, src caseroom.NetworkSource) string {
+		return p.CasePath(sourcePage(src.Kind), src.ID)
+	},
 	// netNode is a network node with the page it opens.
 	"netNode": func(p *uiPage, n *caseroom.NetworkNode) netNodeView {
 		v := netNodeView{Node: n}

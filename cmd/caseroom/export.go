@@ -59,6 +59,9 @@ The console exports the whole case as its lead reads it; every export is audited
 			if err == nil {
 				err = bw.Flush()
 			}
+			if f, ok := w.(*os.File); ok && out != "" && err == nil {
+				err = f.Close()
+			}
 			if err != nil {
 				return err
 			}
