@@ -61,10 +61,10 @@ type graphEdge struct {
 	// chart's time filter.
 	Since, Until string
 	Title        string
-	D          string // the SVG path
-	Marker     string
-	LX, LY     float64 // label centre
-	LW, LH     float64
+	D            string // the SVG path
+	Marker       string
+	LX, LY       float64 // label centre
+	LW, LH       float64
 }
 
 // graphView is the body of the graph page.
