@@ -161,7 +161,37 @@ func TestBrowserGraphChart(t *testing.T) {
 		t.Errorf("after showing the hidden, %d of %d records shown", n, nodes)
 	}
 
+	// Centred on a record one step out, Shift+click on a neighbour adds its links from
+	// the network API; dragging a record moves it and its links follow.
+	focus := get(b, "a record with links", chromedp.Evaluate[string](`document.querySelector('svg.graph-svg .edges .edge[data-type="implicates"]').dataset.from`))
+	b.open(site.casePath("graph") + "?person=" + focus)
+	b.do("see the focused chart", chromedp.WaitVisible(`.graph-tools .graph-status`))
+	before := visible(`svg.graph-svg .node`)
+	b.do("expand a neighbour", chromedp.Evaluate[chromedp.Void](`(() => {
+		const n = document.querySelector("svg.graph-svg .node:not(.focus)");
+		n.dispatchEvent(new MouseEvent("click", {shiftKey: true, bubbles: true, cancelable: true}));
+	})()`), chromedp.WaitVisible(`//p[contains(@class, "graph-status")][starts-with(text(), "Added")]`))
+	if after := visible(`svg.graph-svg .node`); after <= before {
+		t.Errorf("expanding a neighbour: %d records shown, %d before", after, before)
+	}
+	if n := visible(`svg.graph-svg .edges .edge.added`); n == 0 {
+		t.Error("expanding a neighbour drew no link")
+	}
+	moved := get(b, "drag a record", chromedp.Evaluate[string](`(() => {
+		const n = document.querySelector("svg.graph-svg .node");
+		const r = n.querySelector("rect").getBoundingClientRect();
+		const at = (type, dx) => n.dispatchEvent(new PointerEvent(type, {pointerId: 7, clientX: r.left + r.width / 2 + dx, clientY: r.top + r.height / 2, bubbles: true}));
+		at("pointerdown", 0); at("pointermove", 30); at("pointermove", 60); at("pointerup", 60);
+		return (n.getAttribute("transform") || "") + " " + n.getAttribute("class");
+	})()`))
+	if !strings.Contains(moved, "translate(") || !strings.Contains(moved, "pinned") {
+		t.Errorf("dragging a record: %q", moved)
+	}
+	b.screenshot("graph-expanded")
+
 	// A path between a victim and the suspect one of their family implicates.
+	b.open(site.casePath("graph"))
+	b.do("see the chart again", chromedp.WaitVisible(`.graph-tools`))
 	ids := get(b, "a link's ends", chromedp.Evaluate[[]string](`(() => { const e = document.querySelector('svg.graph-svg .edges .edge[data-type="implicates"]'); return [e.dataset.from, e.dataset.to]; })()`))
 	b.open(site.casePath("graph") + "?from=" + ids[0] + "&to=" + ids[1])
 	b.do("see the path", chromedp.WaitVisible(`.paths-found li.shown`))

@@ -278,16 +278,192 @@
 	});
 	svg.addEventListener("pointerup", () => (drag = null));
 
-	// Hiding a record: Alt+click, or the H key on a record with the focus.
-	nodes.forEach((n) => {
+	// A record: Alt+click (or H) hides it, Shift+click (or E) adds its links from the
+	// network API, and dragging moves it (it stays where it is put, its links drawn
+	// straight to it). A plain click opens it, as without the script.
+	const ns = "http://www.w3.org/2000/svg";
+	const byID = new Map(nodes.map((n) => [n.dataset.id, n]));
+	const drawnKey = (from, to, type) => from + " " + to + " " + type;
+	const drawn = new Set(edges.filter((e) => e.classList.contains("edge")).map((e) => drawnKey(e.dataset.from, e.dataset.to, e.dataset.type)));
+	const status = document.createElement("p");
+	status.className = "graph-status muted";
+	status.setAttribute("aria-live", "polite");
+	status.textContent = "Shift+click a record to add its links, Alt+click to hide it, drag it to move it.";
+	tools.append(status);
+	const centre = (n) => {
+		const r = n.querySelector("rect");
+		const t = n.transform.baseVal.consolidate();
+		return {
+			x: r.x.baseVal.value + r.width.baseVal.value / 2 + (t ? t.matrix.e : 0),
+			y: r.y.baseVal.value + r.height.baseVal.value / 2 + (t ? t.matrix.f : 0),
+		};
+	};
+	const redraw = (id) => {
+		edges.forEach((e) => {
+			if (e.dataset.from !== id && e.dataset.to !== id) {
+				return;
+			}
+			const a = byID.get(e.dataset.from), b = byID.get(e.dataset.to);
+			if (!a || !b) {
+				return;
+			}
+			if (e.classList.contains("edge-label")) {
+				e.classList.add("moved"); // its place was the old line's
+				return;
+			}
+			const p = centre(a), q = centre(b);
+			e.querySelector("path").setAttribute("d", `M${p.x} ${p.y}L${q.x} ${q.y}`);
+		});
+	};
+	const casePath = "/cases/" + encodeURIComponent(svg.dataset.case);
+	const addNode = (x, cx, cy) => {
+		const a = document.createElementNS(ns, "a");
+		const role = (x.roles || [])[0];
+		a.setAttribute("href", x.kind === "person" ? casePath + "/people/" + encodeURIComponent(x.id) : casePath + "/graph?person=" + encodeURIComponent(x.id));
+		a.setAttribute("class", "node added n-" + (role || x.kind));
+		a.dataset.id = x.id;
+		const title = document.createElementNS(ns, "title");
+		title.textContent = x.label + " · " + (role || x.kind);
+		const r = document.createElementNS(ns, "rect");
+		const w = Math.max(90, Math.min(200, 8 * x.label.length + 20)), h = 40;
+		Object.entries({ x: cx - w / 2, y: cy - h / 2, width: w, height: h, rx: 6 }).forEach(([k, v]) => r.setAttribute(k, v));
+		const name = document.createElementNS(ns, "text");
+		Object.entries({ x: cx, y: cy - 2, class: "name" }).forEach(([k, v]) => name.setAttribute(k, v));
+		name.textContent = x.label.length > 24 ? x.label.slice(0, 23) + "…" : x.label;
+		const sub = document.createElementNS(ns, "text");
+		Object.entries({ x: cx, y: cy + 13, class: "sub" }).forEach(([k, v]) => sub.setAttribute(k, v));
+		sub.textContent = role || x.kind;
+		a.append(title, r, name, sub);
+		svg.querySelector(".nodes").append(a);
+		nodes.push(a);
+		byID.set(x.id, a);
+		wire(a);
+	};
+	const addEdge = (e) => {
+		const a = document.createElementNS(ns, "a");
+		const src = (e.sources || [])[0];
+		if (src) {
+			a.setAttribute("href", casePath + "/" + (src.kind === "exhibit" ? "exhibits" : src.kind === "media" ? "media" : "documents") + "/" + encodeURIComponent(src.id));
+		}
+		a.setAttribute("class", "edge added");
+		Object.assign(a.dataset, { from: e.from, to: e.to, type: e.type, since: e.since || "", until: e.until || "" });
+		const title = document.createElementNS(ns, "title");
+		title.textContent = e.type.replace(/_/g, " ") + (src ? " · source " + src.ref : "") + " · confidence " + e.confidence.toFixed(2);
+		const path = document.createElementNS(ns, "path");
+		a.append(title, path);
+		svg.querySelector(".edges").append(a);
+		edges.push(a);
+		drawn.add(drawnKey(e.from, e.to, e.type));
+	};
+	const expand = async (n) => {
+		const id = n.dataset.id;
+		status.textContent = "Adding the links of " + n.querySelector("title").textContent + "…";
+		const res = await fetch("/api/v1/cases/" + encodeURIComponent(svg.dataset.case) + "/network?steps=1&via=link,identifier&around=" + encodeURIComponent(id),
+			{ credentials: "same-origin", headers: { Accept: "application/json" } });
+		const body = await res.json().catch(() => ({}));
+		if (!res.ok) {
+			status.textContent = "Could not add the links: " + (body.message || res.status);
+			return;
+		}
+		const c = centre(n);
+		const fresh = body.nodes.filter((x) => !byID.has(x.id));
+		// Each new record on a ray from the one expanded, pushed out along it until
+		// its box clears every record already drawn.
+		const boxes = nodes.filter((m) => !m.classList.contains("filtered")).map((m) => {
+			const p = centre(m), r = m.querySelector("rect");
+			return { x: p.x, y: p.y, w: r.width.baseVal.value, h: r.height.baseVal.value };
+		});
+		const clear = (x, y) => boxes.every((b) => Math.abs(b.x - x) > (b.w + 170) / 2 || Math.abs(b.y - y) > (b.h + 50) / 2);
+		fresh.forEach((x, i) => {
+			const angle = (2 * Math.PI * i) / fresh.length;
+			let radius = 110 + 10 * fresh.length, px, py;
+			for (let tries = 0; tries < 12; tries++, radius += 45) {
+				px = c.x + radius * Math.cos(angle);
+				py = c.y + radius * Math.sin(angle);
+				if (clear(px, py)) {
+					break;
+				}
+			}
+			addNode(x, px, py);
+			boxes.push({ x: px, y: py, w: 160, h: 40 });
+		});
+		let added = 0;
+		body.edges.forEach((e) => {
+			if (!drawn.has(drawnKey(e.from, e.to, e.type)) && byID.has(e.from) && byID.has(e.to)) {
+				addEdge(e);
+				added++;
+			}
+		});
+		body.nodes.forEach((x) => redraw(x.id));
+		apply();
+		grow();
+		status.textContent = `Added ${fresh.length} record${fresh.length === 1 ? "" : "s"} and ${added} link${added === 1 ? "" : "s"}` + (body.capped ? " (the record has more links than are shown)." : ".");
+	};
+	// grow makes the drawing take in records added outside it: the view box (and
+	// what Fit returns to) covers them all, and a small drawing widens to the frame.
+	function grow() {
+		const box = svg.querySelector(".nodes").getBBox(), pad = 30;
+		const x = Math.min(home.x, box.x - pad), y = Math.min(home.y, box.y - pad);
+		const w = Math.max(home.x + home.w, box.x + box.width + pad) - x, h = Math.max(home.y + home.h, box.y + box.height + pad) - y;
+		Object.assign(home, { x, y, w, h });
+		Object.assign(vb, { x, y, width: w, height: h });
+		const width = Math.max(Number(svg.getAttribute("width")) || 0, Math.min(frame.clientWidth - 4, w));
+		svg.setAttribute("width", width);
+		svg.setAttribute("height", (width * h) / w);
+	}
+	function wire(n) {
 		const hide = (ev) => {
 			ev.preventDefault();
 			hidden.add(n.dataset.id);
 			apply();
 		};
-		n.addEventListener("click", (ev) => ev.altKey && hide(ev));
-		n.addEventListener("keydown", (ev) => (ev.key === "h" || ev.key === "H") && hide(ev));
-	});
+		let press = null, moved = false;
+		n.addEventListener("click", (ev) => {
+			if (moved) {
+				ev.preventDefault();
+				moved = false;
+			} else if (ev.altKey) {
+				hide(ev);
+			} else if (ev.shiftKey) {
+				ev.preventDefault();
+				expand(n);
+			}
+		});
+		n.addEventListener("keydown", (ev) => {
+			if (ev.key === "h" || ev.key === "H") {
+				hide(ev);
+			} else if (ev.key === "e" || ev.key === "E") {
+				ev.preventDefault();
+				expand(n);
+			}
+		});
+		n.addEventListener("pointerdown", (ev) => {
+			press = { start: point(ev), t: n.transform.baseVal.consolidate() };
+			moved = false;
+			try {
+				n.setPointerCapture(ev.pointerId);
+			} catch (e) {
+				// a synthetic pointer cannot be captured; the drag works without
+			}
+			ev.stopPropagation();
+		});
+		n.addEventListener("pointermove", (ev) => {
+			if (!press) {
+				return;
+			}
+			const p = point(ev), dx = p.x - press.start.x, dy = p.y - press.start.y;
+			if (!moved && Math.hypot(dx, dy) < 4) {
+				return;
+			}
+			moved = true;
+			const x0 = press.t ? press.t.matrix.e : 0, y0 = press.t ? press.t.matrix.f : 0;
+			n.setAttribute("transform", `translate(${x0 + dx} ${y0 + dy})`);
+			n.classList.add("pinned");
+			redraw(n.dataset.id);
+		});
+		n.addEventListener("pointerup", () => (press = null));
+	}
+	nodes.forEach(wire);
 
 	// The paths the page found: the first drawn at once, another when its line is
 	// pointed at or has the focus.
