@@ -179,17 +179,23 @@ func (x *exportReader) Endpoints(fn func(*caseroom.Endpoint) error) error {
 // Documents reads the documents the exporter may read, without their texts (an
 // export names documents; it does not carry them).
 func (x *exportReader) Documents(fn func(*caseroom.Document) error) error {
-	return scanEach(x.ctx, x.q, `SELECT d.id, d.ref, d.kind, d.title, d.registered_by, d.registered_at, COALESCE(s.giver_id, ''), s.recorded_at
-		FROM documents d LEFT JOIN statements s ON s.document_id = d.id WHERE d.case_id = ? ORDER BY d.entry, d.id`, []any{x.caseID},
+	return scanEach(x.ctx, x.q, `SELECT d.id, d.ref, d.kind, d.title, d.external_ref, COALESCE(c.id, ''), COALESCE(c.ref, ''), d.correction_reason,
+			d.registered_by, d.registered_at, COALESCE(s.giver_id, ''), s.recorded_at
+		FROM documents d LEFT JOIN documents c ON c.id = d.corrects_id LEFT JOIN statements s ON s.document_id = d.id
+		WHERE d.case_id = ? ORDER BY d.entry, d.id`, []any{x.caseID},
 		func(scan func(...any) error) error {
 			d := &caseroom.Document{CaseID: x.caseID, CorrectedBy: []string{}}
-			var kind, registered, giver string
+			var kind, registered, giver, corrected string
 			var recorded *string
-			if err := scan(&d.ID, &d.Ref, &kind, &d.Title, &d.RegisteredBy, &registered, &giver, &recorded); err != nil {
+			if err := scan(&d.ID, &d.Ref, &kind, &d.Title, &d.ExternalRef, &corrected, &d.Corrects, &d.CorrectionReason,
+				&d.RegisteredBy, &registered, &giver, &recorded); err != nil {
 				return err
 			}
 			if x.hidden[d.ID] {
 				return nil
+			}
+			if x.hidden[corrected] {
+				d.Corrects = "" // a medical report the exporter may not read is not named
 			}
 			d.Kind = caseroom.DocumentKind(kind)
 			var err error

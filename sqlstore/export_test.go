@@ -45,3 +45,12 @@ func SetSearchIndexing(on bool) func() {
 	searchIndexing = on
 	return func() { searchIndexing = was }
 }
+
+// SetManyParties sets how many parties a network query reads by list before it reads
+// the whole case's payments and communications instead, until the returned func is
+// called.
+func SetManyParties(n int) func() {
+	was := manyParties
+	manyParties = n
+	return func() { manyParties = was }
+}

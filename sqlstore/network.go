@@ -441,20 +441,14 @@ func (r *netReader) money(ids []string) ([]*caseroom.NetworkEdge, error) {
 	type pair struct{ a, b string }
 	var pays []*caseroom.Payment
 	var comms []caseroom.CommPair
-	for chunk := range slices.Chunk(parties, 400) {
-		if r.via[caseroom.ViaPayments] {
-			ps, err := r.payments(chunk)
-			if err != nil {
-				return nil, err
-			}
-			pays = append(pays, ps...)
+	if r.via[caseroom.ViaPayments] {
+		if pays, err = r.payments(parties); err != nil {
+			return nil, err
 		}
-		if r.via[caseroom.ViaCommunications] {
-			cs, err := r.commPairs(chunk)
-			if err != nil {
-				return nil, err
-			}
-			comms = append(comms, cs...)
+	}
+	if r.via[caseroom.ViaCommunications] {
+		if comms, err = r.commPairs(parties); err != nil {
+			return nil, err
 		}
 	}
 	// The endpoints' holders.
@@ -623,30 +617,39 @@ const dateLayout = "2006-01-02"
 // payments reads the standing payments with a payer or payee among parties. A payment
 // resting on a medical report the reader may not read counts, its source unnamed (as
 // on the payments list).
+//
+// Many parties (a centrality of the whole case) are read as the whole case's payments,
+// in one query, and kept here.
 func (r *netReader) payments(parties []string) ([]*caseroom.Payment, error) {
-	marks := placeholders(len(parties))
-	args := make([]any, 0, 2*len(parties))
-	for range 2 {
-		for _, p := range parties {
-			args = append(args, p)
-		}
-	}
-	ps, err := loadPayments(r.ctx, r.q, r.db.v(), r.caseID, r.sc.role, `(p.payer_id IN (`+marks+`) OR p.payee_id IN (`+marks+`))`, args)
+	filter, args, touches := partiesFilter("p.payer_id", "p.payee_id", parties)
+	ps, err := loadPayments(r.ctx, r.q, r.db.v(), r.caseID, r.sc.role, filter, args)
 	if err != nil {
 		return nil, err
 	}
 	kept := ps[:0]
 	for _, p := range ps {
-		if p.Standing() && !r.retracted[p.Source] {
+		if p.Standing() && !r.retracted[p.Source] && touches(p.Payer.ID, p.Payee.ID) {
 			kept = append(kept, p)
 		}
 	}
 	return kept, nil
 }
 
-// commPairs reads the communication totals of the pairs of endpoints with an end
-// among parties.
-func (r *netReader) commPairs(parties []string) ([]caseroom.CommPair, error) {
+// manyParties is the most parties read by a list of them; more are read as the
+// whole case. A variable for the tests.
+var manyParties = 2000
+
+// partiesFilter is a filter on two columns naming any of parties, with its arguments,
+// and a check that a row's two ends touch one of them (always true of the rows of a
+// list; for many parties the filter reads the whole case and the check picks).
+func partiesFilter(from, to string, parties []string) (string, []any, func(a, b string) bool) {
+	if len(parties) > manyParties {
+		set := make(map[string]bool, len(parties))
+		for _, p := range parties {
+			set[p] = true
+		}
+		return `1 = 1`, nil, func(a, b string) bool { return set[a] || set[b] }
+	}
 	marks := placeholders(len(parties))
 	args := make([]any, 0, 2*len(parties))
 	for range 2 {
@@ -654,7 +657,24 @@ func (r *netReader) commPairs(parties []string) ([]caseroom.CommPair, error) {
 			args = append(args, p)
 		}
 	}
-	return loadPairs(r.ctx, r.q, r.caseID, `(from_id IN (`+marks+`) OR to_id IN (`+marks+`))`, args)
+	return `(` + from + ` IN (` + marks + `) OR ` + to + ` IN (` + marks + `))`, args, func(string, string) bool { return true }
+}
+
+// commPairs reads the communication totals of the pairs of endpoints with an end
+// among parties.
+func (r *netReader) commPairs(parties []string) ([]caseroom.CommPair, error) {
+	filter, args, touches := partiesFilter("from_id", "to_id", parties)
+	ps, err := loadPairs(r.ctx, r.q, r.caseID, filter, args)
+	if err != nil {
+		return nil, err
+	}
+	kept := ps[:0]
+	for _, p := range ps {
+		if touches(p.From, p.To) {
+			kept = append(kept, p)
+		}
+	}
+	return kept, nil
 }
 
 // networkStart resolves a query's start (or end) named by field: an id, a victim's

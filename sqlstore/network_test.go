@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"caseroom"
+	"caseroom/sqlstore"
 )
 
 // netCase is the acceptance story of link analysis: a victim's father paid a middleman
@@ -421,6 +422,16 @@ func TestNetworkCommonAndCentrality(t *testing.T) {
 		}
 		if b := got[n.middle.ID]; b < 0.66 || b > 0.67 || got[n.victim.ID] != 0 {
 			t.Errorf("betweenness: %v", got)
+		}
+		// Read as the whole case's payments (as for many parties), the same.
+		restore := sqlstore.SetManyParties(1)
+		again, err := s.DB.Centrality(ctx, f.c.ID, caseroom.CentralityQuery{})
+		restore()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(again.Persons) != len(c.Persons) || again.Edges != c.Edges || again.Persons[0].Betweenness != c.Persons[0].Betweenness {
+			t.Errorf("centrality read as the whole case: %d persons, %d edges; by list: %d, %d", len(again.Persons), again.Edges, len(c.Persons), c.Edges)
 		}
 		// The lead reads the medical report: the father also knows the top man.
 		c, err = s.DB.Centrality(f.ctx, f.c.ID, caseroom.CentralityQuery{Limit: 1})

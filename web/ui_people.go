@@ -146,12 +146,16 @@ const (
 	connectionsShown = 8
 	suspectsShown    = 5
 	connectionSteps  = 3
+	// connectionsCap bounds the records the panel reads on every view of the page:
+	// at most 25 edges followed from each, so at most about 16,000 records three steps
+	// out, whatever hubs the case holds.
+	connectionsCap = 25
 )
 
 // personConnections reads the person's counterparts (one step) and the shortest path
 // to each of the nearest suspects (within three steps), as the reader may see them.
 func (s *Server) personConnections(ctx context.Context, caseID, personID string) (*personConnections, error) {
-	net, err := s.Network.Network(ctx, caseID, caseroom.NetworkQuery{Around: personID, Steps: connectionSteps})
+	net, err := s.Network.Network(ctx, caseID, caseroom.NetworkQuery{Around: personID, Steps: connectionSteps, Cap: connectionsCap})
 	if caseroom.ErrorCode(err) == caseroom.ENOTFOUND {
 		return nil, nil
 	} else if err != nil {
