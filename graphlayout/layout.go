@@ -1,5 +1,5 @@
-// Package graphlayout places the nodes and edge labels of a small graph (up to a few
-// hundred nodes) for drawing: a force-directed layout of each connected part, a pass
+// Package graphlayout places the nodes and edge labels of a graph of up to about a
+// thousand nodes for drawing: a force-directed layout of each connected part, a pass
 // that moves overlapping nodes apart, the parts packed in rows, and each edge's curve
 // and label placed where the label covers no node and no other label.
 //
@@ -211,30 +211,36 @@ func placePart(part []int, adj [][]int, nodes []Node, pos []Point, opt Options) 
 		degree[i] = math.Sqrt(float64(len(adj[v]) + 1))
 	}
 	temp := k * math.Sqrt(float64(m)) / 3
+	repel := func(i, j int) {
+		a, b := pos[part[i]], pos[part[j]]
+		dx, dy := a.X-b.X, a.Y-b.Y
+		d2 := dx*dx + dy*dy
+		if d2 < 1e-4 {
+			// Two nodes on one spot: nudge them apart along a fixed direction.
+			dx, dy, d2 = float64(j-i), 1, float64((j-i)*(j-i)+1)
+		}
+		// Larger boxes push harder, so long labels get room, and hubs push each
+		// other harder, so that each keeps room for its own leaves (as in
+		// ForceAtlas2).
+		size := (nodes[part[i]].W + nodes[part[j]].W) / 2
+		f := k * math.Max(k, size) * degree[i] * degree[j] / d2
+		disp[i].X += dx * f
+		disp[i].Y += dy * f
+		disp[j].X -= dx * f
+		disp[j].Y -= dy * f
+	}
 	for it := 0; it < iterations; it++ {
 		for i := range disp {
 			disp[i] = Point{}
 		}
-		for i := 0; i < m; i++ {
-			a := pos[part[i]]
-			for j := i + 1; j < m; j++ {
-				b := pos[part[j]]
-				dx, dy := a.X-b.X, a.Y-b.Y
-				d2 := dx*dx + dy*dy
-				if d2 < 1e-4 {
-					// Two nodes on one spot: nudge them apart along a fixed direction.
-					dx, dy, d2 = float64(j-i), 1, float64((j-i)*(j-i)+1)
+		if m <= exactRepulsion {
+			for i := 0; i < m; i++ {
+				for j := i + 1; j < m; j++ {
+					repel(i, j)
 				}
-				// Larger boxes push harder, so long labels get room.
-				// and hubs push each other harder, so that each keeps room for its
-				// own leaves (as in ForceAtlas2).
-				size := (nodes[part[i]].W + nodes[part[j]].W) / 2
-				f := k * math.Max(k, size) * degree[i] * degree[j] / d2
-				disp[i].X += dx * f
-				disp[i].Y += dy * f
-				disp[j].X -= dx * f
-				disp[j].Y -= dy * f
 			}
+		} else {
+			gridRepulsion(part, pos, cutoffSteps*k, repel)
 		}
 		for i, v := range part {
 			for _, w := range adj[v] {
@@ -264,6 +270,44 @@ func placePart(part []int, adj [][]int, nodes []Node, pos []Point, opt Options) 
 			pos[v].Y += disp[i].Y / d * step
 		}
 		temp = math.Max(temp*0.985, 1)
+	}
+}
+
+// A part of up to exactRepulsion nodes is laid out with every pair pushing apart;
+// a larger one (a chart of up to a thousand records) with only the pairs within
+// cutoffSteps edge lengths of each other, found in a grid of cells that size: the
+// grid variant of Fruchterman and Reingold, linear in the nodes instead of quadratic.
+const (
+	exactRepulsion = 300
+	cutoffSteps    = 2
+)
+
+// gridRepulsion calls repel(i, j) for every pair i < j of the part's nodes (by their
+// index in part) within cutoff of each other, in a fixed order.
+func gridRepulsion(part []int, pos []Point, cutoff float64, repel func(i, j int)) {
+	type cell struct{ x, y int }
+	at := func(p Point) cell { return cell{int(math.Floor(p.X / cutoff)), int(math.Floor(p.Y / cutoff))} }
+	grid := make(map[cell][]int, len(part))
+	for i, v := range part {
+		c := at(pos[v])
+		grid[c] = append(grid[c], i)
+	}
+	c2 := cutoff * cutoff
+	for i, v := range part {
+		c := at(pos[v])
+		for dx := -1; dx <= 1; dx++ {
+			for dy := -1; dy <= 1; dy++ {
+				for _, j := range grid[cell{c.x + dx, c.y + dy}] {
+					if j <= i {
+						continue
+					}
+					d := Point{pos[v].X - pos[part[j]].X, pos[v].Y - pos[part[j]].Y}
+					if d.X*d.X+d.Y*d.Y <= c2 {
+						repel(i, j)
+					}
+				}
+			}
+		}
 	}
 }
 

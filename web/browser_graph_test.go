@@ -1,7 +1,11 @@
 package web
 
 import (
+	"context"
+	"fmt"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,4 +203,62 @@ func TestBrowserGraphChart(t *testing.T) {
 		t.Error("the path found is not drawn on the chart")
 	}
 	b.screenshot("graph-path")
+}
+
+// TestBrowserGraphThousand draws a chart of about a thousand records (the demo case
+// and 920 more suspects, linked at random) and pans it in Chromium, logging the
+// server's time to draw the page and the frames' times while panning (figures in
+// bench/README.md; nothing is asserted of them).
+func TestBrowserGraphThousand(t *testing.T) {
+	site := newDemoSite(t)
+	lead, err := site.DB.FindUser(caseroom.NewContextWithUser(context.Background(), caseroom.Console), site.logins["lead"].User)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := caseroom.NewContextWithUser(context.Background(), lead)
+	src, err := site.DB.RegisterDocument(ctx, site.CaseID, caseroom.NewDocument{Kind: caseroom.DocReport, Title: "Analyst's chart", Text: "Links for the chart."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	confidence := 0.8
+	var ids []string
+	for i := range 920 {
+		p, err := site.DB.RegisterPerson(ctx, site.CaseID, caseroom.NewPerson{Names: []caseroom.PersonName{{Name: fmt.Sprintf("Chart Person %d", i), Script: "Latn"}},
+			Roles: []caseroom.PersonRole{caseroom.PersonSuspect}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+		if i > 0 {
+			to := ids[r.IntN(len(ids)-1)]
+			if _, err := site.DB.RecordLink(ctx, site.CaseID, caseroom.NewLink{From: p.ID, To: to, Type: "knows", Source: src.ID, Confidence: &confidence}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	b := newChrome(t, site)
+	b.signIn(string(caseroom.RoleLead))
+	t0 := time.Now()
+	b.open(site.casePath("graph"))
+	b.do("see the chart", chromedp.WaitVisible(`svg.graph-svg`))
+	loaded := time.Since(t0)
+	nodes := get(b, "records drawn", chromedp.Evaluate[int](`document.querySelectorAll("svg.graph-svg .node").length`))
+	if nodes < 1000 {
+		t.Fatalf("%d records drawn, want the whole case of about 1,000", nodes)
+	}
+	frames := get(b, "frame times while panning", chromedp.Evaluate[[]float64](`new Promise((done) => {
+		const vb = document.querySelector("svg.graph-svg").viewBox.baseVal, times = [];
+		let last = performance.now(), n = 0;
+		const step = (now) => {
+			times.push(now - last); last = now;
+			vb.x += 7; vb.y += 3;
+			if (++n < 120) requestAnimationFrame(step); else done(times.slice(1));
+		};
+		requestAnimationFrame(step);
+	})`, chromedp.EvalAwaitPromise))
+	slices.Sort(frames)
+	t.Logf("%d records: page drawn and shown in %s; panning, frame time p50 %.1f ms, p95 %.1f ms, max %.1f ms",
+		nodes, loaded.Round(time.Millisecond), frames[len(frames)/2], frames[len(frames)*95/100], frames[len(frames)-1])
+	b.screenshot("graph-thousand")
 }
