@@ -247,16 +247,25 @@ func TestBrowserGraphThousand(t *testing.T) {
 	if nodes < 1000 {
 		t.Fatalf("%d records drawn, want the whole case of about 1,000", nodes)
 	}
+	// A drag of the background, one pointer move a frame, as a user pans.
 	frames := get(b, "frame times while panning", chromedp.Evaluate[[]float64](`new Promise((done) => {
-		const vb = document.querySelector("svg.graph-svg").viewBox.baseVal, times = [];
+		const svg = document.querySelector("svg.graph-svg"), r = svg.getBoundingClientRect(), times = [];
+		const at = (type, dx) => svg.dispatchEvent(new PointerEvent(type, {pointerId: 9, clientX: r.left + 5 + dx, clientY: r.top + 5 + dx / 2, bubbles: true}));
+		const x0 = svg.viewBox.baseVal.x;
+		at("pointerdown", 0);
 		let last = performance.now(), n = 0;
 		const step = (now) => {
 			times.push(now - last); last = now;
-			vb.x += 7; vb.y += 3;
-			if (++n < 120) requestAnimationFrame(step); else done(times.slice(1));
+			at("pointermove", n * 3);
+			if (++n < 120) { requestAnimationFrame(step); return; }
+			at("pointerup", n * 3);
+			done(svg.viewBox.baseVal.x === x0 ? [] : times.slice(1)); // none: the drag did not move the view
 		};
 		requestAnimationFrame(step);
 	})`, chromedp.EvalAwaitPromise))
+	if len(frames) == 0 {
+		t.Fatal("dragging the chart's background did not move the view")
+	}
 	slices.Sort(frames)
 	t.Logf("%d records: page drawn and shown in %s; panning, frame time p50 %.1f ms, p95 %.1f ms, max %.1f ms",
 		nodes, loaded.Round(time.Millisecond), frames[len(frames)/2], frames[len(frames)*95/100], frames[len(frames)-1])

@@ -261,22 +261,36 @@
 		const p = point(ev);
 		zoom(ev.deltaY > 0 ? 1.1 : 1 / 1.1, p.x, p.y);
 	}, { passive: false });
+	// Panning moves the drawing as a picture (a CSS transform the browser composites,
+	// without drawing it again), and moves the view box once, when the drag ends.
 	let drag = null;
 	svg.addEventListener("pointerdown", (ev) => {
 		if (ev.target.closest("a")) {
 			return; // a record or a link: it opens
 		}
-		drag = point(ev);
-		svg.setPointerCapture(ev.pointerId);
+		drag = { x: ev.clientX, y: ev.clientY, ctm: svg.getScreenCTM() };
+		svg.style.willChange = "transform";
+		try {
+			svg.setPointerCapture(ev.pointerId);
+		} catch (e) {
+			// a synthetic pointer cannot be captured; the drag works without
+		}
 	});
 	svg.addEventListener("pointermove", (ev) => {
 		if (drag) {
-			const p = point(ev);
-			vb.x -= p.x - drag.x;
-			vb.y -= p.y - drag.y;
+			svg.style.transform = `translate(${ev.clientX - drag.x}px, ${ev.clientY - drag.y}px)`;
 		}
 	});
-	svg.addEventListener("pointerup", () => (drag = null));
+	svg.addEventListener("pointerup", (ev) => {
+		if (!drag) {
+			return;
+		}
+		vb.x -= (ev.clientX - drag.x) / drag.ctm.a;
+		vb.y -= (ev.clientY - drag.y) / drag.ctm.d;
+		svg.style.transform = "";
+		svg.style.willChange = "";
+		drag = null;
+	});
 
 	// A record: Alt+click (or H) hides it, Shift+click (or E) adds its links from the
 	// network API, and dragging moves it (it stays where it is put, its links drawn
