@@ -308,11 +308,7 @@ func (r *netReader) links(ids []string) ([]*caseroom.NetworkEdge, error) {
 // overCap returns those of ids with more links (standing or not) than the cap in
 // column (from_id or to_id), counted in the index alone.
 func (r *netReader) overCap(column string, ids []string) (map[string]bool, error) {
-	args := make([]any, 0, len(ids)+1)
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	args = append(args, r.cap)
+	args := append(anys(ids), r.cap)
 	hubs := map[string]bool{}
 	err := scanEach(r.ctx, r.q, `SELECT `+column+` FROM links WHERE `+column+` IN (`+placeholders(len(ids))+`) GROUP BY `+column+` HAVING COUNT(*) > ?`, args,
 		func(scan func(...any) error) error {
@@ -339,22 +335,14 @@ func directedLink(t caseroom.LinkType) bool {
 // holders reads the identifiers held by the persons among ids, and the holders of the
 // identifiers among them.
 func (r *netReader) holders(ids []string) ([]*caseroom.NetworkEdge, error) {
-	var persons, idfs []any
-	for _, id := range ids {
-		switch nodeKind(id) {
-		case caseroom.EntityPerson:
-			persons = append(persons, id)
-		case caseroom.EntityIdentifier:
-			idfs = append(idfs, id)
-		}
-	}
+	persons := idsOfKind(ids, caseroom.EntityPerson)
 	var out []*caseroom.NetworkEdge
-	scan := func(column string, args []any) error {
-		if len(args) == 0 {
+	scan := func(column string, in []string) error {
+		if len(in) == 0 {
 			return nil
 		}
 		return scanEach(r.ctx, r.q, `SELECT i.id, i.person_id, i.source_id, COALESCE(d.ref, '') FROM identifiers i LEFT JOIN documents d ON d.id = i.source_id
-			WHERE i.case_id = ? AND i.`+column+` IN (`+placeholders(len(args))+`)`, append([]any{r.caseID}, args...),
+			WHERE i.case_id = ? AND i.`+column+` IN (`+placeholders(len(in))+`)`, append([]any{r.caseID}, anys(in)...),
 			func(scan func(...any) error) error {
 				var idf, person string
 				var src caseroom.NetworkSource
@@ -380,31 +368,17 @@ func (r *netReader) holders(ids []string) ([]*caseroom.NetworkEdge, error) {
 	if err := scan("person_id", persons); err != nil {
 		return nil, fmt.Errorf("network identifiers: %w", err)
 	}
-	if err := scan("id", idfs); err != nil {
+	if err := scan("id", idsOfKind(ids, caseroom.EntityIdentifier)); err != nil {
 		return nil, fmt.Errorf("network identifiers: %w", err)
 	}
 	// The endpoints (numbers, handles, accounts in payments and communications) the
 	// persons hold, and the holders of the endpoints among ids: so that a number two
 	// suspects share joins them.
-	var held [][2]string
-	if len(persons) > 0 {
-		ps := make([]string, len(persons))
-		for i, p := range persons {
-			ps[i] = p.(string)
-		}
-		pairs, err := endpointHolders(r.ctx, r.q, r.caseID, ps)
-		if err != nil {
-			return nil, err
-		}
-		held = append(held, pairs...)
+	held, err := endpointHolders(r.ctx, r.q, r.caseID, persons)
+	if err != nil {
+		return nil, err
 	}
-	var eps []string
-	for _, id := range ids {
-		if nodeKind(id) == caseroom.EntityEndpoint {
-			eps = append(eps, id)
-		}
-	}
-	if len(eps) > 0 {
+	if eps := idsOfKind(ids, caseroom.EntityEndpoint); len(eps) > 0 {
 		loaded, err := loadEndpoints(r.ctx, r.q, r.db.v(), r.caseID, eps)
 		if err != nil {
 			return nil, err
@@ -426,19 +400,11 @@ func (r *netReader) holders(ids []string) ([]*caseroom.NetworkEdge, error) {
 // per pair of parties. An endpoint held by exactly one person counts as that person's
 // (as the money summary counts it); the endpoints of the persons among ids are theirs.
 func (r *netReader) money(ids []string) ([]*caseroom.NetworkEdge, error) {
-	parties := append([]string{}, ids...)
-	var persons []string
-	for _, id := range ids {
-		if nodeKind(id) == caseroom.EntityPerson {
-			persons = append(persons, id)
-		}
-	}
-	held, err := heldEndpoints(r.ctx, r.q, r.caseID, persons)
+	held, err := heldEndpoints(r.ctx, r.q, r.caseID, idsOfKind(ids, caseroom.EntityPerson))
 	if err != nil {
 		return nil, err
 	}
-	parties = uniqueStrings(append(parties, held...))
-	type pair struct{ a, b string }
+	parties := uniqueStrings(append(append([]string{}, ids...), held...))
 	var pays []*caseroom.Payment
 	var comms []caseroom.CommPair
 	if r.via[caseroom.ViaPayments] {
@@ -452,22 +418,16 @@ func (r *netReader) money(ids []string) ([]*caseroom.NetworkEdge, error) {
 		}
 	}
 	// The endpoints' holders.
-	var eps []string
+	var ends []string
 	for _, p := range pays {
-		eps = append(eps, p.Payer.ID, p.Payee.ID)
+		ends = append(ends, p.Payer.ID, p.Payee.ID)
 	}
 	for _, c := range comms {
-		eps = append(eps, c.From, c.To)
+		ends = append(ends, c.From, c.To)
 	}
 	owner := map[string]string{}
-	var epIDs []string
-	for _, id := range uniqueStrings(eps) {
-		if nodeKind(id) == caseroom.EntityEndpoint {
-			epIDs = append(epIDs, id)
-		}
-	}
-	if len(epIDs) > 0 {
-		loaded, err := loadEndpoints(r.ctx, r.q, r.db.v(), r.caseID, epIDs)
+	if eps := idsOfKind(uniqueStrings(ends), caseroom.EntityEndpoint); len(eps) > 0 {
+		loaded, err := loadEndpoints(r.ctx, r.q, r.db.v(), r.caseID, eps)
 		if err != nil {
 			return nil, err
 		}
@@ -483,27 +443,29 @@ func (r *netReader) money(ids []string) ([]*caseroom.NetworkEdge, error) {
 		}
 		return id
 	}
+	// Each payment and each pair total is read once (one query each), and added to
+	// the edge of its two parties: directed for payments, either way for contacts.
+	type pair struct{ a, b string }
 	var out []*caseroom.NetworkEdge
-	edges := map[pair]*caseroom.NetworkEdge{}
-	seenPay := map[string]bool{}
+	paid := map[pair]*caseroom.NetworkEdge{}
 	for _, p := range pays {
 		// A payment outside the window does not count (a pair's communications are
 		// totals: they count when their first to last contact meets the window).
-		if day := p.At[:min(10, len(p.At))]; seenPay[p.ID] || !r.inWindow(day, day) {
+		day := p.At[:min(10, len(p.At))]
+		if !r.inWindow(day, day) {
 			continue
 		}
-		seenPay[p.ID] = true
 		k := pair{party(p.Payer.ID), party(p.Payee.ID)}
-		e := edges[k]
+		e := paid[k]
 		if e == nil {
 			e = &caseroom.NetworkEdge{ID: caseroom.ViaPayments + ":" + k.a + ":" + k.b, From: k.a, To: k.b, Type: caseroom.EdgePaid,
 				Via: caseroom.ViaPayments, Directed: true, Confidence: 1, Sources: []caseroom.NetworkSource{}}
-			edges[k] = e
+			paid[k] = e
 			out = append(out, e)
 		}
 		e.Count++
 		addTotal(&e.Totals, p.Currency, p.Amount)
-		widen(e, p.At[:min(10, len(p.At))])
+		widen(e, day)
 		if src := (caseroom.NetworkSource{ID: p.Source, Kind: p.SourceKind, Ref: p.SourceRef}); p.Source != "" && !slices.Contains(e.Sources, src) {
 			e.Sources = append(e.Sources, src)
 		}
@@ -517,22 +479,18 @@ func (r *netReader) money(ids []string) ([]*caseroom.NetworkEdge, error) {
 			e.Totals[i].Text = money.Text(e.Totals[i].Amount, c)
 		}
 	}
-	seenPair := map[pair]bool{}
+	talked := map[pair]*caseroom.NetworkEdge{}
 	for _, c := range comms {
-		if seenPair[pair{c.From, c.To}] {
-			continue
-		}
-		seenPair[pair{c.From, c.To}] = true
 		a, b := party(c.From), party(c.To)
 		if a > b {
 			a, b = b, a
 		}
-		k := pair{"c:" + a, b}
-		e := edges[k]
+		k := pair{a, b}
+		e := talked[k]
 		if e == nil {
 			e = &caseroom.NetworkEdge{ID: caseroom.ViaCommunications + ":" + a + ":" + b, From: a, To: b, Type: caseroom.EdgeCalled,
 				Via: caseroom.ViaCommunications, Confidence: 1, Sources: []caseroom.NetworkSource{}}
-			edges[k] = e
+			talked[k] = e
 			out = append(out, e)
 		}
 		e.Count += int(c.Contacts)
@@ -547,6 +505,17 @@ func (r *netReader) money(ids []string) ([]*caseroom.NetworkEdge, error) {
 		}
 	}
 	return kept, nil
+}
+
+// idsOfKind returns those of ids that name records of kind, in order.
+func idsOfKind(ids []string, kind caseroom.EntityKind) []string {
+	var out []string
+	for _, id := range ids {
+		if nodeKind(id) == kind {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // widen stretches an edge's dates to cover day (YYYY-MM-DD or a partial date).
@@ -592,10 +561,7 @@ func heldEndpoints(ctx context.Context, q querier, caseID string, persons []stri
 func endpointHolders(ctx context.Context, q querier, caseID string, persons []string) ([][2]string, error) {
 	var out [][2]string
 	for chunk := range slices.Chunk(persons, 400) {
-		args := []any{caseID}
-		for _, p := range chunk {
-			args = append(args, p)
-		}
+		args := append([]any{caseID}, anys(chunk)...)
 		err := scanEach(ctx, q, `SELECT DISTINCT b.person_id, e.id FROM endpoints e JOIN blind_index b ON b.case_id = e.case_id AND b.token = e.token
 			WHERE e.case_id = ? AND b.person_id IN (`+placeholders(len(chunk))+`) AND b.field = 'identifier:' || e.kind`, args,
 			func(scan func(...any) error) error {
@@ -651,12 +617,7 @@ func partiesFilter(from, to string, parties []string) (string, []any, func(a, b 
 		return `1 = 1`, nil, func(a, b string) bool { return set[a] || set[b] }
 	}
 	marks := placeholders(len(parties))
-	args := make([]any, 0, 2*len(parties))
-	for range 2 {
-		for _, p := range parties {
-			args = append(args, p)
-		}
-	}
+	args := append(anys(parties), anys(parties)...)
 	return `(` + from + ` IN (` + marks + `) OR ` + to + ` IN (` + marks + `))`, args, func(string, string) bool { return true }
 }
 
@@ -722,10 +683,7 @@ func (r *netReader) describe(ids []string, steps map[string]int, capped map[stri
 	}
 	roles := map[string][]caseroom.PersonRole{}
 	for chunk := range slices.Chunk(byKind[caseroom.EntityPerson], 400) {
-		args := []any{r.caseID}
-		for _, id := range chunk {
-			args = append(args, id)
-		}
+		args := append([]any{r.caseID}, anys(chunk)...)
 		err := scanEach(r.ctx, r.q, `SELECT person_id, role FROM person_roles WHERE case_id = ? AND person_id IN (`+placeholders(len(chunk))+`) ORDER BY entry, id`, args,
 			func(scan func(...any) error) error {
 				var id, role string
@@ -772,10 +730,7 @@ func (r *netReader) otherLabels(byKind map[caseroom.EntityKind][]string, labels 
 	}
 	for kind, query := range queries {
 		for chunk := range slices.Chunk(byKind[kind], 400) {
-			args := []any{r.caseID}
-			for _, id := range chunk {
-				args = append(args, id)
-			}
+			args := append([]any{r.caseID}, anys(chunk)...)
 			err := scanEach(r.ctx, r.q, query+`(`+placeholders(len(chunk))+`)`, args, func(scan func(...any) error) error {
 				var id, label, sealed, pseudonym string
 				if err := scan(&id, &label, &sealed, &pseudonym); err != nil {
