@@ -92,6 +92,9 @@ type exportReader struct {
 	reveal  bool
 	hidden  map[string]bool // medical reports withheld, by id
 	reports map[string]bool // the same, by reference
+	// eps and labels are read once, when first asked for (endpoints, linkLabels).
+	eps    map[string]*caseroom.Endpoint
+	labels map[string]string
 }
 
 func (x *exportReader) Close() error { return x.close() }
@@ -159,7 +162,7 @@ func (x *exportReader) Locations(fn func(*caseroom.Location) error) error {
 // of one a victim holds is withheld, as on the lists, even when names are revealed
 // (a reveal names the victims; their numbers stay on their person records).
 func (x *exportReader) Endpoints(fn func(*caseroom.Endpoint) error) error {
-	eps, err := loadEndpoints(x.ctx, x.q, x.db.v(), x.caseID, nil)
+	eps, err := x.endpoints()
 	if err != nil {
 		return err
 	}
@@ -215,25 +218,9 @@ func (x *exportReader) Documents(fn func(*caseroom.Document) error) error {
 // Links streams the standing links, labelled, not those resting on or joining a
 // medical report the exporter may not read.
 func (x *exportReader) Links(fn func(*caseroom.Link) error) error {
-	labels, err := entityLabels(x.ctx, x.q, x.db.v(), x.caseID)
+	labels, err := x.linkLabels()
 	if err != nil {
 		return err
-	}
-	if x.reveal {
-		// The victims by name, the first of their names (the exporter asked).
-		victims, err := scanPseudonyms(x.ctx, x.q, x.caseID)
-		if err != nil {
-			return err
-		}
-		for id := range victims {
-			names, err := personNamesInClear(x.ctx, x.q, x.db.v(), id)
-			if err != nil {
-				return err
-			}
-			if len(names) > 0 {
-				labels[id] = names[0]
-			}
-		}
 	}
 	return scanEach(x.ctx, x.q, `SELECT l.id, l.from_id, l.to_id, l.type, l.since, l.until, l.confidence, l.source_id, d.ref, l.note, l.created_by, l.created_at
 		FROM links l JOIN documents d ON d.id = l.source_id WHERE l.case_id = ? AND `+standingLink+` ORDER BY l.entry, l.id`, []any{x.caseID},
@@ -278,7 +265,7 @@ func (x *exportReader) Payments(fn func(*caseroom.Payment) error) error {
 // Communications streams the communications in order of time, five thousand at a
 // time, with their endpoints.
 func (x *exportReader) Communications(fn func(*caseroom.Communication) error) error {
-	eps, err := loadEndpoints(x.ctx, x.q, x.db.v(), x.caseID, nil)
+	eps, err := x.endpoints()
 	if err != nil {
 		return err
 	}
@@ -305,6 +292,50 @@ func (x *exportReader) Communications(fn func(*caseroom.Communication) error) er
 		last := page[len(page)-1]
 		after = formatTime(last.At) + "|" + last.ID
 	}
+}
+
+// endpoints reads the case's endpoints with their holders once: the writers read them
+// more than once (Endpoints, Communications; CSVZip calls Endpoints twice), and the
+// reader reads one snapshot.
+func (x *exportReader) endpoints() (map[string]*caseroom.Endpoint, error) {
+	if x.eps == nil {
+		eps, err := loadEndpoints(x.ctx, x.q, x.db.v(), x.caseID, nil)
+		if err != nil {
+			return nil, err
+		}
+		x.eps = eps
+	}
+	return x.eps, nil
+}
+
+// linkLabels reads, once, the labels of every record a link can join (see
+// entityLabels), with the victims by name when the exporter revealed them.
+func (x *exportReader) linkLabels() (map[string]string, error) {
+	if x.labels != nil {
+		return x.labels, nil
+	}
+	labels, err := entityLabels(x.ctx, x.q, x.db.v(), x.caseID)
+	if err != nil {
+		return nil, err
+	}
+	if x.reveal {
+		// The victims by name, the first of their names (the exporter asked).
+		victims, err := scanPseudonyms(x.ctx, x.q, x.caseID)
+		if err != nil {
+			return nil, err
+		}
+		for id := range victims {
+			names, err := personNamesInClear(x.ctx, x.q, x.db.v(), id)
+			if err != nil {
+				return nil, err
+			}
+			if len(names) > 0 {
+				labels[id] = names[0]
+			}
+		}
+	}
+	x.labels = labels
+	return labels, nil
 }
 
 // each calls fn on every element of list, stopping at its first error.
