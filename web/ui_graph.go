@@ -203,17 +203,11 @@ func (s *Server) uiGraph(w http.ResponseWriter, r *http.Request) {
 			return
 		} else {
 			v.Paths = paths
-			nodes := map[string]*caseroom.NetworkNode{}
+			v.Hops = pathSteps(paths)
 			for _, n := range paths.Nodes {
-				nodes[n.ID] = n
-			}
-			v.First = nodes[paths.From]
-			for _, path := range paths.Paths {
-				var hops []pathStep
-				for i, e := range path.Edges {
-					hops = append(hops, pathStep{Edge: e, Node: nodes[path.Nodes[i+1]]})
+				if n.ID == paths.From {
+					v.First = n
 				}
-				v.Hops = append(v.Hops, hops)
 			}
 		}
 	}

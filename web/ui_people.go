@@ -140,6 +140,24 @@ type pathStep struct {
 	Node *caseroom.NetworkNode
 }
 
+// pathSteps writes each of the paths found as its hops, the nodes they reach with
+// their labels.
+func pathSteps(paths *caseroom.Paths) [][]pathStep {
+	nodes := map[string]*caseroom.NetworkNode{}
+	for _, n := range paths.Nodes {
+		nodes[n.ID] = n
+	}
+	out := make([][]pathStep, 0, len(paths.Paths))
+	for _, path := range paths.Paths {
+		hops := make([]pathStep, 0, len(path.Edges))
+		for i, e := range path.Edges {
+			hops = append(hops, pathStep{Edge: e, Node: nodes[path.Nodes[i+1]]})
+		}
+		out = append(out, hops)
+	}
+	return out
+}
+
 // The connections panel lists this many counterparts, and paths to this many of the
 // suspects within connectionSteps of the person.
 const (
@@ -200,15 +218,7 @@ func (s *Server) personConnections(ctx context.Context, caseID, personID string)
 		if len(paths.Paths) == 0 {
 			continue
 		}
-		on := map[string]*caseroom.NetworkNode{}
-		for _, pn := range paths.Nodes {
-			on[pn.ID] = pn
-		}
-		sp := suspectPath{Suspect: n}
-		for i, e := range paths.Paths[0].Edges {
-			sp.Path = append(sp.Path, pathStep{Edge: e, Node: on[paths.Paths[0].Nodes[i+1]]})
-		}
-		c.Suspects = append(c.Suspects, sp)
+		c.Suspects = append(c.Suspects, suspectPath{Suspect: n, Path: pathSteps(paths)[0]})
 	}
 	return c, nil
 }
