@@ -13,11 +13,7 @@ import (
 // client sees a cut-off file (the status line has gone).
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	p := &networkParams{v: r.URL.Query()}
-	for k := range p.v {
-		if k != "format" && k != "reveal" && p.err == nil {
-			p.err = caseroom.Errorf(caseroom.EINVALID, "%s: not a parameter of an export; use format and reveal", k)
-		}
-	}
+	p.check("format", "reveal")
 	req := caseroom.ExportRequest{Format: p.v.Get("format"), Reveal: p.bool("reveal", "true")}
 	if p.err != nil {
 		writeError(w, r, p.err)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,17 +14,20 @@ import (
 // Link analysis (see caseroom.NetworkService). The four routes take their questions
 // in the query string: the records asked about are ids or references, never names.
 
-// networkParams reads a network query's parameters: those named in own, and the
-// filter's (via, type, kind, since, until, confidence, standing, avoid). A parameter
-// that is none of these is refused, so that a misspelt filter is not silently ignored.
+// networkParams reads a query's parameters: a network query's own and its filter's
+// (filterParams), or an export's. A parameter that is none of those is refused (check),
+// so that a misspelt filter is not silently ignored.
 type networkParams struct {
 	v   url.Values
 	err error
 }
 
-func (p *networkParams) check(own ...string) {
-	known := append([]string{"via", "type", "kind", "since", "until", "confidence", "standing", "avoid"}, own...)
-	for k := range p.v {
+// filterParams are the parameters of a caseroom.NetworkFilter (see filter).
+var filterParams = []string{"via", "type", "kind", "since", "until", "confidence", "standing", "avoid"}
+
+// check refuses a parameter not among known, the first of them by name.
+func (p *networkParams) check(known ...string) {
+	for _, k := range slices.Sorted(maps.Keys(p.v)) {
 		if !slices.Contains(known, k) && p.err == nil {
 			p.err = caseroom.Errorf(caseroom.EINVALID, "%s: not a parameter of this query; use %s", k, strings.Join(known, ", "))
 		}
@@ -90,7 +94,7 @@ func (p *networkParams) filter() caseroom.NetworkFilter {
 
 func (s *Server) handleNetwork(w http.ResponseWriter, r *http.Request) {
 	p := &networkParams{v: r.URL.Query()}
-	p.check("around", "steps", "cap")
+	p.check(slices.Concat(filterParams, []string{"around", "steps", "cap"})...)
 	q := caseroom.NetworkQuery{Around: p.v.Get("around"), NetworkFilter: p.filter()}
 	q.Steps = p.int("steps", 1, caseroom.NetworkMaxSteps)
 	if p.v.Get("steps") == "" {
@@ -107,7 +111,7 @@ func (s *Server) handleNetwork(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleNetworkPaths(w http.ResponseWriter, r *http.Request) {
 	p := &networkParams{v: r.URL.Query()}
-	p.check("from", "to", "max", "limit")
+	p.check(slices.Concat(filterParams, []string{"from", "to", "max", "limit"})...)
 	q := caseroom.PathQuery{From: p.v.Get("from"), To: p.v.Get("to"), NetworkFilter: p.filter()}
 	q.Max = p.int("max", 1, caseroom.PathsMaxLength)
 	q.Limit = p.int("limit", 1, caseroom.PathsMaxLimit)
@@ -121,7 +125,7 @@ func (s *Server) handleNetworkPaths(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleNetworkCommon(w http.ResponseWriter, r *http.Request) {
 	p := &networkParams{v: r.URL.Query()}
-	p.check("persons")
+	p.check(slices.Concat(filterParams, []string{"persons"})...)
 	q := caseroom.CommonQuery{Persons: p.list("persons"), NetworkFilter: p.filter()}
 	if p.err != nil {
 		writeError(w, r, p.err)
@@ -133,7 +137,7 @@ func (s *Server) handleNetworkCommon(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleNetworkCentrality(w http.ResponseWriter, r *http.Request) {
 	p := &networkParams{v: r.URL.Query()}
-	p.check("limit")
+	p.check(slices.Concat(filterParams, []string{"limit"})...)
 	q := caseroom.CentralityQuery{NetworkFilter: p.filter()}
 	q.Limit = p.int("limit", 1, 100000)
 	if p.err != nil {

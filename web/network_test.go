@@ -64,6 +64,9 @@ func TestAPINetwork(t *testing.T) {
 		{"network/paths?from=" + father + "&to=" + top + "&avoid=everything", "avoid"},
 		{"network/common?persons=" + father, "persons"},
 		{"network/centrality?limit=-3", "limit"},
+		{"export?format=ftm&fromat=xlsx", "fromat"},
+		{"export?format=pdf", "format"},
+		{"export?format=ftm&reveal=yes", "reveal"},
 	} {
 		r := e.do("ivan", "GET", base+"/"+tc.query, nil)
 		mustStatus(t, r, http.StatusBadRequest)
