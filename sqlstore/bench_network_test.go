@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"slices"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -25,13 +23,7 @@ import (
 // most of an hour and the reads do not care how the rows came. The store is then not
 // one whose audit log verifies.
 func BenchmarkNetworkScale(b *testing.B) {
-	n := 2000
-	if v := os.Getenv("CASEROOM_BENCH_NETWORK_PERSONS"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n := envSize(b, "CASEROOM_BENCH_NETWORK_PERSONS", 2000)
 	forEachStoreB(b, func(b *testing.B, s *testStore) { networkScale(b, s, n) })
 }
 

@@ -91,13 +91,7 @@ func benchText(r *rand.Rand, size int) string {
 // the ratio. Run it with bench/search.sh, on SQLite and (with CASEROOM_TEST_POSTGRES)
 // on PostgreSQL.
 func BenchmarkSearchScale(b *testing.B) {
-	n := 2000
-	if v := os.Getenv("CASEROOM_BENCH_SEARCH_DOCS"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n := envSize(b, "CASEROOM_BENCH_SEARCH_DOCS", 2000)
 	if dir := os.Getenv("CASEROOM_BENCH_SEARCH_KEEP"); dir != "" {
 		if pg := os.Getenv("CASEROOM_TEST_POSTGRES"); pg != "" && os.Getenv("STORE") == "postgres" {
 			b.Run("postgres", func(b *testing.B) { searchScale(b, keptStoreAt(b, pg, filepath.Join(dir, "vault.key")), n) })
@@ -107,6 +101,20 @@ func BenchmarkSearchScale(b *testing.B) {
 		return
 	}
 	forEachStoreB(b, func(b *testing.B, s *testStore) { searchScale(b, s, n) })
+}
+
+// envSize is the size a scale benchmark is run at: the number in the environment
+// variable name, or def.
+func envSize(b *testing.B, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		b.Fatalf("%s=%q is not a positive number", name, v)
+	}
+	return n
 }
 
 // keptStore opens (or creates) a SQLite store in dir that outlives the benchmark, so
